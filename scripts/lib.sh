@@ -1,0 +1,23 @@
+# Shared by the scripts: build the jar when missing or stale, then launch the CLI with Spark's JVM flags.
+# Sourced, not run.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+build_if_needed() {
+  local jar="$ROOT/target/drilldown.jar"
+  if [[ ! -f "$jar" || ! -f "$ROOT/target/jvm.options" ]] \
+     || [[ -n "$(find "$ROOT/src/main" "$ROOT/conf" "$ROOT/pom.xml" -newer "$jar" -type f -print -quit)" ]]; then
+    echo "building drilldown (mvn package -DskipTests)..." >&2
+    (cd "$ROOT" && mvn -q -B package -DskipTests) || { echo "build failed" >&2; exit 1; }
+  fi
+}
+
+# Runs org.drilldown.cli.Main with the given arguments. DRILLDOWN_JAVA_OPTS adds JVM flags (e.g. -Xmx8g).
+run_cli() {
+  build_if_needed
+  local commit
+  commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  if [[ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]]; then commit="$commit-dirty"; fi
+  DRILLDOWN_COMMIT="$commit" exec java ${DRILLDOWN_JAVA_OPTS:--Xmx6g} $(cat "$ROOT/target/jvm.options") \
+    -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
+    -cp "$ROOT/target/drilldown.jar:$ROOT/target/lib/*" org.drilldown.cli.Main "$@"
+}

@@ -1,0 +1,64 @@
+package org.drilldown.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.drilldown.config.ConfigLoader;
+import org.drilldown.config.JobConfig;
+import org.drilldown.config.SparkSessions;
+import org.drilldown.metrics.MetricsLocation;
+import org.drilldown.metrics.MetricsReader;
+import org.drilldown.report.TablePrinter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code drilldown query}: Spark SQL over the metric tables, each registered as a view by its name. */
+@Command(name = "query", mixinStandardHelpOptions = true,
+        description = "Run Spark SQL over the tables in <out>/metrics/ (runs, epochs, steps, data_stats).")
+final class QueryCommand implements Callable<Integer> {
+    enum Format { table, csv, json }
+
+    @Option(names = "--out", description = "output directory of the runs (default: out)")
+    Path out;
+    @Option(names = "--format", description = "table (default), csv or json")
+    Format format = Format.table;
+    @Parameters(index = "0", paramLabel = "SQL", description = "the query")
+    String sql;
+
+    @Override
+    public Integer call() throws Exception {
+        JobConfig config = ConfigLoader.load(null, Map.of("drilldown.spark.default-master", "local[1]"));
+        MetricsLocation location = new MetricsLocation(out != null ? out : config.outputDir());
+        SparkSession spark = SparkSessions.create(config, Map.of());
+        try {
+            MetricsReader.registerViews(spark, location);
+            Dataset<Row> result;
+            try {
+                result = spark.sql(sql);
+            } catch (Exception e) {
+                // Scala throws AnalysisException (ParseException is one) without declaring it.
+                if (e instanceof AnalysisException) {
+                    throw new IllegalArgumentException("bad SQL: " + e.getMessage());
+                }
+                throw e;
+            }
+            System.out.print(render(result));
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private String render(Dataset<Row> result) {
+        return switch (format) {
+            case table -> TablePrinter.render(result);
+            case json -> String.join("\n", result.toJSON().collectAsList()) + "\n";
+            case csv -> TablePrinter.renderCsv(result);
+        };
+    }
+}

@@ -1,0 +1,123 @@
+package org.drilldown.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.drilldown.config.ConfigLoader;
+import org.drilldown.config.JobConfig;
+import org.drilldown.config.SparkSessions;
+import org.drilldown.metrics.MetricsLocation;
+import org.drilldown.metrics.MetricsWriter;
+import org.drilldown.report.ConsoleProgress;
+import org.drilldown.train.DrilldownJob;
+import org.drilldown.train.NativeHelpers;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code drilldown run}: trains the configured steps and writes the metric tables. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Train the drill-down steps with Spark parameter averaging; metrics go to <out>/metrics/.")
+final class RunCommand implements Callable<Integer> {
+    @Option(names = "--conf", description = "HOCON file overriding conf/drilldown.conf and conf/steps.conf")
+    Path conf;
+    @Option(names = "--steps", split = ",", description = "steps to run, in order (default: all configured)")
+    List<String> steps;
+    @Option(names = "--epochs", description = "cap every step at N epochs (default: each step's own)")
+    Integer epochs;
+    @Option(names = "--train-limit", description = "use the first N training images (default: all)")
+    Integer trainLimit;
+    @Option(names = "--test-limit", description = "use the first N test images (default: all)")
+    Integer testLimit;
+    @Option(names = "--workers", description = "parameter-averaging workers (default: Spark's parallelism)")
+    Integer workers;
+    @Option(names = "--averaging-frequency", description = "minibatches per worker between averaging rounds")
+    Integer averagingFrequency;
+    @Option(names = "--seed", description = "the run's seed; all others derive from it")
+    Long seed;
+    @Option(names = "--data", description = "directory of the four MNIST IDX files, plain or .gz")
+    Path data;
+    @Option(names = "--out", description = "output directory for metrics and manifests")
+    Path out;
+    @Option(names = "--run-id", description = "id of this run (default: time and process id); must be new")
+    String runId;
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--master", description = "Spark master when the launcher sets none (default: local[*])")
+    String master;
+
+    @Override
+    public Integer call() {
+        JobConfig config = ConfigLoader.load(conf, overrides());
+        NativeHelpers.configure(config.onednn());
+        String id = runId != null ? runId : LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+                + "-" + ProcessHandle.current().pid();
+        MetricsLocation location = new MetricsLocation(config.outputDir());
+        requireNewRun(location, id);
+        SparkSession spark = SparkSessions.create(config,
+                Map.of("spark.executor.extraJavaOptions", NativeHelpers.executorJavaOptions(config.onednn())));
+        try {
+            new DrilldownJob(spark, config).run(id, String.join(" ", commandLine()),
+                    List.of(new ConsoleProgress(), new MetricsWriter(spark, location)));
+            System.out.println("run " + id + " done; query it with: scripts/query.sh --out " + config.outputDir()
+                    + " \"select step, epoch, test_accuracy from epochs where run_id = '" + id + "'\"");
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private Map<String, Object> overrides() {
+        Map<String, Object> o = new LinkedHashMap<>();
+        put(o, "drilldown.run-steps", steps);
+        put(o, "drilldown.epochs", epochs);
+        put(o, "drilldown.data.train-limit", trainLimit);
+        put(o, "drilldown.data.test-limit", testLimit);
+        put(o, "drilldown.training.workers", workers);
+        put(o, "drilldown.training.averaging-frequency", averagingFrequency);
+        put(o, "drilldown.seed", seed);
+        put(o, "drilldown.data.dir", data == null ? null : data.toString());
+        put(o, "drilldown.output.dir", out == null ? null : out.toString());
+        put(o, "drilldown.spark.default-master", master);
+        return o;
+    }
+
+    private static void put(Map<String, Object> o, String key, Object value) {
+        if (value != null) {
+            o.put(key, value);
+        }
+    }
+
+    /** Refuses an existing run id and an output directory it cannot write, before Spark starts. */
+    private static void requireNewRun(MetricsLocation location, String id) {
+        if (!id.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("--run-id '" + id + "': use letters, digits, '.', '_' and '-' only");
+        }
+        if (Files.exists(location.runDir(id))) {
+            throw new IllegalArgumentException("run id '" + id + "' already exists under " + location.outputDir()
+                    + "; choose another --run-id or another --out");
+        }
+        try {
+            Files.createDirectories(location.outputDir());
+            Path probe = Files.createTempFile(location.outputDir(), ".write-check", "");
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("output directory " + location.outputDir() + " is not writable ("
+                    + e.getMessage() + "); pass --out DIR you can write to");
+        }
+    }
+
+    private List<String> commandLine() {
+        List<String> args = new java.util.ArrayList<>(List.of("drilldown", "run"));
+        args.addAll(spec.commandLine().getParseResult().originalArgs());
+        return args;
+    }
+}

@@ -1,0 +1,129 @@
+package org.drilldown.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Loads the job configuration once: the defaults embedded from {@code conf/} (resource
+ * {@code drilldown/drilldown.conf}), then an optional user file, then flag overrides. Unknown keys and
+ * wrong types fail here, before Spark starts, with the key and what is allowed.
+ */
+public final class ConfigLoader {
+    static final String EMBEDDED = "drilldown/drilldown.conf";
+    private static final String STEPS = "drilldown.steps";
+
+    private ConfigLoader() {
+    }
+
+    /** Loads defaults, {@code userFile} (may be null) and {@code overrides} (dotted path to value). */
+    public static JobConfig load(Path userFile, Map<String, ?> overrides) {
+        Config defaults = ConfigFactory.parseResources(EMBEDDED, ConfigParseOptions.defaults().setAllowMissing(false));
+        Config user = ConfigFactory.empty();
+        if (userFile != null) {
+            if (!Files.isRegularFile(userFile)) {
+                throw new ConfigError("--conf " + userFile + ": no such file; pass a HOCON file such as conf/drilldown.conf");
+            }
+            user = ConfigFactory.parseFile(userFile.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+            rejectUnknownKeys(user, defaults, userFile.toString());
+        }
+        Config flags = ConfigFactory.parseMap(overrides, "command-line flags");
+        try {
+            Config merged = flags.withFallback(user).withFallback(defaults).resolve();
+            return build(merged);
+        } catch (ConfigException e) {
+            throw new ConfigError(e.getMessage());
+        }
+    }
+
+    /** The embedded defaults alone. */
+    public static JobConfig defaults() {
+        return load(null, Map.of());
+    }
+
+    private static void rejectUnknownKeys(Config user, Config defaults, String file) {
+        Config stepDefaults = defaults.getConfig("drilldown.step-defaults");
+        for (Map.Entry<String, ConfigValue> entry : user.entrySet()) {
+            String path = entry.getKey();
+            boolean known;
+            if (path.startsWith(STEPS + ".")) {
+                List<String> parts = ConfigUtilSplit.split(path);
+                String field = String.join(".", parts.subList(Math.min(3, parts.size()), parts.size()));
+                known = !field.isEmpty() && stepDefaults.hasPathOrNull(field);
+            } else {
+                known = defaults.hasPathOrNull(path) || path.startsWith("drilldown.spark.settings.");
+            }
+            if (!known) {
+                throw new ConfigError(file + ": unknown config key '" + path + "'"
+                        + " (see conf/drilldown.conf and conf/steps.conf for the keys that exist)");
+            }
+        }
+    }
+
+    private static JobConfig build(Config c) {
+        Config d = c.getConfig("drilldown");
+        int epochCap = d.getInt("epochs");
+        if (epochCap < 0) {
+            throw new ConfigError("drilldown.epochs", epochCap, "0 (each step's own count) or a positive cap");
+        }
+        List<StepSpec> steps = new ArrayList<>();
+        for (String key : d.getStringList("run-steps")) {
+            steps.add(step(d, key).withEpochCap(epochCap));
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        d.getConfig("spark.settings").entrySet()
+                .forEach(e -> settings.put(ConfigUtilSplit.unquote(e.getKey()), String.valueOf(e.getValue().unwrapped())));
+        return new JobConfig(
+                d.getLong("seed"),
+                steps,
+                Path.of(d.getString("data.dir")),
+                d.getInt("data.train-limit"),
+                d.getInt("data.test-limit"),
+                Path.of(d.getString("output.dir")),
+                d.getInt("training.workers"),
+                d.getInt("training.averaging-frequency"),
+                d.getInt("training.prefetch-batches"),
+                d.getInt("training.eval-batch-size"),
+                d.getString("training.export-dir"),
+                d.getBoolean("native.onednn"),
+                d.getString("spark.default-master"),
+                d.getString("spark.app-name"),
+                settings,
+                d.root().render(ConfigRenderOptions.concise()));
+    }
+
+    /** Reads step {@code key}, each missing field taken from {@code step-defaults}. */
+    static StepSpec step(Config d, String key) {
+        String path = "steps." + ConfigUtilSplit.quote(key);
+        if (!d.hasPath(path)) {
+            throw new ConfigError("drilldown.run-steps", key,
+                    "unknown step; the configured steps are " + d.getObject("steps").keySet());
+        }
+        Config s = d.getConfig(path).withFallback(d.getConfig("step-defaults"));
+        Config lr = s.getConfig("lr-schedule");
+        return new StepSpec(
+                key,
+                s.getString("name"),
+                s.getString("description"),
+                s.getStringList("target"),
+                s.getStringList("layers"),
+                s.getBoolean("batch-norm"),
+                s.getDouble("dropout"),
+                s.getInt("epochs"),
+                s.getInt("batch-size"),
+                s.getDouble("learning-rate"),
+                s.getDouble("momentum"),
+                new LrSchedule(lr.getString("type"), lr.getInt("step-epochs"), lr.getDouble("gamma")),
+                s.getDouble("rotation-degrees"),
+                s.getLong("expected-params"));
+    }
+}

@@ -1,0 +1,61 @@
+package org.drilldown.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** Everything one run needs, resolved from the embedded defaults, a --conf file and flags, then validated. */
+public record JobConfig(
+        long seed,
+        List<StepSpec> steps,
+        Path dataDir,
+        int trainLimit,
+        int testLimit,
+        Path outputDir,
+        int workers,
+        int averagingFrequency,
+        int prefetchBatches,
+        int evalBatchSize,
+        String exportDir,
+        boolean onednn,
+        String defaultMaster,
+        String appName,
+        Map<String, String> sparkSettings,
+        String resolvedJson) {
+
+    public JobConfig {
+        steps = List.copyOf(steps);
+        sparkSettings = Map.copyOf(sparkSettings);
+        if (steps.isEmpty()) {
+            throw new ConfigError("drilldown.run-steps", "[]", "name at least one step");
+        }
+        requireNonNegative("drilldown.data.train-limit", trainLimit);
+        requireNonNegative("drilldown.data.test-limit", testLimit);
+        requireNonNegative("drilldown.training.workers", workers);
+        requirePositive("drilldown.training.averaging-frequency", averagingFrequency);
+        requireNonNegative("drilldown.training.prefetch-batches", prefetchBatches);
+        requirePositive("drilldown.training.eval-batch-size", evalBatchSize);
+    }
+
+    /** Where the Export approach writes DataSet files for this run. */
+    public Path exportPath(String runId) {
+        Path base = exportDir.isBlank() ? outputDir.resolve("tmp").resolve("export") : Path.of(exportDir);
+        return base.resolve(runId);
+    }
+
+    public Path metricsDir() {
+        return outputDir.resolve("metrics");
+    }
+
+    private static void requireNonNegative(String key, int value) {
+        if (value < 0) {
+            throw new ConfigError(key, value, "must be 0 or more");
+        }
+    }
+
+    private static void requirePositive(String key, int value) {
+        if (value < 1) {
+            throw new ConfigError(key, value, "must be at least 1");
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package org.drilldown.config;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** The one place a SparkSession is built: the job's settings, and the master only if the launcher set none. */
+public final class SparkSessions {
+    private SparkSessions() {
+    }
+
+    /** {@code extra} settings (from stages that own them) apply like the configured ones. */
+    public static SparkSession create(JobConfig config, java.util.Map<String, String> extra) {
+        SparkConf conf = new SparkConf().setAppName(config.appName());
+        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>(config.sparkSettings());
+        settings.putAll(extra);
+        settings.forEach((k, v) -> {
+            if (!conf.contains(k)) {
+                conf.set(k, v);
+            }
+        });
+        if (!conf.contains("spark.master")) {
+            conf.setMaster(config.defaultMaster());
+        }
+        return SparkSession.builder().config(conf).getOrCreate();
+    }
+}

@@ -1,0 +1,68 @@
+package org.drilldown.config;
+
+import java.util.List;
+
+/**
+ * One drill-down step as configured in {@code conf/steps.conf}: the model, its training recipe and
+ * the prose (description, target) the report prints.
+ */
+public record StepSpec(
+        String key,
+        String name,
+        String description,
+        List<String> target,
+        List<String> layers,
+        boolean batchNorm,
+        double dropout,
+        int epochs,
+        int batchSize,
+        double learningRate,
+        double momentum,
+        LrSchedule lrSchedule,
+        double rotationDegrees,
+        long expectedParams) {
+
+    public StepSpec {
+        String at = "drilldown.steps." + key + ".";
+        target = List.copyOf(target);
+        layers = List.copyOf(layers);
+        if (layers.isEmpty()) {
+            throw new ConfigError(at + "layers", layers, "list at least one layer, ending with \"output N\"");
+        }
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new ConfigError(at + "dropout", dropout, "a drop probability in [0, 1)");
+        }
+        if (epochs < 1) {
+            throw new ConfigError(at + "epochs", epochs, "must be at least 1");
+        }
+        if (batchSize < 1) {
+            throw new ConfigError(at + "batch-size", batchSize, "must be at least 1");
+        }
+        if (!(learningRate > 0)) {
+            throw new ConfigError(at + "learning-rate", learningRate, "must be positive");
+        }
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new ConfigError(at + "momentum", momentum, "must be in [0, 1)");
+        }
+        if (!(rotationDegrees >= 0 && rotationDegrees <= 180)) {
+            throw new ConfigError(at + "rotation-degrees", rotationDegrees, "must be in [0, 180]");
+        }
+        if (expectedParams < 0) {
+            throw new ConfigError(at + "expected-params", expectedParams, "0 (unchecked) or a positive count");
+        }
+    }
+
+    /** Same step capped at {@code maxEpochs} (0 keeps its own count). */
+    public StepSpec withEpochCap(int maxEpochs) {
+        if (maxEpochs <= 0) {
+            return this;
+        }
+        return new StepSpec(key, name, description, target, layers, batchNorm, dropout, maxEpochs, batchSize,
+                learningRate, momentum, lrSchedule, rotationDegrees, expectedParams);
+    }
+
+    /** Learning rate for a 1-based epoch. */
+    public double learningRateAt(int epoch) {
+        return lrSchedule.rateAt(learningRate, epoch);
+    }
+}

@@ -1,0 +1,100 @@
+package org.drilldown.metrics;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.drilldown.config.StepSpec;
+import org.drilldown.data.SplitStats;
+import org.drilldown.train.EpochResult;
+import org.drilldown.train.RunInfo;
+import org.drilldown.train.StepResult;
+import org.drilldown.train.TrainingListener;
+
+/**
+ * Listener that appends each event's rows to its Parquet table under {@code <out>/metrics/<table>/}.
+ * Each write is one Spark job whose committer publishes whole files only, so readers see an epoch row
+ * completely or not at all, and runs never touch each other's files.
+ */
+public final class MetricsWriter implements TrainingListener {
+    private final SparkSession spark;
+    private final MetricsLocation location;
+    private Instant stepStarted = Instant.now();
+
+    public MetricsWriter(SparkSession spark, MetricsLocation location) {
+        this.spark = spark;
+        this.location = location;
+    }
+
+    @Override
+    public void onRunStart(RunInfo run) {
+        RunManifest.write(location.manifest(run.runId()), run);
+        append(Tables.RUNS, Tables.RUNS_SCHEMA, List.of(runRow(run, "running", null)));
+    }
+
+    @Override
+    public void onDataStats(RunInfo run, List<SplitStats> stats) {
+        List<Row> rows = new ArrayList<>();
+        for (SplitStats s : stats) {
+            Object[] values = new Object[5 + s.classCounts().length];
+            values[0] = run.runId();
+            values[1] = s.split();
+            values[2] = s.count();
+            values[3] = s.mean();
+            values[4] = s.std();
+            for (int c = 0; c < s.classCounts().length; c++) {
+                values[5 + c] = s.classCounts()[c];
+            }
+            rows.add(RowFactory.create(values));
+        }
+        append(Tables.DATA_STATS, Tables.DATA_STATS_SCHEMA, rows);
+    }
+
+    @Override
+    public void onStepStart(RunInfo run, StepSpec step, long params) {
+        stepStarted = Instant.now();
+    }
+
+    @Override
+    public void onEpochEnd(RunInfo run, EpochResult e) {
+        append(Tables.EPOCHS, Tables.EPOCHS_SCHEMA, List.of(RowFactory.create(
+                run.runId(), e.step(), e.epoch(), e.learningRate(),
+                e.train().loss(), e.train().accuracy(), e.test().loss(), e.test().accuracy(),
+                e.epochSeconds(), e.trainImagesPerSecond(), e.trainImages(), e.test().count(), e.evalSeconds())));
+    }
+
+    @Override
+    public void onStepEnd(RunInfo run, StepResult s) {
+        List<EpochResult> epochs = s.epochs();
+        double finalTest = epochs.isEmpty() ? Double.NaN : epochs.get(epochs.size() - 1).test().accuracy();
+        double seconds = (Instant.now().toEpochMilli() - stepStarted.toEpochMilli()) / 1000.0;
+        append(Tables.STEPS, Tables.STEPS_SCHEMA, List.of(RowFactory.create(
+                run.runId(), s.spec().key(), s.spec().name(), s.params(), epochs.size(),
+                s.bestTrainAccuracy(), s.bestTestAccuracy(), finalTest,
+                s.spec().batchSize(), s.spec().rotationDegrees(), seconds)));
+    }
+
+    @Override
+    public void onRunEnd(RunInfo run, Throwable failure) {
+        Row row = failure == null ? runRow(run, "succeeded", null) : runRow(run, "failed", String.valueOf(failure));
+        append(Tables.RUNS, Tables.RUNS_SCHEMA, List.of(row));
+    }
+
+    private Row runRow(RunInfo run, String status, String error) {
+        Instant now = Instant.now();
+        Timestamp finished = status.equals("running") ? null : Timestamp.from(now);
+        return RowFactory.create(run.runId(), Timestamp.from(run.startedAt()), finished, status, error, run.seed(),
+                run.sparkMaster(), run.workers(), run.configJson(), RunManifest.json(run.versions()),
+                RunManifest.json(run.dataChecksums()), run.commandLine(), Timestamp.from(now));
+    }
+
+    private void append(String table, StructType schema, List<Row> rows) {
+        spark.createDataFrame(rows, schema).coalesce(1).write().mode(SaveMode.Append)
+                .parquet(location.table(table).toString());
+    }
+}

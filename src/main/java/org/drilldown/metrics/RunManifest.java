@@ -1,0 +1,50 @@
+package org.drilldown.metrics;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.drilldown.train.RunInfo;
+
+/** The run manifest, {@code <out>/runs/<run_id>/manifest.json}: everything needed to reproduce the run. */
+public final class RunManifest {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private RunManifest() {
+    }
+
+    static void write(Path file, RunInfo run) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("run_id", run.runId());
+        m.put("started_at", run.startedAt().toString());
+        m.put("seed", run.seed());
+        m.put("spark_master", run.sparkMaster());
+        m.put("workers", run.workers());
+        m.put("command_line", run.commandLine());
+        m.put("versions", run.versions());
+        m.put("data_sha256", run.dataChecksums());
+        try {
+            m.put("config", JSON.readTree(run.configJson()));
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            JSON.writeValue(tmp.toFile(), m);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write run manifest " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String json(Map<String, String> map) {
+        try {
+            return new ObjectMapper().writeValueAsString(new java.util.TreeMap<>(map));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

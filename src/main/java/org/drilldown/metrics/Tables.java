@@ -1,0 +1,76 @@
+package org.drilldown.metrics;
+
+import java.util.List;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/** The metric tables' names and schemas: plain Parquet types, accuracies as percent doubles. See docs/metrics.md. */
+public final class Tables {
+    public static final String RUNS = "runs";
+    public static final String EPOCHS = "epochs";
+    public static final String STEPS = "steps";
+    public static final String DATA_STATS = "data_stats";
+    public static final List<String> ALL = List.of(RUNS, EPOCHS, STEPS, DATA_STATS);
+
+    /** One row when a run starts (status "running") and one when it ends; the latest row per run_id holds. */
+    public static final StructType RUNS_SCHEMA = new StructType()
+            .add("run_id", DataTypes.StringType, false)
+            .add("started_at", DataTypes.TimestampType, false)
+            .add("finished_at", DataTypes.TimestampType, true)
+            .add("status", DataTypes.StringType, false)
+            .add("error", DataTypes.StringType, true)
+            .add("seed", DataTypes.LongType, false)
+            .add("spark_master", DataTypes.StringType, false)
+            .add("workers", DataTypes.IntegerType, false)
+            .add("config", DataTypes.StringType, false)
+            .add("versions", DataTypes.StringType, false)
+            .add("data_checksums", DataTypes.StringType, false)
+            .add("command_line", DataTypes.StringType, false)
+            .add("recorded_at", DataTypes.TimestampType, false);
+
+    public static final StructType EPOCHS_SCHEMA = new StructType()
+            .add("run_id", DataTypes.StringType, false)
+            .add("step", DataTypes.StringType, false)
+            .add("epoch", DataTypes.IntegerType, false)
+            .add("learning_rate", DataTypes.DoubleType, false)
+            .add("train_loss", DataTypes.DoubleType, false)
+            .add("train_accuracy", DataTypes.DoubleType, false)
+            .add("test_loss", DataTypes.DoubleType, false)
+            .add("test_accuracy", DataTypes.DoubleType, false)
+            .add("epoch_seconds", DataTypes.DoubleType, false)
+            .add("train_images_per_second", DataTypes.DoubleType, false)
+            .add("train_images", DataTypes.LongType, false)
+            .add("test_images", DataTypes.LongType, false)
+            .add("eval_seconds", DataTypes.DoubleType, false);
+
+    public static final StructType STEPS_SCHEMA = new StructType()
+            .add("run_id", DataTypes.StringType, false)
+            .add("step", DataTypes.StringType, false)
+            .add("name", DataTypes.StringType, false)
+            .add("params", DataTypes.LongType, false)
+            .add("epochs", DataTypes.IntegerType, false)
+            .add("best_train_accuracy", DataTypes.DoubleType, false)
+            .add("best_test_accuracy", DataTypes.DoubleType, false)
+            .add("final_test_accuracy", DataTypes.DoubleType, false)
+            .add("batch_size", DataTypes.IntegerType, false)
+            .add("rotation_degrees", DataTypes.DoubleType, false)
+            .add("step_seconds", DataTypes.DoubleType, false);
+
+    public static final StructType DATA_STATS_SCHEMA = dataStatsSchema();
+
+    private Tables() {
+    }
+
+    private static StructType dataStatsSchema() {
+        StructType s = new StructType()
+                .add("run_id", DataTypes.StringType, false)
+                .add("split", DataTypes.StringType, false)
+                .add("count", DataTypes.LongType, false)
+                .add("mean", DataTypes.DoubleType, false)
+                .add("std", DataTypes.DoubleType, false);
+        for (int c = 0; c < 10; c++) {
+            s = s.add("class_" + c, DataTypes.LongType, false);
+        }
+        return s;
+    }
+}

@@ -1,0 +1,96 @@
+package org.drilldown.model;
+
+import java.util.List;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.drilldown.config.ConfigError;
+import org.drilldown.config.StepSpec;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * Builds a step's network from its spec. Each "conv" is the seed's block: convolution without bias,
+ * then BatchNorm if the step has it, ReLU, then dropout if the step has it. The last layer is the
+ * 1x1 convolution to the classes; at 1x1 spatial size that is a bias-free dense layer, here DL4J's
+ * OutputLayer with softmax and cross-entropy (the seed's log-softmax + NLL).
+ */
+public final class StepModels {
+    public static final int ROWS = 28;
+    public static final int COLS = 28;
+
+    private StepModels() {
+    }
+
+    public static MultiLayerConfiguration configuration(StepSpec step, long seed) {
+        String key = "drilldown.steps." + step.key() + ".layers";
+        List<LayerSpec> layers = step.layers().stream().map(t -> LayerSpec.parse(key, t)).toList();
+        if (layers.get(layers.size() - 1).kind() != LayerSpec.Kind.OUTPUT
+                || layers.stream().filter(l -> l.kind() == LayerSpec.Kind.OUTPUT).count() != 1) {
+            throw new ConfigError(key, step.layers(), "must end with exactly one \"output N\" layer");
+        }
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.FLOAT)
+                .updater(new Nesterovs(step.learningRate(), step.momentum()))
+                .weightInit(new TorchDefaultInit())
+                .convolutionMode(ConvolutionMode.Truncate)
+                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
+                .list();
+        for (LayerSpec layer : layers) {
+            add(list, layer, step);
+        }
+        return list.setInputType(InputType.convolutional(ROWS, COLS, 1)).build();
+    }
+
+    public static MultiLayerNetwork network(StepSpec step, long seed) {
+        MultiLayerNetwork net = new MultiLayerNetwork(configuration(step, seed));
+        net.init();
+        return net;
+    }
+
+    private static void add(NeuralNetConfiguration.ListBuilder list, LayerSpec layer, StepSpec step) {
+        switch (layer.kind()) {
+            case CONV -> {
+                list.layer(new ConvolutionLayer.Builder(layer.kernel(), layer.kernel())
+                        .nOut(layer.size())
+                        .padding(layer.padding(), layer.padding())
+                        .hasBias(false)
+                        .activation(step.batchNorm() ? Activation.IDENTITY : Activation.RELU)
+                        .build());
+                if (step.batchNorm()) {
+                    list.layer(new BatchNormalization.Builder().build());
+                    list.layer(new ActivationLayer.Builder().activation(Activation.RELU).build());
+                }
+                if (step.dropout() > 0) {
+                    // DL4J takes the probability of *retaining* an activation.
+                    list.layer(new DropoutLayer.Builder(1.0 - step.dropout()).build());
+                }
+            }
+            case MAXPOOL -> list.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                    .kernelSize(layer.kernel(), layer.kernel())
+                    .stride(layer.kernel(), layer.kernel())
+                    .build());
+            case GAP -> list.layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build());
+            case OUTPUT -> list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                    .nOut(layer.size())
+                    .hasBias(false)
+                    .activation(Activation.SOFTMAX)
+                    .build());
+        }
+    }
+}

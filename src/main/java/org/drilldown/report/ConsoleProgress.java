@@ -1,0 +1,70 @@
+package org.drilldown.report;
+
+import java.time.Duration;
+import java.util.List;
+import org.drilldown.config.StepSpec;
+import org.drilldown.data.SplitStats;
+import org.drilldown.train.EpochResult;
+import org.drilldown.train.RunInfo;
+import org.drilldown.train.StepResult;
+import org.drilldown.train.TrainingListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Listener that logs one line per step and epoch, with images/s and the step's ETA. */
+public final class ConsoleProgress implements TrainingListener {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleProgress.class);
+    private double stepSeconds;
+
+    @Override
+    public void onRunStart(RunInfo run) {
+        LOG.info("run {}: seed {}, master {}, {} parameter-averaging workers", run.runId(), run.seed(),
+                run.sparkMaster(), run.workers());
+    }
+
+    @Override
+    public void onDataStats(RunInfo run, List<SplitStats> stats) {
+        for (SplitStats s : stats) {
+            LOG.info("data {}: {} images, pixel mean {} std {}", s.split(), s.count(),
+                    String.format("%.4f", s.mean()), String.format("%.4f", s.std()));
+        }
+    }
+
+    @Override
+    public void onStepStart(RunInfo run, StepSpec step, long params) {
+        stepSeconds = 0;
+        LOG.info("step {} ({}): {} params, {} epochs, batch {}, lr {}", step.key(), step.name(), params,
+                step.epochs(), step.batchSize(), step.learningRate());
+    }
+
+    @Override
+    public void onEpochEnd(RunInfo run, EpochResult e) {
+        stepSeconds += e.epochSeconds() + e.evalSeconds();
+        long eta = Math.round(stepSeconds / e.epoch() * (e.epochs() - e.epoch()));
+        LOG.info("step {} epoch {}/{}: train loss {} acc {}%, test loss {} acc {}%, {} img/s, ETA {}",
+                e.step(), e.epoch(), e.epochs(),
+                String.format("%.4f", e.train().loss()), String.format("%.2f", e.train().accuracy()),
+                String.format("%.4f", e.test().loss()), String.format("%.2f", e.test().accuracy()),
+                Math.round(e.trainImagesPerSecond()), format(Duration.ofSeconds(eta)));
+    }
+
+    @Override
+    public void onStepEnd(RunInfo run, StepResult s) {
+        LOG.info("step {} done: best train {}%, best test {}%", s.spec().key(),
+                String.format("%.2f", s.bestTrainAccuracy()), String.format("%.2f", s.bestTestAccuracy()));
+    }
+
+    @Override
+    public void onRunEnd(RunInfo run, Throwable failure) {
+        if (failure == null) {
+            LOG.info("run {} succeeded", run.runId());
+        } else {
+            LOG.error("run {} failed: {}", run.runId(), failure.toString());
+        }
+    }
+
+    private static String format(Duration d) {
+        return d.toHours() > 0 ? String.format("%dh%02dm", d.toHours(), d.toMinutesPart())
+                : String.format("%dm%02ds", d.toMinutes(), d.toSecondsPart());
+    }
+}

@@ -1,0 +1,36 @@
+package org.drilldown.train;
+
+/**
+ * Switches DL4J's oneDNN layer helpers on. DL4J 1.0.0-M2.1 ships them off twice over: the system property
+ * {@value #HELPERS_DISABLE} defaults to true, and the helper probe looks up a class ND4J renamed (fixed by
+ * the shim {@code org.nd4j.nativeblas.Nd4jCpu}). The oneDNN build of libnd4j is picked by JavaCPP's platform
+ * extension. Must run before any ND4J class loads, in every JVM: the driver here, executors through
+ * {@link #executorJavaOptions(boolean)}.
+ */
+public final class NativeHelpers {
+    public static final String HELPERS_DISABLE = "org.eclipse.deeplearning4j.helpers.disable";
+    public static final String PLATFORM_EXTENSION = "org.bytedeco.javacpp.platform.extension";
+    public static final String ONEDNN_EXTENSION = "-onednn-avx2";
+
+    private NativeHelpers() {
+    }
+
+    /** Sets the properties in this JVM unless the launcher already set them. */
+    public static void configure(boolean onednn) {
+        if (onednn) {
+            setIfAbsent(HELPERS_DISABLE, "false");
+            setIfAbsent(PLATFORM_EXTENSION, ONEDNN_EXTENSION);
+        }
+    }
+
+    /** The same switches as JVM flags, for {@code spark.executor.extraJavaOptions}. */
+    public static String executorJavaOptions(boolean onednn) {
+        return onednn ? "-D" + HELPERS_DISABLE + "=false -D" + PLATFORM_EXTENSION + "=" + ONEDNN_EXTENSION : "";
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+}

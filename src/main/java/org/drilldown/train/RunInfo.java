@@ -1,0 +1,22 @@
+package org.drilldown.train;
+
+import java.time.Instant;
+import java.util.Map;
+
+/** Where a run comes from: enough to reproduce it (config, seed, versions, master, data checksums). */
+public record RunInfo(
+        String runId,
+        Instant startedAt,
+        long seed,
+        String sparkMaster,
+        int workers,
+        String configJson,
+        Map<String, String> versions,
+        Map<String, String> dataChecksums,
+        String commandLine) {
+
+    public RunInfo {
+        versions = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(versions));
+        dataChecksums = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(dataChecksums));
+    }
+}

@@ -1,0 +1,118 @@
+package org.drilldown.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.drilldown.augment.RandomRotation;
+import org.drilldown.augment.Seeds;
+import org.drilldown.config.JobConfig;
+import org.drilldown.config.StepSpec;
+import org.drilldown.data.SplitStats;
+import org.drilldown.model.ParamCount;
+import org.drilldown.model.StepModels;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Trains one step with DL4J parameter averaging: every epoch re-augments the training frame in its
+ * partitions, fits through {@link ParameterAveragingTrainingMaster} (Export approach, updater state kept
+ * across averaging rounds), then scores the model on that epoch's training images and on the test set.
+ */
+final class StepTrainer {
+    private final JavaSparkContext sc;
+    private final JobConfig config;
+    private final int workers;
+    private final SplitStats trainStats;
+    private final String exportDir;
+
+    StepTrainer(JavaSparkContext sc, JobConfig config, int workers, SplitStats trainStats, String exportDir) {
+        this.sc = sc;
+        this.config = config;
+        this.workers = workers;
+        this.trainStats = trainStats;
+        this.exportDir = exportDir;
+    }
+
+    StepResult train(RunInfo run, StepSpec step, Dataset<Row> trainFrame, Dataset<Row> testFrame,
+                     List<TrainingListener> listeners) {
+        long stepSeed = Seeds.derive(config.seed(), step.key().hashCode());
+        MultiLayerNetwork net = StepModels.network(step, stepSeed);
+        long params = ParamCount.trainable(net);
+        listeners.forEach(l -> l.onStepStart(run, step, params));
+
+        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, step.batchSize())
+                .batchSizePerWorker(step.batchSize())
+                .averagingFrequency(config.averagingFrequency())
+                .workerPrefetchNumBatches(config.prefetchBatches())
+                .saveUpdater(true)
+                .rddTrainingApproach(RDDTrainingApproach.Export)
+                .exportDirectory(exportDir)
+                .rngSeed(stepSeed)
+                .build();
+        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
+
+        JavaRDD<DataSet> testBatches = batches(testFrame, null, config.evalBatchSize(), null)
+                .persist(StorageLevel.MEMORY_ONLY_SER());
+        long trainImages = trainFrame.count();
+        List<EpochResult> epochs = new ArrayList<>();
+        try {
+            for (int epoch = 1; epoch <= step.epochs(); epoch++) {
+                EpochResult result = epoch(step, epoch, sparkNet, trainFrame, testBatches, trainImages, stepSeed);
+                epochs.add(result);
+                listeners.forEach(l -> l.onEpochEnd(run, result));
+            }
+        } finally {
+            testBatches.unpersist(false);
+            master.deleteTempFiles(sc);
+        }
+        return new StepResult(step, params, epochs);
+    }
+
+    private EpochResult epoch(StepSpec step, int epoch, SparkDl4jMultiLayer sparkNet, Dataset<Row> trainFrame,
+                              JavaRDD<DataSet> testBatches, long trainImages, long stepSeed) {
+        double lr = step.learningRateAt(epoch);
+        sparkNet.getNetwork().setLearningRate(lr);
+        RandomRotation rotation = step.rotationDegrees() > 0
+                ? new RandomRotation(stepSeed, epoch, step.rotationDegrees()) : null;
+
+        long start = System.nanoTime();
+        sparkNet.fit(batches(trainFrame, rotation, step.batchSize(), Seeds.derive(stepSeed, epoch)));
+        double fitSeconds = (System.nanoTime() - start) / 1e9;
+
+        long evalStart = System.nanoTime();
+        MultiLayerNetwork net = sparkNet.getNetwork();
+        Broadcast<INDArray> params = sc.broadcast(net.params().dup());
+        String json = net.getLayerWiseConfigurations().toJson();
+        try {
+            Score train = score(batches(trainFrame, rotation, config.evalBatchSize(), null), json, params);
+            Score test = score(testBatches, json, params);
+            double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
+            return new EpochResult(step.key(), epoch, step.epochs(), lr, train, test, fitSeconds, trainImages, evalSeconds);
+        } finally {
+            params.destroy();
+            master(sparkNet).deleteTempFiles(sc);
+        }
+    }
+
+    private static ParameterAveragingTrainingMaster master(SparkDl4jMultiLayer sparkNet) {
+        return (ParameterAveragingTrainingMaster) sparkNet.getTrainingMaster();
+    }
+
+    private JavaRDD<DataSet> batches(Dataset<Row> frame, RandomRotation rotation, int batchSize, Long shuffleSeed) {
+        return frame.javaRDD().mapPartitions(
+                new MiniBatches(rotation, trainStats.mean(), trainStats.std(), batchSize, shuffleSeed));
+    }
+
+    private static Score score(JavaRDD<DataSet> batches, String json, Broadcast<INDArray> params) {
+        return batches.mapPartitions(new ScorePartition(json, params)).fold(Score.EMPTY, Score::plus);
+    }
+}
