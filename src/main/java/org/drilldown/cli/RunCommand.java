@@ -13,6 +13,7 @@ import org.apache.spark.sql.SparkSession;
 import org.drilldown.config.ConfigLoader;
 import org.drilldown.config.JobConfig;
 import org.drilldown.config.SparkSessions;
+import org.drilldown.data.MnistData;
 import org.drilldown.metrics.MetricsLocation;
 import org.drilldown.metrics.MetricsWriter;
 import org.drilldown.report.ConsoleProgress;
@@ -61,11 +62,12 @@ final class RunCommand implements Callable<Integer> {
         String id = runId != null ? runId : LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
                 + "-" + ProcessHandle.current().pid();
         MetricsLocation location = new MetricsLocation(config.outputDir());
+        MnistData data = DrilldownJob.preflight(config);
         requireNewRun(location, id);
         SparkSession spark = SparkSessions.create(config,
                 Map.of("spark.executor.extraJavaOptions", NativeHelpers.executorJavaOptions(config.onednn())));
         try {
-            new DrilldownJob(spark, config).run(id, String.join(" ", commandLine()),
+            new DrilldownJob(spark, config).run(id, String.join(" ", commandLine()), data,
                     List.of(new ConsoleProgress(), new MetricsWriter(spark, location)));
             System.out.println("run " + id + " done; query it with: scripts/query.sh --out " + config.outputDir()
                     + " \"select step, epoch, test_accuracy from epochs where run_id = '" + id + "'\"");

@@ -11,9 +11,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.drilldown.config.JobConfig;
 import org.drilldown.config.StepSpec;
-import org.drilldown.data.MnistFiles;
+import org.drilldown.data.MnistData;
 import org.drilldown.data.MnistFrames;
-import org.drilldown.data.MnistSplit;
 import org.drilldown.data.SplitStats;
 import org.drilldown.model.StepModels;
 
@@ -30,20 +29,22 @@ public final class DrilldownJob {
         this.config = config;
     }
 
-    /** Runs everything; bad data fails before any listener hears of the run. */
-    public List<StepResult> run(String runId, String commandLine, List<TrainingListener> listeners) {
+    /** Checks what can be checked without Spark: every step's model builds and the data reads cleanly. */
+    public static MnistData preflight(JobConfig config) {
         config.steps().forEach(step -> StepModels.configuration(step, config.seed()));
-        MnistFiles files = new MnistFiles(config.dataDir()).requirePresent();
-        MnistSplit train = files.train().limit(config.trainLimit());
-        MnistSplit test = files.test().limit(config.testLimit());
+        return MnistData.load(config.dataDir(), config.trainLimit(), config.testLimit());
+    }
+
+    /** Trains every configured step on {@code data} (from {@link #preflight}), reporting to the listeners. */
+    public List<StepResult> run(String runId, String commandLine, MnistData data, List<TrainingListener> listeners) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int workers = config.workers() > 0 ? config.workers() : sc.defaultParallelism();
         RunInfo run = new RunInfo(runId, Instant.now(), config.seed(), sc.master(), workers, config.resolvedJson(),
-                Versions.of(spark), files.checksums(), commandLine);
+                Versions.of(spark), data.checksums(), commandLine);
 
         listeners.forEach(l -> l.onRunStart(run));
-        Dataset<Row> trainFrame = MnistFrames.toFrame(spark, train, workers).persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> testFrame = MnistFrames.toFrame(spark, test, workers).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> trainFrame = MnistFrames.toFrame(spark, data.train(), workers).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> testFrame = MnistFrames.toFrame(spark, data.test(), workers).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             SplitStats trainStats = SplitStats.of("train", trainFrame);
             List<SplitStats> stats = List.of(trainStats, SplitStats.of("test", testFrame));

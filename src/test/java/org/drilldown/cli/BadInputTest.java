@@ -1,0 +1,70 @@
+package org.drilldown.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.drilldown.TestData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input gives one clear message and exit code 2, before Spark starts and without a stack trace. */
+class BadInputTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void unknownStep() {
+        Console c = Console.run("run", "--steps", "2,9", "--out", tmp.toString());
+        assertThat(c.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(c.err()).contains("'drilldown.run-steps' = 9", "unknown step").doesNotContain("\tat ");
+    }
+
+    @Test
+    void wrongDataPath() {
+        Path missing = tmp.resolve("no-mnist-here");
+        Console c = Console.run("run", "--data", missing.toString(), "--out", tmp.toString());
+        assertThat(c.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(c.err()).contains(missing.toString(), "no such data directory", "fetch-mnist.sh");
+    }
+
+    @Test
+    void corruptIdxFile() throws Exception {
+        Path data = tmp.resolve("mnist");
+        Files.createDirectories(data);
+        for (String f : new String[] {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}) {
+            Files.copy(TestData.mnistDir().resolve(f), data.resolve(f));
+        }
+        byte[] labels = Files.readAllBytes(data.resolve("t10k-labels-idx1-ubyte"));
+        labels[100] = 42;
+        Files.write(data.resolve("t10k-labels-idx1-ubyte"), labels);
+
+        Console c = Console.run("run", "--data", data.toString(), "--out", tmp.resolve("out").toString());
+        assertThat(c.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(c.err()).contains("t10k-labels-idx1-ubyte", "label 42 at index 92 is outside 0-9");
+        assertThat(tmp.resolve("out").resolve("metrics")).doesNotExist();
+    }
+
+    @Test
+    void badOptionsAndValues() {
+        Console unknown = Console.run("run", "--epoch", "3");
+        assertThat(unknown.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(unknown.err()).contains("'--epoch'", "Possible solutions: --epochs");
+
+        Console notANumber = Console.run("run", "--workers", "two");
+        assertThat(notANumber.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(notANumber.err()).contains("--workers", "two");
+
+        Console negative = Console.run("run", "--epochs", "-1", "--out", tmp.toString());
+        assertThat(negative.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(negative.err()).contains("'drilldown.epochs' = -1");
+    }
+
+    @Test
+    void queryWithoutTables() {
+        Console c = Console.run("query", "--out", tmp.toString(), "select 1");
+        assertThat(c.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(c.err()).contains("no metric tables under " + tmp.resolve("metrics"));
+    }
+}

@@ -1,0 +1,113 @@
+package org.drilldown.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.drilldown.SharedSpark;
+import org.drilldown.TestData;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real command line, the real Spark job in local[2] with two parameter-averaging workers on a
+ * subset of the real MNIST files, and the Parquet tables read back.
+ */
+class EndToEndTest {
+    @TempDir
+    static Path out;
+    static Console run;
+
+    @BeforeAll
+    static void runTheJob() throws java.io.IOException {
+        // Through a --conf file too: with 3000 images, batch 32 and a higher rate give enough progress to
+        // test learning in two epochs (two averaged workers move about as far as one).
+        Path conf = java.nio.file.Files.writeString(out.resolve("test.conf"),
+                "drilldown.steps.3 { batch-size = 32, learning-rate = 0.05 }\ndrilldown.steps.4.learning-rate = 0.05\n");
+        run = Console.run("run", "--conf", conf.toString(), "--master", "local[2]", "--steps", "3,4", "--epochs", "2", "--train-limit", "3000",
+                "--test-limit", "500", "--workers", "2", "--data", TestData.mnistDir().toString(),
+                "--out", out.toString(), "--run-id", "e2e", "--seed", "3");
+    }
+
+    @Test
+    void theRunSucceedsAndSaysHowToQueryIt() {
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("run e2e done");
+    }
+
+    @Test
+    void epochsTableHasOneRowPerStepAndEpochAndAccuracyBeatsChance() {
+        Dataset<Row> epochs = table("epochs").orderBy("step", "epoch");
+        List<Row> rows = epochs.collectAsList();
+        assertThat(rows).hasSize(4);
+        assertThat(rows).extracting(r -> r.getAs("step") + "/" + r.getAs("epoch")).containsExactly("3/1", "3/2", "4/1", "4/2");
+        for (Row r : rows) {
+            assertThat((String) r.getAs("run_id")).isEqualTo("e2e");
+            assertThat((Double) r.getAs("test_accuracy")).isBetween(0.0, 100.0);
+            assertThat((Double) r.getAs("train_loss")).isPositive();
+            assertThat((Double) r.getAs("epoch_seconds")).isPositive();
+            assertThat((Double) r.getAs("train_images_per_second")).isPositive();
+            assertThat((Long) r.getAs("test_images")).isEqualTo(500);
+        }
+        // Ten classes: chance is 10 %. BatchNorm models learn well past it within two small epochs.
+        assertThat((Double) rows.get(1).getAs("test_accuracy")).isGreaterThan(50.0);
+        assertThat((Double) rows.get(3).getAs("test_accuracy")).isGreaterThan(50.0);
+        assertThat((Double) rows.get(2).getAs("learning_rate")).isEqualTo(0.05);
+    }
+
+    @Test
+    void stepsRunsAndDataStatsTablesHoldTheRun() {
+        List<Row> steps = table("steps").orderBy("step").collectAsList();
+        assertThat(steps).extracting(r -> (Long) r.getAs("params")).containsExactly(9904L, 9904L);
+        assertThat(steps).extracting(r -> (Integer) r.getAs("epochs")).containsExactly(2, 2);
+
+        List<Row> runs = table("runs").orderBy("recorded_at").collectAsList();
+        assertThat(runs).extracting(r -> (String) r.getAs("status")).containsExactly("running", "succeeded");
+        assertThat((Long) runs.get(1).getAs("seed")).isEqualTo(3L);
+        assertThat((String) runs.get(1).getAs("config")).contains("\"train-limit\":3000");
+        assertThat((String) runs.get(1).getAs("data_checksums")).contains("ba891046e6505d7a");
+
+        Dataset<Row> stats = table("data_stats");
+        Row train = stats.where("split = 'train'").first();
+        assertThat((Long) train.getAs("count")).isEqualTo(3000L);
+        long classTotal = 0;
+        for (int c = 0; c < 10; c++) {
+            classTotal += (Long) train.getAs("class_" + c);
+        }
+        assertThat(classTotal).isEqualTo(3000L);
+        assertThat((Double) train.getAs("mean")).isBetween(0.12, 0.14);
+        assertThat(out.resolve("runs/e2e/manifest.json")).content().contains("\"seed\" : 3", "\"dl4j\" : ");
+    }
+
+    @Test
+    void queryPrintsTheRowsAndRefusesBadSql() {
+        Console q = Console.run("query", "--out", out.toString(),
+                "select step, epoch, test_accuracy from epochs order by step, epoch");
+        assertThat(q.exitCode()).as(q.err()).isZero();
+        assertThat(q.out()).contains("step | epoch | test_accuracy").contains("(4 rows)");
+
+        Console latest = Console.run("query", "--out", out.toString(), "--format", "csv", "select run_id, status from runs");
+        assertThat(latest.out()).isEqualTo("run_id,status\ne2e,succeeded\n");
+
+        Console bad = Console.run("query", "--out", out.toString(), "selec * from epochs");
+        assertThat(bad.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(bad.err()).contains("bad SQL");
+    }
+
+    @Test
+    void anExistingRunIdIsRefused() {
+        Console again = Console.run("run", "--steps", "3", "--data", TestData.mnistDir().toString(),
+                "--out", out.toString(), "--run-id", "e2e");
+        assertThat(again.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(again.err()).contains("run id 'e2e' already exists");
+    }
+
+    private static Dataset<Row> table(String name) {
+        SparkSession spark = SharedSpark.get();
+        return spark.read().parquet(out.resolve("metrics").resolve(name).toString());
+    }
+}

@@ -1,0 +1,88 @@
+package org.drilldown.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void embeddedDefaultsDescribeTheFourSeedSteps() {
+        JobConfig c = ConfigLoader.defaults();
+        assertThat(c.steps()).extracting(StepSpec::key).containsExactly("1", "2", "3", "4");
+        StepSpec four = c.steps().get(3);
+        assertThat(four.batchSize()).isEqualTo(32);
+        assertThat(four.rotationDegrees()).isPositive();
+        assertThat(four.layers()).isEqualTo(c.steps().get(1).layers());
+        assertThat(c.sparkSettings()).containsEntry("spark.ui.enabled", "false");
+        assertThat(c.dataDir()).isEqualTo(Path.of("data/mnist"));
+    }
+
+    @Test
+    void userFileAndFlagsOverrideDefaultsInThatOrder() throws IOException {
+        Path file = write("drilldown { seed = 5, epochs = 3, training.workers = 4 }\n"
+                + "drilldown.steps.2.learning-rate = 0.05\n");
+        JobConfig c = ConfigLoader.load(file, Map.of("drilldown.epochs", 2, "drilldown.run-steps", List.of("2", "3")));
+        assertThat(c.seed()).isEqualTo(5);
+        assertThat(c.workers()).isEqualTo(4);
+        assertThat(c.steps()).extracting(StepSpec::epochs).containsExactly(2, 2);
+        assertThat(c.steps().get(0).learningRate()).isEqualTo(0.05);
+        assertThat(c.steps().get(1).layers()).isEqualTo(c.steps().get(0).layers());
+    }
+
+    @Test
+    void aFifthStepCanBeAddedByConfiguration() throws IOException {
+        Path file = write("drilldown.steps.5 { name = \"Wider\", layers = [\"conv 8 k3\", \"gap\", \"output 10\"],"
+                + " batch-norm = true, epochs = 2 }\n");
+        JobConfig c = ConfigLoader.load(file, Map.of("drilldown.run-steps", List.of("5")));
+        StepSpec five = c.steps().get(0);
+        assertThat(five.name()).isEqualTo("Wider");
+        assertThat(five.batchSize()).isEqualTo(128);
+        assertThat(five.batchNorm()).isTrue();
+    }
+
+    @Test
+    void unknownKeysWrongTypesAndBadValuesAreRefusedWithTheKey() throws IOException {
+        assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.trainig.workers = 2"), Map.of()))
+                .isInstanceOf(ConfigError.class).hasMessageContaining("unknown config key 'drilldown.trainig.workers'");
+        assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.steps.2.dropuot = 0.1"), Map.of()))
+                .hasMessageContaining("drilldown.steps.2.dropuot");
+        assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.seed = lots"), Map.of()))
+                .isInstanceOf(ConfigError.class).hasMessageContaining("seed");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("drilldown.run-steps", List.of("7"))))
+                .hasMessageContaining("'drilldown.run-steps' = 7").hasMessageContaining("unknown step");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("drilldown.epochs", -1)))
+                .hasMessageContaining("drilldown.epochs");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("drilldown.training.workers", -2)))
+                .hasMessageContaining("drilldown.training.workers");
+        assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.steps.4.batch-size = 0"), Map.of()))
+                .hasMessageContaining("'drilldown.steps.4.batch-size' = 0");
+        assertThatThrownBy(() -> ConfigLoader.load(tmp.resolve("missing.conf"), Map.of()))
+                .hasMessageContaining("missing.conf").hasMessageContaining("no such file");
+    }
+
+    @Test
+    void stepScheduleDividesTheRateEveryStepEpochs() {
+        LrSchedule s = new LrSchedule("step", 5, 0.1);
+        assertThat(s.rateAt(0.01, 1)).isEqualTo(0.01);
+        assertThat(s.rateAt(0.01, 5)).isEqualTo(0.01);
+        assertThat(s.rateAt(0.01, 6)).isCloseTo(0.001, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(s.rateAt(0.01, 11)).isCloseTo(0.0001, org.assertj.core.api.Assertions.within(1e-12));
+        assertThatThrownBy(() -> new LrSchedule("cosine", 5, 0.1)).hasMessageContaining("lr-schedule.type");
+    }
+
+    private Path write(String hocon) throws IOException {
+        Path f = Files.createTempFile(tmp, "user", ".conf");
+        Files.writeString(f, hocon);
+        return f;
+    }
+}
