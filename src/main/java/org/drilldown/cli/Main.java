@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** Entry point: {@code drilldown run [options]} trains; {@code drilldown query SQL} reads the metric tables. */
 @Command(name = "drilldown", mixinStandardHelpOptions = true, version = "drilldown 0.1.0",
         description = "The MNIST drill-down as a distributed Spark + DL4J job.",
-        subcommands = {RunCommand.class, QueryCommand.class})
+        subcommands = {RunCommand.class, QueryCommand.class, BenchCommand.class})
 public final class Main {
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_BAD_INPUT = 2;

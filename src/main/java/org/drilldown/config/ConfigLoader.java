@@ -93,6 +93,7 @@ public final class ConfigLoader {
                 d.getInt("training.averaging-frequency"),
                 d.getInt("training.prefetch-batches"),
                 d.getInt("training.eval-batch-size"),
+                d.getInt("training.train-eval-images"),
                 d.getString("training.export-dir"),
                 d.getBoolean("native.onednn"),
                 d.getString("spark.default-master"),

@@ -16,6 +16,7 @@ public record JobConfig(
         int averagingFrequency,
         int prefetchBatches,
         int evalBatchSize,
+        int trainEvalImages,
         String exportDir,
         boolean onednn,
         String defaultMaster,
@@ -35,6 +36,7 @@ public record JobConfig(
         requirePositive("drilldown.training.averaging-frequency", averagingFrequency);
         requireNonNegative("drilldown.training.prefetch-batches", prefetchBatches);
         requirePositive("drilldown.training.eval-batch-size", evalBatchSize);
+        requireNonNegative("drilldown.training.train-eval-images", trainEvalImages);
     }
 
     /** Where the Export approach writes DataSet files for this run. */

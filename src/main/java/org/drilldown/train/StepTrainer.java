@@ -7,6 +7,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
@@ -25,7 +26,8 @@ import org.nd4j.linalg.dataset.DataSet;
 /**
  * Trains one step with DL4J parameter averaging: every epoch re-augments the training frame in its
  * partitions, fits through {@link ParameterAveragingTrainingMaster} (Export approach, updater state kept
- * across averaging rounds), then scores the model on that epoch's training images and on the test set.
+ * across averaging rounds), then scores the model on (a fixed sample of) that epoch's rotated training
+ * images and on the test set.
  */
 final class StepTrainer {
     private final JavaSparkContext sc;
@@ -93,7 +95,9 @@ final class StepTrainer {
         Broadcast<INDArray> params = sc.broadcast(net.params().dup());
         String json = net.getLayerWiseConfigurations().toJson();
         try {
-            Score train = score(batches(trainFrame, rotation, config.evalBatchSize(), null), json, params);
+            Dataset<Row> trainSample = config.trainEvalImages() > 0
+                    ? trainFrame.where(functions.col("id").lt(config.trainEvalImages())) : trainFrame;
+            Score train = score(batches(trainSample, rotation, config.evalBatchSize(), null), json, params);
             Score test = score(testBatches, json, params);
             double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
             return new EpochResult(step.key(), epoch, step.epochs(), lr, train, test, fitSeconds, trainImages, evalSeconds);

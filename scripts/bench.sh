@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Throughput benchmark, all in one run on this machine so the ratios are fair:
+#   1. single-process DL4J (drilldown bench): training at batch 32 and 128, evaluation;
+#   2. the same step through Spark local[N] with parameter averaging and rotation (drilldown run);
+#   3. the PyTorch yardstick (shared/bench/torch_reference.py, Debian's python3-torch), same model, batch, threads.
+# Peak resident memory of each comes from /usr/bin/time -v. Prints a table and writes out/bench/<id>/bench.json.
+#
+#   scripts/bench.sh [--steps 4[,1]] [--train-limit N] [--threads N] [--torch PATH]
+# Needs: apt-get install -y time python3-torch
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+steps="4"; limit=0; threads="$(nproc)"; torch_ref="$ROOT/../shared/bench/torch_reference.py"
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --steps) steps="$2"; shift 2 ;;
+    --train-limit) limit="$2"; shift 2 ;;
+    --threads) threads="$2"; shift 2 ;;
+    --torch) torch_ref="$2"; shift 2 ;;
+    *) echo "bench: unknown option $1 (see the header of $0)" >&2; exit 2 ;;
+  esac
+done
+[[ -x /usr/bin/time ]] || { echo "bench: needs /usr/bin/time (apt-get install -y time)" >&2; exit 2; }
+/usr/bin/python3 -c "import torch" 2>/dev/null || { echo "bench: needs PyTorch (apt-get install -y python3-torch)" >&2; exit 2; }
+[[ -f "$torch_ref" ]] || { echo "bench: no PyTorch reference at $torch_ref (pass --torch PATH)" >&2; exit 2; }
+[[ -f data/mnist/t10k-labels-idx1-ubyte ]] || scripts/fetch-mnist.sh data/mnist
+build_if_needed
+
+id="$(date -u +%Y%m%d-%H%M%S)"
+dir="out/bench/$id"
+mkdir -p "$dir"
+train_limit_args=(); [[ "$limit" -gt 0 ]] && train_limit_args=(--train-limit "$limit")
+java_cmd=(java -Xmx6g $(cat "$ROOT/target/jvm.options") -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties"
+          -cp "$ROOT/target/drilldown.jar:$ROOT/target/lib/*" org.drilldown.cli.Main)
+
+measure() {  # name, command...: stdout to $dir/name.out, peak RSS to $dir/name.time
+  local name="$1"; shift
+  echo "bench: $name ..." >&2
+  /usr/bin/time -v -o "$dir/$name.time" "$@" > "$dir/$name.out" 2> "$dir/$name.err" \
+    || { echo "bench: $name failed, see $dir/$name.err" >&2; exit 1; }
+}
+
+for step in ${steps//,/ }; do
+  for batch in 32 128; do
+    OMP_NUM_THREADS="$threads" measure "dl4j-step$step-b$batch" "${java_cmd[@]}" bench --step "$step" --batch "$batch" "${train_limit_args[@]}"
+  done
+  # Spark: one worker per core, one native thread per worker, the step's own batch and rotation.
+  OMP_NUM_THREADS=1 measure "spark-step$step" "${java_cmd[@]}" run --master "local[$threads]" --workers "$threads" \
+    --steps "$step" --epochs 1 "${train_limit_args[@]}" --out "$dir/spark" --run-id "bench-step$step"
+  "${java_cmd[@]}" query --out "$dir/spark" --format json \
+    "select * from epochs where run_id = 'bench-step$step'" > "$dir/spark-step$step.epochs.json" 2>/dev/null
+  for batch in 32 128; do
+    measure "torch-step$step-b$batch" /usr/bin/python3 "$torch_ref" --data data/mnist --step "$step" --epochs 1 \
+      --batch "$batch" --threads "$threads" --train-limit "${limit/#0/60000}"
+  done
+done
+
+/usr/bin/python3 "$ROOT/scripts/bench_summary.py" "$dir" "$steps" "$threads" "$*"

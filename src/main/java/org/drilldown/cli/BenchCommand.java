@@ -1,0 +1,84 @@
+package org.drilldown.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.drilldown.augment.RandomRotation;
+import org.drilldown.config.ConfigLoader;
+import org.drilldown.config.JobConfig;
+import org.drilldown.config.StepSpec;
+import org.drilldown.data.MnistData;
+import org.drilldown.model.ParamCount;
+import org.drilldown.model.StepModels;
+import org.drilldown.train.NativeHelpers;
+import org.drilldown.train.Score;
+import org.drilldown.train.SingleProcessTrainer;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code drilldown bench}: single-process DL4J training and evaluation throughput for one step, one JSON line
+ * per epoch, for scripts/bench.sh to set beside Spark and PyTorch.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Single-process DL4J throughput of one step (no Spark); prints one JSON line per epoch.")
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--step", description = "step key (default: 4)")
+    String step = "4";
+    @Option(names = "--batch", description = "minibatch size (default: the step's)")
+    Integer batch;
+    @Option(names = "--epochs", description = "epochs to time (default: 1)")
+    int epochs = 1;
+    @Option(names = "--train-limit", description = "training images (default: all)")
+    int trainLimit;
+    @Option(names = "--data", description = "MNIST directory (default: data/mnist)")
+    Path data = Path.of("data/mnist");
+    @Option(names = "--onednn", negatable = true, description = "use the oneDNN helpers (default: true)")
+    boolean onednn = true;
+
+    @Override
+    public Integer call() throws Exception {
+        NativeHelpers.configure(onednn);
+        JobConfig config = ConfigLoader.load(null, Map.of("drilldown.run-steps", List.of(step)));
+        StepSpec spec = config.steps().get(0);
+        int batchSize = batch != null ? batch : spec.batchSize();
+        MnistData mnist = MnistData.load(data, trainLimit, 0);
+        // MNIST's training mean and std; the job computes them with Spark, the bench needs no Spark.
+        SingleProcessTrainer trainer = new SingleProcessTrainer(0.1307, 0.3081);
+        MultiLayerNetwork net = StepModels.network(spec, config.seed());
+        List<DataSet> test = trainer.batches(mnist.test(), null, 1000, null);
+        ObjectMapper json = new ObjectMapper();
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            net.setLearningRate(spec.learningRateAt(epoch));
+            RandomRotation rotation = spec.rotationDegrees() > 0 ? new RandomRotation(config.seed(), epoch, spec.rotationDegrees()) : null;
+            long prepStart = System.nanoTime();
+            List<DataSet> batches = trainer.batches(mnist.train(), rotation, batchSize, (long) epoch);
+            double prepSeconds = (System.nanoTime() - prepStart) / 1e9;
+            double fitSeconds = SingleProcessTrainer.fit(net, batches);
+            double[] evalSeconds = new double[1];
+            Score score = SingleProcessTrainer.score(net, test, evalSeconds);
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("framework", "dl4j-single-process");
+            line.put("step", spec.key());
+            line.put("epoch", epoch);
+            line.put("params", ParamCount.trainable(net));
+            line.put("batch", batchSize);
+            line.put("threads", Nd4j.getEnvironment().maxMasterThreads());
+            line.put("onednn", onednn);
+            line.put("train_images", mnist.train().size());
+            line.put("prep_seconds", prepSeconds);
+            line.put("train_seconds", fitSeconds);
+            line.put("train_images_per_second", mnist.train().size() / fitSeconds);
+            line.put("eval_images_per_second", mnist.test().size() / evalSeconds[0]);
+            line.put("test_accuracy", score.accuracy());
+            System.out.println(json.writeValueAsString(line));
+        }
+        return 0;
+    }
+}
