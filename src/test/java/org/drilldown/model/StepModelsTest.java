@@ -38,6 +38,20 @@ class StepModelsTest {
     }
 
     @Test
+    void everyConvBlockEndsInReluBeforeThePooling() {
+        // DL4J's BatchNormalization ignores an activation set on it, so the block needs its own ReLU layer:
+        // the input to pooling and to the global average must be non-negative.
+        MultiLayerNetwork net = StepModels.network(step("3"), 1);
+        List<INDArray> acts = net.feedForward(Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 1, 28, 28), true);
+        for (int i = 0; i < net.getnLayers(); i++) {
+            String type = net.getLayer(i).getClass().getSimpleName();
+            if (type.equals("SubsamplingLayer") || type.equals("GlobalPoolingLayer")) {
+                assertThat(acts.get(i).minNumber().doubleValue()).as("input of layer %d (%s)", i, type).isGreaterThanOrEqualTo(0);
+            }
+        }
+    }
+
+    @Test
     void batchNormRunningStatisticsAreNotCountedAsTrainable() {
         MultiLayerNetwork net = StepModels.network(step("3"), 1);
         // DL4J stores 4 numbers per BatchNorm channel (96 channels); PyTorch counts 2 of them as trainable.
