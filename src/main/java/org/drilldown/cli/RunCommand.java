@@ -68,7 +68,7 @@ final class RunCommand implements Callable<Integer> {
                 Map.of("spark.executor.extraJavaOptions", NativeHelpers.executorJavaOptions(config.onednn())));
         try {
             new DrilldownJob(spark, config).run(id, String.join(" ", commandLine()), data,
-                    List.of(new ConsoleProgress(), new MetricsWriter(spark, location)));
+                    List.of(new ConsoleProgress(), new MetricsWriter(spark, location, config.target())));
             System.out.println("run " + id + " done; query it with: scripts/query.sh --out " + config.outputDir()
                     + " \"select step, epoch, test_accuracy from epochs where run_id = '" + id + "'\"");
             return 0;

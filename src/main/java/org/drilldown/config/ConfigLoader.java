@@ -95,6 +95,8 @@ public final class ConfigLoader {
                 d.getInt("training.eval-batch-size"),
                 d.getInt("training.train-eval-images"),
                 d.getString("training.export-dir"),
+                new TargetSpec(d.getDouble("target.test-accuracy"), d.getInt("target.last-epochs"),
+                        d.getLong("target.max-params"), d.getInt("target.max-epochs")),
                 d.getBoolean("native.onednn"),
                 d.getString("spark.default-master"),
                 d.getString("spark.app-name"),

@@ -18,6 +18,7 @@ public record JobConfig(
         int evalBatchSize,
         int trainEvalImages,
         String exportDir,
+        TargetSpec target,
         boolean onednn,
         String defaultMaster,
         String appName,

@@ -26,7 +26,7 @@ public final class MetricsReader {
             try (Stream<Path> tables = Files.list(dir)) {
                 tables.filter(MetricsReader::hasParquet).sorted().forEach(t -> {
                     String name = t.getFileName().toString();
-                    spark.read().parquet(t.toString()).createOrReplaceTempView(name.equals(Tables.RUNS) ? "runs_history" : name);
+                    spark.read().option("mergeSchema", "true").parquet(t.toString()).createOrReplaceTempView(name.equals(Tables.RUNS) ? "runs_history" : name);
                     found.add(name);
                 });
             } catch (IOException e) {

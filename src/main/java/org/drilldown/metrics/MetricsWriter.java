@@ -10,6 +10,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.drilldown.config.StepSpec;
+import org.drilldown.config.TargetSpec;
 import org.drilldown.data.SplitStats;
 import org.drilldown.train.EpochResult;
 import org.drilldown.train.RunInfo;
@@ -26,9 +27,12 @@ public final class MetricsWriter implements TrainingListener {
     private final MetricsLocation location;
     private Instant stepStarted = Instant.now();
 
-    public MetricsWriter(SparkSession spark, MetricsLocation location) {
+    private final TargetSpec target;
+
+    public MetricsWriter(SparkSession spark, MetricsLocation location, TargetSpec target) {
         this.spark = spark;
         this.location = location;
+        this.target = target;
     }
 
     @Override
@@ -73,10 +77,12 @@ public final class MetricsWriter implements TrainingListener {
         List<EpochResult> epochs = s.epochs();
         double finalTest = epochs.isEmpty() ? Double.NaN : epochs.get(epochs.size() - 1).test().accuracy();
         double seconds = (Instant.now().toEpochMilli() - stepStarted.toEpochMilli()) / 1000.0;
+        StepAnalysis a = StepAnalysis.of(s, target);
         append(Tables.STEPS, Tables.STEPS_SCHEMA, List.of(RowFactory.create(
                 run.runId(), s.spec().key(), s.spec().name(), s.params(), epochs.size(),
                 s.bestTrainAccuracy(), s.bestTestAccuracy(), finalTest,
-                s.spec().batchSize(), s.spec().rotationDegrees(), seconds)));
+                s.spec().batchSize(), s.spec().rotationDegrees(), seconds,
+                a.lastMinTestAccuracy(), a.lastMaxTestAccuracy(), a.trainTestGap(), a.targetMet(), a.text())));
     }
 
     @Override

@@ -54,7 +54,12 @@ public final class Tables {
             .add("final_test_accuracy", DataTypes.DoubleType, false)
             .add("batch_size", DataTypes.IntegerType, false)
             .add("rotation_degrees", DataTypes.DoubleType, false)
-            .add("step_seconds", DataTypes.DoubleType, false);
+            .add("step_seconds", DataTypes.DoubleType, false)
+            .add("last3_min_test_accuracy", DataTypes.DoubleType, false)
+            .add("last3_max_test_accuracy", DataTypes.DoubleType, false)
+            .add("train_test_gap", DataTypes.DoubleType, false)
+            .add("target_met", DataTypes.BooleanType, false)
+            .add("analysis", DataTypes.StringType, false);
 
     public static final StructType DATA_STATS_SCHEMA = dataStatsSchema();
 

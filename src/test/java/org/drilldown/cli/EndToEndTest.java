@@ -64,6 +64,9 @@ class EndToEndTest {
         List<Row> steps = table("steps").orderBy("step").collectAsList();
         assertThat(steps).extracting(r -> (Long) r.getAs("params")).containsExactly(9904L, 9904L);
         assertThat(steps).extracting(r -> (Integer) r.getAs("epochs")).containsExactly(2, 2);
+        // Two short epochs on a subset cannot meet the 99.4 % target; the analysis says so.
+        assertThat(steps).extracting(r -> (Boolean) r.getAs("target_met")).containsExactly(false, false);
+        assertThat((String) steps.get(1).getAs("analysis")).contains("Target not met", "Parameters 9,904 < 10,000");
 
         List<Row> runs = table("runs").orderBy("recorded_at").collectAsList();
         assertThat(runs).extracting(r -> (String) r.getAs("status")).containsExactly("running", "succeeded");

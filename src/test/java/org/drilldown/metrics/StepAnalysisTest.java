@@ -1,0 +1,62 @@
+package org.drilldown.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.drilldown.config.ConfigLoader;
+import org.drilldown.config.StepSpec;
+import org.drilldown.config.TargetSpec;
+import org.drilldown.train.EpochResult;
+import org.drilldown.train.Score;
+import org.drilldown.train.StepResult;
+import org.junit.jupiter.api.Test;
+
+class StepAnalysisTest {
+    private static final TargetSpec TARGET = new TargetSpec(99.4, 3, 10_000, 15);
+    private static final StepSpec STEP = ConfigLoader.defaults().steps().get(3);
+
+    @Test
+    void targetMetWhenEachOfTheLastThreeEpochsReachesIt() {
+        StepAnalysis a = StepAnalysis.of(step(9904, 99.0, 99.30, 99.41, 99.45, 99.40), TARGET);
+        assertThat(a.lastMinTestAccuracy()).isEqualTo(99.40);
+        assertThat(a.lastMaxTestAccuracy()).isEqualTo(99.45);
+        assertThat(a.targetMet()).isTrue();
+        assertThat(a.text()).contains("Target met", "Parameters 9,904 < 10,000", "Epochs 5 <= 15");
+    }
+
+    @Test
+    void oneLowEpochOrTooManyParametersMissesIt() {
+        StepAnalysis low = StepAnalysis.of(step(9904, 99.0, 99.45, 99.38, 99.46), TARGET);
+        assertThat(low.targetMet()).isFalse();
+        assertThat(low.text()).contains("Target not met", "lowest was 99.38 %");
+
+        StepAnalysis heavy = StepAnalysis.of(step(992_800, 99.5, 99.5, 99.5), TARGET);
+        assertThat(heavy.accuracyOk()).isTrue();
+        assertThat(heavy.paramsOk()).isFalse();
+        assertThat(heavy.targetMet()).isFalse();
+    }
+
+    @Test
+    void aLargeTrainTestGapIsCalledOverfitting() {
+        // Train accuracy is test + 0.8 in this fixture.
+        StepAnalysis a = StepAnalysis.of(step(9904, 98.0, 98.5, 98.6), TARGET);
+        assertThat(a.trainTestGap()).isCloseTo(0.8, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(a.text()).startsWith("Overfitting");
+    }
+
+    /** Epochs with the given test accuracies; train accuracy 0.8 above test when test < 99, else equal. */
+    private static StepResult step(long params, double... testAccuracies) {
+        List<EpochResult> epochs = new ArrayList<>();
+        for (int i = 0; i < testAccuracies.length; i++) {
+            double test = testAccuracies[i];
+            double train = test < 99 ? test + 0.8 : test;
+            epochs.add(new EpochResult("4", i + 1, testAccuracies.length, 0.01, score(train), score(test), 10, 1000, 1));
+        }
+        return new StepResult(STEP, params, epochs);
+    }
+
+    private static Score score(double accuracy) {
+        return new Score(10_000, Math.round(accuracy * 100), 100);
+    }
+}
