@@ -25,6 +25,7 @@ public final class RunManifest {
         m.put("started_at", run.startedAt().toString());
         m.put("seed", run.seed());
         m.put("spark_master", run.sparkMaster());
+        m.put("executors", run.executors());
         m.put("workers", run.workers());
         m.put("command_line", run.commandLine());
         m.put("versions", run.versions());

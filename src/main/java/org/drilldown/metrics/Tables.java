@@ -21,6 +21,7 @@ public final class Tables {
             .add("error", DataTypes.StringType, true)
             .add("seed", DataTypes.LongType, false)
             .add("spark_master", DataTypes.StringType, false)
+            .add("executors", DataTypes.IntegerType, false)
             .add("workers", DataTypes.IntegerType, false)
             .add("config", DataTypes.StringType, false)
             .add("versions", DataTypes.StringType, false)

@@ -39,7 +39,9 @@ public final class DrilldownJob {
     public List<StepResult> run(String runId, String commandLine, MnistData data, List<TrainingListener> listeners) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int workers = config.workers() > 0 ? config.workers() : sc.defaultParallelism();
-        RunInfo run = new RunInfo(runId, Instant.now(), config.seed(), sc.master(), workers, config.resolvedJson(),
+        // The driver is listed too; in local mode it is the only one and runs the tasks itself.
+        int executors = Math.max(1, sc.sc().statusTracker().getExecutorInfos().length - (sc.isLocal() ? 0 : 1));
+        RunInfo run = new RunInfo(runId, Instant.now(), config.seed(), sc.master(), executors, workers, config.resolvedJson(),
                 Versions.of(spark), data.checksums(), commandLine);
 
         listeners.forEach(l -> l.onRunStart(run));

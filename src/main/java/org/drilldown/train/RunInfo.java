@@ -9,6 +9,7 @@ public record RunInfo(
         Instant startedAt,
         long seed,
         String sparkMaster,
+        int executors,
         int workers,
         String configJson,
         Map<String, String> versions,
