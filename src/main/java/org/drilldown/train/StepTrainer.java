@@ -51,15 +51,8 @@ final class StepTrainer {
         long params = ParamCount.trainable(net);
         listeners.forEach(l -> l.onStepStart(run, step, params));
 
-        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, step.batchSize())
-                .batchSizePerWorker(step.batchSize())
-                .averagingFrequency(config.averagingFrequency())
-                .workerPrefetchNumBatches(config.prefetchBatches())
-                .saveUpdater(true)
-                .rddTrainingApproach(RDDTrainingApproach.Export)
-                .exportDirectory(exportDir)
-                .rngSeed(stepSeed)
-                .build();
+        ParameterAveragingTrainingMaster master = trainingMaster(workers, step.batchSize(),
+                config.averagingFrequency(), config.prefetchBatches(), exportDir, stepSeed);
         SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
 
         JavaRDD<DataSet> testBatches = batches(testFrame, null, config.evalBatchSize(), null)
@@ -105,6 +98,23 @@ final class StepTrainer {
             params.destroy();
             master(sparkNet).deleteTempFiles(sc);
         }
+    }
+
+    /**
+     * Parameter averaging as the job uses it: DataSets of {@code batchSize} examples, updater (momentum)
+     * state averaged and kept across rounds (DL4J's default drops it), the Export approach.
+     */
+    static ParameterAveragingTrainingMaster trainingMaster(int workers, int batchSize, int averagingFrequency,
+                                                           int prefetch, String exportDir, long seed) {
+        return new ParameterAveragingTrainingMaster.Builder(workers, batchSize)
+                .batchSizePerWorker(batchSize)
+                .averagingFrequency(averagingFrequency)
+                .workerPrefetchNumBatches(prefetch)
+                .saveUpdater(true)
+                .rddTrainingApproach(RDDTrainingApproach.Export)
+                .exportDirectory(exportDir)
+                .rngSeed(seed)
+                .build();
     }
 
     private static ParameterAveragingTrainingMaster master(SparkDl4jMultiLayer sparkNet) {
