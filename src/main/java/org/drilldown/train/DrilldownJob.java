@@ -1,9 +1,13 @@
 package org.drilldown.train;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -15,12 +19,15 @@ import org.drilldown.data.MnistData;
 import org.drilldown.data.MnistFrames;
 import org.drilldown.data.SplitStats;
 import org.drilldown.model.StepModels;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The drill-down as one Spark job: read and check MNIST on the driver, spread it into DataFrames,
  * compute statistics, then train every configured step in order. Reports to listeners; returns results.
  */
 public final class DrilldownJob {
+    private static final Logger LOG = LoggerFactory.getLogger(DrilldownJob.class);
     private final SparkSession spark;
     private final JobConfig config;
 
@@ -61,47 +68,30 @@ public final class DrilldownJob {
             listeners.forEach(l -> l.onRunEnd(run, null));
             return results;
         } catch (RuntimeException | Error e) {
-            listeners.forEach(l -> l.onRunEnd(run, e));
+            for (TrainingListener l : listeners) {
+                try {
+                    l.onRunEnd(run, e);
+                } catch (RuntimeException recording) {
+                    e.addSuppressed(recording); // the run's own failure is the one to report
+                }
+            }
             throw e;
         } finally {
             trainFrame.unpersist();
             testFrame.unpersist();
+            deleteRecursively(config.exportPath(runId));
         }
     }
 
-    /** Versions recorded with every run. */
-    static final class Versions {
-        private Versions() {
+    /** The Export approach's files are scratch: gone when the run ends, whatever its outcome. */
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
         }
-
-        static Map<String, String> of(SparkSession spark) {
-            Map<String, String> v = new java.util.TreeMap<>();
-            v.put("java", System.getProperty("java.version"));
-            v.put("spark", spark.version());
-            v.put("scala", scala.util.Properties.versionNumberString());
-            v.put("dl4j", maven("org.deeplearning4j", "deeplearning4j-nn"));
-            v.put("dl4j-spark", maven("org.deeplearning4j", "dl4j-spark_2.12"));
-            v.put("nd4j", maven("org.nd4j", "nd4j-api"));
-            v.put("nd4j-backend", org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName()
-                    + " " + System.getProperty(NativeHelpers.PLATFORM_EXTENSION, ""));
-            v.put("drilldown", maven("org.drilldown", "drilldown"));
-            v.put("drilldown-commit", System.getenv().getOrDefault("DRILLDOWN_COMMIT", "unknown"));
-            return v;
-        }
-
-        /** The version Maven recorded in the artifact's jar, or "unknown" when run from classes. */
-        private static String maven(String group, String artifact) {
-            String resource = "/META-INF/maven/" + group + "/" + artifact + "/pom.properties";
-            try (java.io.InputStream in = Versions.class.getResourceAsStream(resource)) {
-                if (in == null) {
-                    return "unknown";
-                }
-                java.util.Properties p = new java.util.Properties();
-                p.load(in);
-                return p.getProperty("version", "unknown");
-            } catch (java.io.IOException e) {
-                return "unknown";
-            }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("could not delete {}: {}", dir, e.getMessage());
         }
     }
 }

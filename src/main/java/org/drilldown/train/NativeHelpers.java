@@ -15,9 +15,9 @@ public final class NativeHelpers {
     private NativeHelpers() {
     }
 
-    /** Sets the properties in this JVM unless the launcher already set them. */
+    /** Sets the properties in this JVM unless the launcher already set them; only for the CPU backend. */
     public static void configure(boolean onednn) {
-        if (onednn) {
+        if (onednn && cpuBackend()) {
             setIfAbsent(HELPERS_DISABLE, "false");
             setIfAbsent(PLATFORM_EXTENSION, ONEDNN_EXTENSION);
         }
@@ -25,7 +25,17 @@ public final class NativeHelpers {
 
     /** The same switches as JVM flags, for {@code spark.executor.extraJavaOptions}. */
     public static String executorJavaOptions(boolean onednn) {
-        return onednn ? "-D" + HELPERS_DISABLE + "=false -D" + PLATFORM_EXTENSION + "=" + ONEDNN_EXTENSION : "";
+        return onednn && cpuBackend() ? "-D" + HELPERS_DISABLE + "=false -D" + PLATFORM_EXTENSION + "=" + ONEDNN_EXTENSION : "";
+    }
+
+    /** True when ND4J's CPU backend is on the classpath (looked up without loading its natives). */
+    static boolean cpuBackend() {
+        try {
+            Class.forName("org.nd4j.linalg.cpu.nativecpu.CpuBackend", false, NativeHelpers.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     private static void setIfAbsent(String key, String value) {
