@@ -28,10 +28,17 @@ public final class NativeHelpers {
         return onednn && cpuBackend() ? "-D" + HELPERS_DISABLE + "=false -D" + PLATFORM_EXTENSION + "=" + ONEDNN_EXTENSION : "";
     }
 
-    /** True when ND4J's CPU backend is on the classpath (looked up without loading its natives). */
+    /**
+     * True when ND4J will run on its CPU backend: the CUDA backend (the gpu build) is absent. Looked up
+     * without initialising anything, so no natives load yet.
+     */
     static boolean cpuBackend() {
+        return present("org.nd4j.linalg.cpu.nativecpu.CpuBackend") && !present("org.nd4j.linalg.jcublas.JCublasBackend");
+    }
+
+    private static boolean present(String className) {
         try {
-            Class.forName("org.nd4j.linalg.cpu.nativecpu.CpuBackend", false, NativeHelpers.class.getClassLoader());
+            Class.forName(className, false, NativeHelpers.class.getClassLoader());
             return true;
         } catch (ClassNotFoundException e) {
             return false;
