@@ -56,7 +56,7 @@ public final class ConfigLoader {
             String path = entry.getKey();
             boolean known;
             if (path.startsWith(STEPS + ".")) {
-                List<String> parts = ConfigUtilSplit.split(path);
+                List<String> parts = ConfigPaths.split(path);
                 String field = String.join(".", parts.subList(Math.min(3, parts.size()), parts.size()));
                 known = !field.isEmpty() && stepDefaults.hasPathOrNull(field);
             } else {
@@ -81,7 +81,7 @@ public final class ConfigLoader {
         }
         Map<String, String> settings = new LinkedHashMap<>();
         d.getConfig("spark.settings").entrySet()
-                .forEach(e -> settings.put(ConfigUtilSplit.unquote(e.getKey()), String.valueOf(e.getValue().unwrapped())));
+                .forEach(e -> settings.put(ConfigPaths.unquote(e.getKey()), String.valueOf(e.getValue().unwrapped())));
         return new JobConfig(
                 d.getLong("seed"),
                 steps,
@@ -106,7 +106,7 @@ public final class ConfigLoader {
 
     /** Reads step {@code key}, each missing field taken from {@code step-defaults}. */
     static StepSpec step(Config d, String key) {
-        String path = "steps." + ConfigUtilSplit.quote(key);
+        String path = "steps." + ConfigPaths.quote(key);
         if (!d.hasPath(path)) {
             throw new ConfigError("drilldown.run-steps", key,
                     "unknown step; the configured steps are " + d.getObject("steps").keySet());

@@ -4,8 +4,8 @@ import com.typesafe.config.ConfigUtil;
 import java.util.List;
 
 /** Path helpers for keys such as {@code "spark.ui.enabled"} that hold dots. */
-final class ConfigUtilSplit {
-    private ConfigUtilSplit() {
+final class ConfigPaths {
+    private ConfigPaths() {
     }
 
     static List<String> split(String path) {
