@@ -46,10 +46,6 @@ public record JobConfig(
         return base.resolve(runId);
     }
 
-    public Path metricsDir() {
-        return outputDir.resolve("metrics");
-    }
-
     private static void requireNonNegative(String key, int value) {
         if (value < 0) {
             throw new ConfigError(key, value, "must be 0 or more");

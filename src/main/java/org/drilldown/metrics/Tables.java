@@ -1,6 +1,5 @@
 package org.drilldown.metrics;
 
-import java.util.List;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -10,7 +9,6 @@ public final class Tables {
     public static final String EPOCHS = "epochs";
     public static final String STEPS = "steps";
     public static final String DATA_STATS = "data_stats";
-    public static final List<String> ALL = List.of(RUNS, EPOCHS, STEPS, DATA_STATS);
 
     /** One row when a run starts (status "running") and one when it ends; the latest row per run_id holds. */
     public static final StructType RUNS_SCHEMA = new StructType()

@@ -17,6 +17,7 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.drilldown.config.ConfigError;
 import org.drilldown.config.StepSpec;
+import org.drilldown.data.MnistSplit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Nesterovs;
@@ -29,9 +30,6 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * OutputLayer with softmax and cross-entropy (the seed's log-softmax + NLL).
  */
 public final class StepModels {
-    public static final int ROWS = 28;
-    public static final int COLS = 28;
-
     private StepModels() {
     }
 
@@ -54,7 +52,7 @@ public final class StepModels {
         for (LayerSpec layer : layers) {
             add(list, layer, step);
         }
-        return list.setInputType(InputType.convolutional(ROWS, COLS, 1)).build();
+        return list.setInputType(InputType.convolutional(MnistSplit.ROWS, MnistSplit.COLS, 1)).build();
     }
 
     public static MultiLayerNetwork network(StepSpec step, long seed) {
