@@ -61,18 +61,18 @@ final class StepTrainer {
         List<EpochResult> epochs = new ArrayList<>();
         try {
             for (int epoch = 1; epoch <= step.epochs(); epoch++) {
-                EpochResult result = epoch(step, epoch, sparkNet, trainFrame, testBatches, trainImages, stepSeed);
+                EpochResult result = epoch(step, epoch, sparkNet, master, trainFrame, testBatches, trainImages, stepSeed);
                 epochs.add(result);
                 listeners.forEach(l -> l.onEpochEnd(run, result));
             }
         } finally {
             testBatches.unpersist(false);
-            master.deleteTempFiles(sc);
         }
         return new StepResult(step, params, epochs);
     }
 
-    private EpochResult epoch(StepSpec step, int epoch, SparkDl4jMultiLayer sparkNet, Dataset<Row> trainFrame,
+    private EpochResult epoch(StepSpec step, int epoch, SparkDl4jMultiLayer sparkNet,
+                              ParameterAveragingTrainingMaster master, Dataset<Row> trainFrame,
                               JavaRDD<DataSet> testBatches, long trainImages, long stepSeed) {
         double lr = step.learningRateAt(epoch);
         sparkNet.getNetwork().setLearningRate(lr);
@@ -96,7 +96,7 @@ final class StepTrainer {
             return new EpochResult(step.key(), epoch, step.epochs(), lr, train, test, fitSeconds, trainImages, evalSeconds);
         } finally {
             params.destroy();
-            master(sparkNet).deleteTempFiles(sc);
+            master.deleteTempFiles(sc); // each epoch exports anew; its files are not needed again
         }
     }
 
@@ -115,10 +115,6 @@ final class StepTrainer {
                 .exportDirectory(exportDir)
                 .rngSeed(seed)
                 .build();
-    }
-
-    private static ParameterAveragingTrainingMaster master(SparkDl4jMultiLayer sparkNet) {
-        return (ParameterAveragingTrainingMaster) sparkNet.getTrainingMaster();
     }
 
     private JavaRDD<DataSet> batches(Dataset<Row> frame, RandomRotation rotation, int batchSize, Long shuffleSeed) {
