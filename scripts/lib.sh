@@ -17,7 +17,17 @@ run_cli() {
   local commit
   commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   if [[ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]]; then commit="$commit-dirty"; fi
+  # Each launch runs its own copy of the application jar, so a rebuild (any script, mvn package) cannot
+  # swap classes under a job that is still running. The copy is named after this shell's pid, which
+  # exec hands to the JVM; copies whose process has gone are removed here.
+  local copies="$ROOT/target/running"
+  mkdir -p "$copies"
+  for old in "$copies"/*.jar; do
+    [[ -e "$old" ]] || continue
+    kill -0 "$(basename "$old" .jar)" 2>/dev/null || rm -f "$old"
+  done
+  cp "$ROOT/target/drilldown.jar" "$copies/$$.jar"
   DRILLDOWN_COMMIT="$commit" exec java ${DRILLDOWN_JAVA_OPTS:--Xmx6g} $(cat "$ROOT/target/jvm.options") \
     -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
-    -cp "$ROOT/target/drilldown.jar:$ROOT/target/lib/*" org.drilldown.cli.Main "$@"
+    -cp "$copies/$$.jar:$ROOT/target/lib/*" org.drilldown.cli.Main "$@"
 }
