@@ -12,6 +12,7 @@ import org.apache.spark.sql.types.StructType;
 import org.drilldown.config.StepSpec;
 import org.drilldown.config.TargetSpec;
 import org.drilldown.data.SplitStats;
+import org.drilldown.train.AveragingRound;
 import org.drilldown.train.EpochResult;
 import org.drilldown.train.RunInfo;
 import org.drilldown.train.StepResult;
@@ -66,6 +67,16 @@ public final class MetricsWriter implements TrainingListener {
 
     @Override
     public void onEpochEnd(RunInfo run, EpochResult e) {
+        // Rounds first: an epoch's row is its completion mark, so rounds without one belong to an epoch
+        // that did not finish (readers join on epochs to see complete epochs only).
+        List<Row> rounds = new ArrayList<>();
+        for (AveragingRound r : e.rounds()) {
+            rounds.add(RowFactory.create(run.runId(), e.step(), e.epoch(), r.round(), r.iteration(), r.loss(),
+                    e.learningRate(), r.seconds()));
+        }
+        if (!rounds.isEmpty()) {
+            append(Tables.ITERATIONS, Tables.ITERATIONS_SCHEMA, rounds);
+        }
         append(Tables.EPOCHS, Tables.EPOCHS_SCHEMA, List.of(RowFactory.create(
                 run.runId(), e.step(), e.epoch(), e.learningRate(),
                 e.train().loss(), e.train().accuracy(), e.test().loss(), e.test().accuracy(),

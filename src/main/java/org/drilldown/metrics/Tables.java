@@ -9,6 +9,7 @@ public final class Tables {
     public static final String EPOCHS = "epochs";
     public static final String STEPS = "steps";
     public static final String DATA_STATS = "data_stats";
+    public static final String ITERATIONS = "iterations";
 
     /** One row when a run starts (status "running") and one when it ends; the latest row per run_id holds. */
     public static final StructType RUNS_SCHEMA = new StructType()
@@ -41,6 +42,17 @@ public final class Tables {
             .add("train_images", DataTypes.LongType, false)
             .add("test_images", DataTypes.LongType, false)
             .add("eval_seconds", DataTypes.DoubleType, false);
+
+    /** One row per parameter-averaging round; written just before its epoch's row. */
+    public static final StructType ITERATIONS_SCHEMA = new StructType()
+            .add("run_id", DataTypes.StringType, false)
+            .add("step", DataTypes.StringType, false)
+            .add("epoch", DataTypes.IntegerType, false)
+            .add("round", DataTypes.IntegerType, false)
+            .add("iteration", DataTypes.IntegerType, false)
+            .add("loss", DataTypes.DoubleType, false)
+            .add("learning_rate", DataTypes.DoubleType, false)
+            .add("seconds", DataTypes.DoubleType, false);
 
     public static final StructType STEPS_SCHEMA = new StructType()
             .add("run_id", DataTypes.StringType, false)

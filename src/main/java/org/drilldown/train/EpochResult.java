@@ -1,6 +1,11 @@
 package org.drilldown.train;
 
-/** One finished epoch of one step. Accuracies in percent; seconds of training only (evaluation excluded). */
+import java.util.List;
+
+/**
+ * One finished epoch of one step. Accuracies in percent; seconds of training only (evaluation excluded);
+ * {@code rounds} are its parameter-averaging rounds in order.
+ */
 public record EpochResult(
         String step,
         int epoch,
@@ -10,7 +15,8 @@ public record EpochResult(
         Score test,
         double epochSeconds,
         long trainImages,
-        double evalSeconds) {
+        double evalSeconds,
+        List<AveragingRound> rounds) {
 
     public double trainImagesPerSecond() {
         return epochSeconds > 0 ? trainImages / epochSeconds : 0;

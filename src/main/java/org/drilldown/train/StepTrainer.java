@@ -51,7 +51,7 @@ final class StepTrainer {
         long params = ParamCount.trainable(net);
         listeners.forEach(l -> l.onStepStart(run, step, params));
 
-        ParameterAveragingTrainingMaster master = trainingMaster(workers, step.batchSize(),
+        RecordingTrainingMaster master = trainingMaster(workers, step.batchSize(),
                 config.averagingFrequency(), config.prefetchBatches(), exportDir, stepSeed);
         SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
 
@@ -72,7 +72,7 @@ final class StepTrainer {
     }
 
     private EpochResult epoch(StepSpec step, int epoch, SparkDl4jMultiLayer sparkNet,
-                              ParameterAveragingTrainingMaster master, Dataset<Row> trainFrame,
+                              RecordingTrainingMaster master, Dataset<Row> trainFrame,
                               JavaRDD<DataSet> testBatches, long trainImages, long stepSeed) {
         double lr = step.learningRateAt(epoch);
         sparkNet.getNetwork().setLearningRate(lr);
@@ -80,6 +80,7 @@ final class StepTrainer {
                 ? new RandomRotation(stepSeed, epoch, step.rotationDegrees()) : null;
 
         long start = System.nanoTime();
+        master.startEpoch();
         sparkNet.fit(batches(trainFrame, rotation, step.batchSize(), Seeds.derive(stepSeed, epoch)));
         double fitSeconds = (System.nanoTime() - start) / 1e9;
 
@@ -93,7 +94,8 @@ final class StepTrainer {
             Score train = score(batches(trainSample, rotation, config.evalBatchSize(), null), json, params);
             Score test = score(testBatches, json, params);
             double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
-            return new EpochResult(step.key(), epoch, step.epochs(), lr, train, test, fitSeconds, trainImages, evalSeconds);
+            return new EpochResult(step.key(), epoch, step.epochs(), lr, train, test, fitSeconds, trainImages, evalSeconds,
+                    master.rounds());
         } finally {
             params.destroy();
             master.deleteTempFiles(sc); // each epoch exports anew; its files are not needed again
@@ -104,17 +106,16 @@ final class StepTrainer {
      * Parameter averaging as the job uses it: DataSets of {@code batchSize} examples, updater (momentum)
      * state averaged and kept across rounds (DL4J's default drops it), the Export approach.
      */
-    static ParameterAveragingTrainingMaster trainingMaster(int workers, int batchSize, int averagingFrequency,
-                                                           int prefetch, String exportDir, long seed) {
-        return new ParameterAveragingTrainingMaster.Builder(workers, batchSize)
+    static RecordingTrainingMaster trainingMaster(int workers, int batchSize, int averagingFrequency,
+                                                  int prefetch, String exportDir, long seed) {
+        return new RecordingTrainingMaster(new ParameterAveragingTrainingMaster.Builder(workers, batchSize)
                 .batchSizePerWorker(batchSize)
                 .averagingFrequency(averagingFrequency)
                 .workerPrefetchNumBatches(prefetch)
                 .saveUpdater(true)
                 .rddTrainingApproach(RDDTrainingApproach.Export)
                 .exportDirectory(exportDir)
-                .rngSeed(seed)
-                .build();
+                .rngSeed(seed));
     }
 
     private JavaRDD<DataSet> batches(Dataset<Row> frame, RandomRotation rotation, int batchSize, Long shuffleSeed) {

@@ -60,6 +60,35 @@ class EndToEndTest {
     }
 
     @Test
+    void iterationsTableHoldsEveryAveragingRoundOfEveryEpoch() {
+        List<Row> rounds = table("iterations").orderBy("step", "epoch", "round").collectAsList();
+        // 3,000 images in batches of 32 over 2 workers averaging every 5 minibatches: several rounds an epoch.
+        for (String key : List.of("3/1", "3/2", "4/1", "4/2")) {
+            List<Row> epoch = rounds.stream().filter(r -> (r.getAs("step") + "/" + r.getAs("epoch")).equals(key)).toList();
+            assertThat(epoch).as(key).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(epoch).extracting(r -> (Integer) r.getAs("round"))
+                    .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, epoch.size()).boxed().toList());
+        }
+        for (String step : List.of("3", "4")) {
+            List<Integer> iterations = rounds.stream().filter(r -> r.getAs("step").equals(step))
+                    .map(r -> (Integer) r.<Integer>getAs("iteration")).toList();
+            assertThat(iterations).isSorted().doesNotHaveDuplicates();
+        }
+        for (Row r : rounds) {
+            assertThat((Double) r.getAs("loss")).isPositive().isLessThan(10.0);
+            assertThat((Double) r.getAs("seconds")).isPositive();
+            assertThat((Double) r.getAs("learning_rate")).isEqualTo(0.05);
+        }
+        // Training loss falls from step 3's first rounds to its last ones.
+        List<Row> step3 = rounds.stream().filter(r -> r.getAs("step").equals("3")).toList();
+        assertThat(meanLoss(step3.subList(0, 3))).isGreaterThan(meanLoss(step3.subList(step3.size() - 3, step3.size())));
+    }
+
+    private static double meanLoss(List<Row> rows) {
+        return rows.stream().mapToDouble(r -> r.<Double>getAs("loss")).average().orElseThrow();
+    }
+
+    @Test
     void stepsRunsAndDataStatsTablesHoldTheRun() {
         List<Row> steps = table("steps").orderBy("step").collectAsList();
         assertThat(steps).extracting(r -> (Long) r.getAs("params")).containsExactly(9904L, 9904L);
