@@ -5,10 +5,10 @@ import org.drilldown.data.IdxFormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point: {@code drilldown run [options]} trains; {@code drilldown query SQL} reads the metric tables. */
+/** Entry point: {@code drilldown run} trains; {@code query} and {@code report} read the metric tables; {@code bench} times. */
 @Command(name = "drilldown", mixinStandardHelpOptions = true, version = "drilldown 0.1.0",
         description = "The MNIST drill-down as a distributed Spark + DL4J job.",
-        subcommands = {RunCommand.class, QueryCommand.class, BenchCommand.class})
+        subcommands = {RunCommand.class, QueryCommand.class, ReportCommand.class, BenchCommand.class})
 public final class Main {
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_BAD_INPUT = 2;

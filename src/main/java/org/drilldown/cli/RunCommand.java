@@ -118,7 +118,8 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private List<String> commandLine() {
-        List<String> args = new java.util.ArrayList<>(List.of("drilldown", "run"));
+        // originalArgs are the whole command line's, the subcommand's name included.
+        List<String> args = new java.util.ArrayList<>(List.of("drilldown"));
         args.addAll(spec.commandLine().getParseResult().originalArgs());
         return args;
     }

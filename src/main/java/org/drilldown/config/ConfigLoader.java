@@ -27,7 +27,7 @@ public final class ConfigLoader {
 
     /** Loads defaults, {@code userFile} (may be null) and {@code overrides} (dotted path to value). */
     public static JobConfig load(Path userFile, Map<String, ?> overrides) {
-        Config defaults = ConfigFactory.parseResources(EMBEDDED, ConfigParseOptions.defaults().setAllowMissing(false));
+        Config defaults = embedded();
         Config user = ConfigFactory.empty();
         if (userFile != null) {
             if (!Files.isRegularFile(userFile)) {
@@ -43,6 +43,23 @@ public final class ConfigLoader {
         } catch (ConfigException e) {
             throw new ConfigError(e.getMessage());
         }
+    }
+
+    /**
+     * Rebuilds the configuration a run recorded in {@code runs.config}; keys added to Drilldown since that
+     * run fall back to today's embedded defaults.
+     */
+    public static JobConfig fromRecorded(String json) {
+        try {
+            Config recorded = ConfigFactory.parseString(json).atKey("drilldown");
+            return build(recorded.withFallback(embedded()).resolve());
+        } catch (ConfigException e) {
+            throw new ConfigError("the run's recorded config: " + e.getMessage());
+        }
+    }
+
+    private static Config embedded() {
+        return ConfigFactory.parseResources(EMBEDDED, ConfigParseOptions.defaults().setAllowMissing(false));
     }
 
     /** The embedded defaults alone. */
@@ -63,8 +80,10 @@ public final class ConfigLoader {
                 known = defaults.hasPathOrNull(path) || path.startsWith("drilldown.spark.settings.");
             }
             if (!known) {
-                throw new ConfigError(file + ": unknown config key '" + path + "'"
-                        + " (see conf/drilldown.conf and conf/steps.conf for the keys that exist)");
+                String hint = !path.startsWith("drilldown.") && defaults.hasPathOrNull("drilldown." + ConfigPaths.split(path).get(0))
+                        ? "; every key sits under drilldown { }: write 'drilldown." + path + "'"
+                        : " (see conf/drilldown.conf and conf/steps.conf for the keys that exist)";
+                throw new ConfigError(file + ": unknown config key '" + path + "'" + hint);
             }
         }
     }
@@ -127,6 +146,8 @@ public final class ConfigLoader {
                 s.getDouble("momentum"),
                 new LrSchedule(lr.getString("type"), lr.getInt("step-epochs"), lr.getDouble("gamma")),
                 s.getDouble("rotation-degrees"),
-                s.getLong("expected-params"));
+                s.getLong("expected-params"),
+                s.getDouble("reference.best-train-accuracy"),
+                s.getDouble("reference.best-test-accuracy"));
     }
 }

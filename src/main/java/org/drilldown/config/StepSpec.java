@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * One drill-down step as configured in {@code conf/steps.conf}: the model, its training recipe and
- * the prose (description, target) the report prints.
+ * the prose (description, target) the report prints, and the seed's published accuracies (0 = none).
  */
 public record StepSpec(
         String key,
@@ -20,7 +20,9 @@ public record StepSpec(
         double momentum,
         LrSchedule lrSchedule,
         double rotationDegrees,
-        long expectedParams) {
+        long expectedParams,
+        double referenceBestTrainAccuracy,
+        double referenceBestTestAccuracy) {
 
     public StepSpec {
         String at = "drilldown.steps." + key + ".";
@@ -50,6 +52,12 @@ public record StepSpec(
         if (expectedParams < 0) {
             throw new ConfigError(at + "expected-params", expectedParams, "0 (unchecked) or a positive count");
         }
+        if (!(referenceBestTrainAccuracy >= 0 && referenceBestTrainAccuracy <= 100)) {
+            throw new ConfigError(at + "reference.best-train-accuracy", referenceBestTrainAccuracy, "a percentage in [0, 100]");
+        }
+        if (!(referenceBestTestAccuracy >= 0 && referenceBestTestAccuracy <= 100)) {
+            throw new ConfigError(at + "reference.best-test-accuracy", referenceBestTestAccuracy, "a percentage in [0, 100]");
+        }
     }
 
     /** Same step capped at {@code maxEpochs} (0 keeps its own count). */
@@ -58,7 +66,8 @@ public record StepSpec(
             return this;
         }
         return new StepSpec(key, name, description, target, layers, batchNorm, dropout, maxEpochs, batchSize,
-                learningRate, momentum, lrSchedule, rotationDegrees, expectedParams);
+                learningRate, momentum, lrSchedule, rotationDegrees, expectedParams, referenceBestTrainAccuracy,
+                referenceBestTestAccuracy);
     }
 
     /** Learning rate for a 1-based epoch. */

@@ -2,7 +2,7 @@ package org.drilldown.metrics;
 
 import java.nio.file.Path;
 
-/** Where a run's outputs live under the output directory: tables and per-run manifests. */
+/** Where a run's outputs live under the output directory: tables, per-run manifests and reports. */
 public record MetricsLocation(Path outputDir) {
 
     public Path metricsDir() {
@@ -15,6 +15,11 @@ public record MetricsLocation(Path outputDir) {
 
     public Path runDir(String runId) {
         return outputDir.resolve("runs").resolve(runId);
+    }
+
+    /** Where {@code drilldown report} writes each run's REPORT.md and charts. */
+    public Path reportsDir() {
+        return outputDir.resolve("report");
     }
 
     public Path manifest(String runId) {

@@ -102,6 +102,7 @@ class EndToEndTest {
         assertThat((Long) runs.get(1).getAs("seed")).isEqualTo(3L);
         assertThat((String) runs.get(1).getAs("config")).contains("\"train-limit\":3000");
         assertThat((String) runs.get(1).getAs("data_checksums")).contains("ba891046e6505d7a");
+        assertThat((String) runs.get(1).getAs("command_line")).startsWith("drilldown run --conf ");
 
         Dataset<Row> stats = table("data_stats");
         Row train = stats.where("split = 'train'").first();
@@ -128,6 +129,36 @@ class EndToEndTest {
         Console bad = Console.run("query", "--out", out.toString(), "selec * from epochs");
         assertThat(bad.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(bad.err()).contains("bad SQL");
+    }
+
+    @Test
+    void reportWritesTheDrillDownWithChartsAndRefusesAnUnknownRun() throws java.io.IOException {
+        Console report = Console.run("report", "--out", out.toString());
+        assertThat(report.exitCode()).as(report.err()).isZero();
+        Path dir = out.resolve("report/e2e");
+        assertThat(report.out()).contains(dir.resolve("REPORT.md").toString());
+        String md = java.nio.file.Files.readString(dir.resolve("REPORT.md"));
+        assertThat(md).contains("# Drilldown report: run `e2e`", "Status **succeeded**; seed 3",
+                "## Step 3: BatchNorm and dropout", "## Step 4: Augmentation and LR schedule",
+                "**Target**", "**Results**", "**Analysis**", "- Parameters: 9,904", "Epochs: 2 of 2",
+                "## Against the seed", "| 4 | 9,904 | 9,904 |", "99.44 %", "## Outcome", "Step 4: target not met");
+        // The step's Result is the epochs table's best test accuracy, printed as the report's own number.
+        double best = table("epochs").where("step = '4'").agg(org.apache.spark.sql.functions.max("test_accuracy"))
+                .first().getDouble(0);
+        assertThat(md).contains(String.format(java.util.Locale.ROOT, "- Best test accuracy: %.2f %%", best));
+        for (String png : List.of("accuracy-step-3.png", "accuracy-step-4.png", "target-step-4.png", "loss.png",
+                "learning-rate.png")) {
+            assertThat(md).contains("(" + png + ")");
+            java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(dir.resolve(png).toFile());
+            assertThat(image).as(png).isNotNull();
+            assertThat(image.getWidth()).isEqualTo(800);
+        }
+        // Nothing left over from writing it.
+        assertThat(java.nio.file.Files.list(out.resolve("report")).map(p -> p.getFileName().toString())).containsExactly("e2e");
+
+        Console unknown = Console.run("report", "--out", out.toString(), "--run-id", "nope");
+        assertThat(unknown.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(unknown.err()).contains("no run 'nope'", "recent runs: [e2e]");
     }
 
     @Test

@@ -56,6 +56,10 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigError.class).hasMessageContaining("unknown config key 'drilldown.trainig.workers'");
         assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.steps.2.dropuot = 0.1"), Map.of()))
                 .hasMessageContaining("drilldown.steps.2.dropuot");
+        // A key written without the drilldown { } root is named with the fix.
+        assertThatThrownBy(() -> ConfigLoader.load(write("steps.4.lr-schedule.step-epochs = 3"), Map.of()))
+                .hasMessageContaining("unknown config key 'steps.4.lr-schedule.step-epochs'")
+                .hasMessageContaining("write 'drilldown.steps.4.lr-schedule.step-epochs'");
         assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.seed = lots"), Map.of()))
                 .isInstanceOf(ConfigError.class).hasMessageContaining("seed");
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("drilldown.run-steps", List.of("7"))))
@@ -68,6 +72,17 @@ class ConfigLoaderTest {
                 .hasMessageContaining("'drilldown.steps.4.batch-size' = 0");
         assertThatThrownBy(() -> ConfigLoader.load(tmp.resolve("missing.conf"), Map.of()))
                 .hasMessageContaining("missing.conf").hasMessageContaining("no such file");
+    }
+
+    @Test
+    void aRunsRecordedConfigRebuildsTheSameSteps() throws IOException {
+        JobConfig ran = ConfigLoader.load(write("drilldown.steps.4.learning-rate = 0.07"),
+                Map.of("drilldown.run-steps", List.of("2", "4"), "drilldown.epochs", 3));
+        JobConfig rebuilt = ConfigLoader.fromRecorded(ran.resolvedJson());
+        assertThat(rebuilt.steps()).isEqualTo(ran.steps());
+        assertThat(rebuilt.steps().get(1).learningRate()).isEqualTo(0.07);
+        assertThat(rebuilt.steps().get(1).epochs()).isEqualTo(3);
+        assertThat(rebuilt.steps().get(1).referenceBestTestAccuracy()).isEqualTo(99.44);
     }
 
     @Test

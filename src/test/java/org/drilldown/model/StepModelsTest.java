@@ -76,7 +76,7 @@ class StepModelsTest {
                 .hasMessageContaining("drilldown.steps.9.layers")
                 .hasMessageContaining("conv sixteen");
         StepSpec noOutput = new StepSpec("9", "", "", List.of(), List.of("conv 8 k3", "gap"), false, 0, 1, 32,
-                0.01, 0.9, step("2").lrSchedule(), 0, 0);
+                0.01, 0.9, step("2").lrSchedule(), 0, 0, 0, 0);
         assertThatThrownBy(() -> StepModels.configuration(noOutput, 1)).hasMessageContaining("output N");
     }
 

@@ -1,0 +1,56 @@
+package org.drilldown.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.drilldown.config.StepSpec;
+
+/**
+ * Writes {@code <out>/report/<run_id>/} (REPORT.md and its PNG charts) into a scratch directory first and
+ * moves it into place whole, so a reader never finds half a report; an earlier report of the run is replaced.
+ */
+public final class ReportWriter {
+    private ReportWriter() {
+    }
+
+    /** Returns the path of the REPORT.md written. */
+    public static Path write(ReportData data, Path reportRoot) throws IOException {
+        System.setProperty("java.awt.headless", "true"); // charts render off-screen, also without a display
+        Files.createDirectories(reportRoot);
+        Path scratch = Files.createTempDirectory(reportRoot, "." + data.runId() + "-");
+        try {
+            ReportCharts charts = new ReportCharts(data, scratch);
+            Map<String, String> files = new LinkedHashMap<>();
+            for (StepSpec step : data.trainedSteps()) {
+                files.put("accuracy-" + step.key(), charts.accuracy(step));
+                files.put("target-" + step.key(), charts.targetBand(step));
+            }
+            files.put("loss", charts.loss());
+            files.put("learning-rate", charts.learningRate());
+            Files.writeString(scratch.resolve("REPORT.md"), new ReportMarkdown(data, files).render());
+
+            Path target = reportRoot.resolve(data.runId());
+            deleteRecursively(target);
+            Files.move(scratch, target, StandardCopyOption.ATOMIC_MOVE);
+            return target.resolve("REPORT.md");
+        } finally {
+            deleteRecursively(scratch);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
