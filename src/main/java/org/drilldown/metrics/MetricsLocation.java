@@ -13,6 +13,11 @@ public record MetricsLocation(Path outputDir) {
         return metricsDir().resolve(name);
     }
 
+    /** A new scratch directory for one write to {@code table}; hidden (dot) so readers skip it. */
+    public Path staging(String table) {
+        return metricsDir().resolve(".staging").resolve(table + "-" + java.util.UUID.randomUUID());
+    }
+
     public Path runDir(String runId) {
         return outputDir.resolve("runs").resolve(runId);
     }

@@ -24,7 +24,7 @@ public final class MetricsReader {
         List<String> found = new ArrayList<>();
         if (Files.isDirectory(dir)) {
             try (Stream<Path> tables = Files.list(dir)) {
-                tables.filter(MetricsReader::hasParquet).sorted().forEach(t -> {
+                tables.filter(t -> !t.getFileName().toString().startsWith(".")).filter(MetricsReader::hasParquet).sorted().forEach(t -> {
                     String name = t.getFileName().toString();
                     spark.read().option("mergeSchema", "true").parquet(t.toString()).createOrReplaceTempView(name.equals(Tables.RUNS) ? "runs_history" : name);
                     found.add(name);

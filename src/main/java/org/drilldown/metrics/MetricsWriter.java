@@ -1,12 +1,18 @@
 package org.drilldown.metrics;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.drilldown.config.StepSpec;
@@ -20,8 +26,8 @@ import org.drilldown.train.TrainingListener;
 
 /**
  * Listener that appends each event's rows to its Parquet table under {@code <out>/metrics/<table>/}.
- * Each write is one Spark job whose committer publishes whole files only, so readers see an epoch row
- * completely or not at all, and runs never touch each other's files.
+ * Each write is one Parquet file renamed into the table whole, so readers see an epoch row completely or
+ * not at all, and runs writing the same tables at once never touch each other's files.
  */
 public final class MetricsWriter implements TrainingListener {
     private final SparkSession spark;
@@ -110,8 +116,36 @@ public final class MetricsWriter implements TrainingListener {
                 RunManifest.json(run.dataChecksums()), run.commandLine(), Timestamp.from(now));
     }
 
+    /**
+     * Writes the rows as one Parquet file in a private staging directory, then renames the file into the
+     * table. Appending straight into the table would share Spark's {@code <table>/_temporary} with any other
+     * run writing the same table, and the first job to commit deletes it under the others (rows lost).
+     */
     private void append(String table, StructType schema, List<Row> rows) {
-        spark.createDataFrame(rows, schema).coalesce(1).write().mode(SaveMode.Append)
-                .parquet(location.table(table).toString());
+        Path staging = location.staging(table);
+        try {
+            spark.createDataFrame(rows, schema).coalesce(1).write().parquet(staging.toString());
+            Path tableDir = Files.createDirectories(location.table(table));
+            try (Stream<Path> files = Files.list(staging)) {
+                for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".parquet")).toList()) {
+                    Files.move(file, tableDir.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to table " + table + " under " + location.metricsDir(), e);
+        } finally {
+            deleteQuietly(staging);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // scratch only: readers skip the staging directory
+        }
     }
 }
