@@ -14,6 +14,8 @@ import org.drilldown.config.ConfigLoader;
 import org.drilldown.config.JobConfig;
 import org.drilldown.config.SparkSessions;
 import org.drilldown.data.MnistData;
+import org.apache.hadoop.util.ShutdownHookManager;
+import org.drilldown.metrics.DriverLock;
 import org.drilldown.metrics.MetricsLocation;
 import org.drilldown.metrics.MetricsWriter;
 import org.drilldown.report.ConsoleProgress;
@@ -28,6 +30,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Train the drill-down steps with Spark parameter averaging; metrics go to <out>/metrics/.")
 final class RunCommand implements Callable<Integer> {
+    /** Hadoop shutdown-hook priority above Spark's (it stops the SparkContext at 40 and below). */
+    private static final int BEFORE_SPARK_STOPS = 100;
+
     @Option(names = "--conf", description = "HOCON file overriding conf/drilldown.conf and conf/steps.conf")
     Path conf;
     @Option(names = "--steps", split = ",", description = "steps to run, in order (default: all configured)")
@@ -56,7 +61,7 @@ final class RunCommand implements Callable<Integer> {
     String master;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         JobConfig config = ConfigLoader.load(conf, overrides());
         NativeHelpers.configure(config.onednn());
         String id = runId != null ? runId : LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
@@ -64,16 +69,25 @@ final class RunCommand implements Callable<Integer> {
         MetricsLocation location = new MetricsLocation(config.outputDir());
         MnistData data = DrilldownJob.preflight(config);
         requireNewRun(location, id);
-        SparkSession spark = SparkSessions.create(config,
-                Map.of("spark.executor.extraJavaOptions", NativeHelpers.executorJavaOptions(config.onednn())));
-        try {
-            new DrilldownJob(spark, config).run(id, String.join(" ", commandLine()), data,
-                    List.of(new ConsoleProgress(), new MetricsWriter(spark, location, config.target())));
-            System.out.println("run " + id + " done; query it with: scripts/query.sh --out " + config.outputDir()
-                    + " \"select step, epoch, test_accuracy from epochs where run_id = '" + id + "'\"");
-            return 0;
-        } finally {
-            spark.stop();
+        try (DriverLock lock = DriverLock.acquire(location, id)) {
+            SparkSession spark = SparkSessions.create(config,
+                    Map.of("spark.executor.extraJavaOptions", NativeHelpers.executorJavaOptions(config.onednn())));
+            MetricsWriter metrics = new MetricsWriter(spark, location, config.target());
+            // On Ctrl-C or kill (not kill -9), record the run as interrupted before Spark's own hooks stop it.
+            Runnable onSignal = () -> metrics.markInterrupted("stopped by a signal (Ctrl-C or kill) before it finished");
+            ShutdownHookManager.get().addShutdownHook(onSignal, BEFORE_SPARK_STOPS);
+            try {
+                new DrilldownJob(spark, config).run(id, String.join(" ", commandLine()), data,
+                        List.of(new ConsoleProgress(), metrics));
+                System.out.println("run " + id + " done; query it with: scripts/query.sh --out " + config.outputDir()
+                        + " \"select step, epoch, test_accuracy from epochs where run_id = '" + id + "'\"");
+                return 0;
+            } finally {
+                if (!ShutdownHookManager.get().isShutdownInProgress()) {
+                    ShutdownHookManager.get().removeShutdownHook(onSignal);
+                    spark.stop();
+                }
+            }
         }
     }
 

@@ -27,6 +27,11 @@ public record MetricsLocation(Path outputDir) {
         return outputDir.resolve("report");
     }
 
+    /** Held by the run's driver while it lives: see {@link DriverLock}. */
+    public Path driverLock(String runId) {
+        return runDir(runId).resolve("driver.lock");
+    }
+
     public Path manifest(String runId) {
         return runDir(runId).resolve("manifest.json");
     }

@@ -6,15 +6,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 
 /**
  * Registers every metric table under {@code <out>/metrics/} as a temporary view named after it. The view
- * {@code runs} keeps the latest row per run; every row stays in {@code runs_history}.
+ * {@code runs} keeps the latest row per run, and says "interrupted" for a run marked "running" whose
+ * driver is gone; every row stays in {@code runs_history}.
  */
 public final class MetricsReader {
+    static final String INTERRUPTED = "interrupted";
+    static final String DIED = "the driver ended without recording an outcome (killed or crashed); "
+            + "epochs it recorded are complete";
     private MetricsReader() {
     }
 
@@ -39,8 +45,17 @@ public final class MetricsReader {
         }
         if (found.contains(Tables.RUNS)) {
             Dataset<Row> latest = spark.sql("select *, row_number() over "
-                    + "(partition by run_id order by recorded_at desc) as rn from runs_history");
-            latest.where("rn = 1").drop("rn").createOrReplaceTempView(Tables.RUNS);
+                    + "(partition by run_id order by recorded_at desc) as rn from runs_history").where("rn = 1").drop("rn");
+            latest.createOrReplaceTempView(Tables.RUNS);
+            // A run still "running" whose driver no longer holds its lock was killed or crashed.
+            List<String> dead = spark.sql("select run_id from runs where status = 'running'").collectAsList().stream()
+                    .map(r -> r.getString(0)).filter(id -> !DriverLock.isHeld(location, id)).toList();
+            if (!dead.isEmpty()) {
+                Column isDead = functions.col("run_id").isin(dead.toArray());
+                latest.withColumn("status", functions.when(isDead, INTERRUPTED).otherwise(functions.col("status")))
+                        .withColumn("error", functions.when(isDead, DIED).otherwise(functions.col("error")))
+                        .createOrReplaceTempView(Tables.RUNS);
+            }
         }
         return found;
     }

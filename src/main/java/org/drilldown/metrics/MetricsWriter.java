@@ -33,6 +33,8 @@ public final class MetricsWriter implements TrainingListener {
     private final SparkSession spark;
     private final MetricsLocation location;
     private Instant stepStarted = Instant.now();
+    private RunInfo current;
+    private boolean ended;
 
     private final TargetSpec target;
 
@@ -43,7 +45,9 @@ public final class MetricsWriter implements TrainingListener {
     }
 
     @Override
-    public void onRunStart(RunInfo run) {
+    public synchronized void onRunStart(RunInfo run) {
+        current = run;
+        ended = false;
         RunManifest.write(location.manifest(run.runId()), run);
         append(Tables.RUNS, Tables.RUNS_SCHEMA, List.of(runRow(run, "running", null)));
     }
@@ -103,9 +107,25 @@ public final class MetricsWriter implements TrainingListener {
     }
 
     @Override
-    public void onRunEnd(RunInfo run, Throwable failure) {
+    public synchronized void onRunEnd(RunInfo run, Throwable failure) {
+        if (ended) {
+            return; // already marked interrupted; the failure that follows a stop is its consequence
+        }
+        ended = true;
         Row row = failure == null ? runRow(run, "succeeded", null) : runRow(run, "failed", String.valueOf(failure));
         append(Tables.RUNS, Tables.RUNS_SCHEMA, List.of(row));
+    }
+
+    /**
+     * Records the running run as interrupted (called from a shutdown hook on Ctrl-C or kill, while Spark
+     * still works); later end events are then ignored. Does nothing before the run starts or after it ends.
+     */
+    public synchronized void markInterrupted(String reason) {
+        if (current == null || ended) {
+            return;
+        }
+        ended = true;
+        append(Tables.RUNS, Tables.RUNS_SCHEMA, List.of(runRow(current, MetricsReader.INTERRUPTED, reason)));
     }
 
     private Row runRow(RunInfo run, String status, String error) {

@@ -1,0 +1,117 @@
+package org.drilldown.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.drilldown.TestData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real job as a child JVM, stopped during its epochs by kill -9 and by SIGTERM: the tables stay
+ * readable, the completed epochs stay, and the run reads back as interrupted.
+ */
+class InterruptionTest {
+    @TempDir
+    Path out;
+
+    @Test
+    void killNineLeavesCompleteEpochsAndTheRunReadsAsInterrupted() throws Exception {
+        Process job = startJob("killed");
+        awaitFirstEpoch(job);
+        job.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
+
+        Console runs = query("select run_id, status, error from runs");
+        assertThat(runs.out()).startsWith("run_id,status,error\nkilled,interrupted,");
+        assertThat(runs.out()).contains("killed or crashed");
+        assertCompleteEpochsOnly();
+
+        // The report still reads it, and says the step did not finish.
+        Console report = Console.run("report", "--out", out.toString(), "--run-id", "killed");
+        assertThat(report.exitCode()).as(report.err()).isZero();
+        assertThat(out.resolve("report/killed/REPORT.md")).content()
+                .contains("Status **interrupted**", "The step did not finish");
+    }
+
+    @Test
+    void sigtermRecordsTheInterruptionBeforeSparkStops() throws Exception {
+        Process job = startJob("stopped");
+        awaitFirstEpoch(job);
+        job.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the JVM runs its shutdown hooks
+        assertThat(job.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        Console history = query("select status, error from runs_history order by recorded_at");
+        assertThat(history.out()).isEqualTo("status,error\nrunning,\ninterrupted,stopped by a signal (Ctrl-C or kill) before it finished\n");
+        assertCompleteEpochsOnly();
+    }
+
+    private void assertCompleteEpochsOnly() {
+        Console epochs = query("select count(*) n, count(distinct epoch) d, min(epoch) lo, max(epoch) hi,"
+                + " count(test_accuracy) acc from epochs");
+        String[] v = epochs.out().split("\n")[1].split(",");
+        int n = Integer.parseInt(v[0]);
+        assertThat(n).isBetween(1, 7); // killed before the last of 8 epochs
+        assertThat(v).containsExactly(String.valueOf(n), String.valueOf(n), "1", String.valueOf(n), String.valueOf(n));
+    }
+
+    private Console query(String sql) {
+        Console c = Console.run("query", "--out", out.toString(), "--format", "csv", sql);
+        assertThat(c.exitCode()).as(c.err()).isZero();
+        return c;
+    }
+
+    private Process startJob(String runId) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // The test JVM's own flags: Spark's --add-opens and the oneDNN switches from the surefire argLine.
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Dorg."))
+                .forEach(cmd::add);
+        cmd.addAll(List.of("-Xmx2g", "-cp", System.getProperty("java.class.path"), "org.drilldown.cli.Main",
+                "run", "--master", "local[2]", "--steps", "3", "--epochs", "8", "--train-limit", "2000",
+                "--test-limit", "500", "--workers", "2", "--data", TestData.mnistDir().toString(),
+                "--out", out.toString(), "--run-id", runId));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(out.resolve(runId + ".log").toFile());
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        return pb.start();
+    }
+
+    /** Waits until the child has written its first epoch row; fails with its log if it dies first. */
+    private void awaitFirstEpoch(Process job) throws Exception {
+        Path epochs = out.resolve("metrics/epochs");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (System.nanoTime() < deadline) {
+            if (Files.isDirectory(epochs)) {
+                try (Stream<Path> files = Files.list(epochs)) {
+                    if (files.anyMatch(f -> f.toString().endsWith(".parquet"))) {
+                        return;
+                    }
+                }
+            }
+            if (!job.isAlive()) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        job.destroyForcibly();
+        throw new AssertionError("no epoch row from the child job; its log:\n" + readLogs());
+    }
+
+    private String readLogs() throws IOException {
+        try (Stream<Path> logs = Files.list(out)) {
+            StringBuilder all = new StringBuilder();
+            for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
+                all.append(Files.readString(log));
+            }
+            return all.toString();
+        }
+    }
+}
