@@ -42,6 +42,8 @@ public final class MetricsWriter implements TrainingListener {
         this.spark = spark;
         this.location = location;
         this.target = target;
+        // Standard Parquet timestamps (INT64 micros) rather than Spark's legacy INT96, for readers besides Spark.
+        spark.conf().set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
     }
 
     @Override
@@ -133,7 +135,7 @@ public final class MetricsWriter implements TrainingListener {
         Timestamp finished = status.equals("running") ? null : Timestamp.from(now);
         return RowFactory.create(run.runId(), Timestamp.from(run.startedAt()), finished, status, error, run.seed(),
                 run.sparkMaster(), run.executors(), run.workers(), run.configJson(), RunManifest.json(run.versions()),
-                RunManifest.json(run.dataChecksums()), run.commandLine(), Timestamp.from(now));
+                RunManifest.json(run.dataChecksums()), run.commandLine(), Timestamp.from(now), Tables.SCHEMA_VERSION);
     }
 
     /**

@@ -5,6 +5,13 @@ import org.apache.spark.sql.types.StructType;
 
 /** The metric tables' names and schemas: plain Parquet types, accuracies as percent doubles. See docs/metrics.md. */
 public final class Tables {
+    /**
+     * Version of the table layout, stored in every {@code runs} row. Columns are only ever added (old rows
+     * read null in them); a rename or type change would bump this and keep readers of older versions.
+     * 1: before the column existed; 2: adds {@code iterations} and {@code runs.schema_version}.
+     */
+    public static final int SCHEMA_VERSION = 2;
+
     public static final String RUNS = "runs";
     public static final String EPOCHS = "epochs";
     public static final String STEPS = "steps";
@@ -26,7 +33,8 @@ public final class Tables {
             .add("versions", DataTypes.StringType, false)
             .add("data_checksums", DataTypes.StringType, false)
             .add("command_line", DataTypes.StringType, false)
-            .add("recorded_at", DataTypes.TimestampType, false);
+            .add("recorded_at", DataTypes.TimestampType, false)
+            .add("schema_version", DataTypes.IntegerType, false);
 
     public static final StructType EPOCHS_SCHEMA = new StructType()
             .add("run_id", DataTypes.StringType, false)
