@@ -1,11 +1,13 @@
 package org.drilldown.model;
 
 import java.util.List;
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.memory.MemoryUseMode;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -53,6 +55,15 @@ public final class StepModels {
             add(list, layer, step);
         }
         return list.setInputType(InputType.convolutional(MnistSplit.ROWS, MnistSplit.COLS, 1)).build();
+    }
+
+    /**
+     * Bytes one worker needs to train {@code step} at its batch size: DL4J's own estimate of parameters,
+     * updater state, activations and gradients (float32, no cache).
+     */
+    public static long trainingBytes(StepSpec step) {
+        return configuration(step, 0).getMemoryReport(InputType.convolutional(MnistSplit.ROWS, MnistSplit.COLS, 1))
+                .getTotalMemoryBytes(step.batchSize(), MemoryUseMode.TRAINING, CacheMode.NONE, DataType.FLOAT);
     }
 
     public static MultiLayerNetwork network(StepSpec step, long seed) {

@@ -13,6 +13,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import org.bytedeco.javacpp.Pointer;
 import org.drilldown.config.JobConfig;
 import org.drilldown.config.StepSpec;
 import org.drilldown.data.MnistData;
@@ -42,12 +43,40 @@ public final class DrilldownJob {
         return MnistData.load(config.dataDir(), config.trainLimit(), config.testLimit());
     }
 
+    /**
+     * Refuses, before any training, a plan that cannot run as configured: an averaging frequency larger
+     * than the minibatches a worker gets in an epoch, or (in local mode, where every worker shares the
+     * driver's native memory, {@code nativeBytes}) steps whose batches would not fit, with the bytes needed.
+     */
+    static void checkFits(JobConfig config, int trainImages, int workers, boolean local, long nativeBytes) {
+        for (StepSpec step : config.steps()) {
+            long perWorker = trainImages / ((long) step.batchSize() * workers);
+            if (config.averagingFrequency() > perWorker) {
+                throw new IllegalArgumentException(String.format(
+                        "drilldown.training.averaging-frequency = %d is more than the %d minibatches each of %d workers"
+                                + " gets per epoch in step %s (%d images, batch %d); lower it, or use fewer workers or more images",
+                        config.averagingFrequency(), perWorker, workers, step.key(), trainImages, step.batchSize()));
+            }
+            long needed = StepModels.trainingBytes(step) * workers;
+            if (local && nativeBytes > 0 && needed > nativeBytes) {
+                throw new IllegalArgumentException(String.format(
+                        "step %s with batch %d needs about %.1f GiB of native memory for %d workers (DL4J's estimate),"
+                                + " more than the %.1f GiB this JVM may use; lower drilldown.steps.%s.batch-size or the"
+                                + " workers, or raise -Xmx in DRILLDOWN_JAVA_OPTS (ND4J's limit follows it)",
+                        step.key(), step.batchSize(), needed / GIB, workers, nativeBytes / GIB, step.key()));
+            }
+        }
+    }
+
+    private static final double GIB = 1024.0 * 1024 * 1024;
+
     /** Trains every configured step on {@code data} (from {@link #preflight}), reporting to the listeners. */
     public List<StepResult> run(String runId, String commandLine, MnistData data, List<TrainingListener> listeners) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int workers = config.workers() > 0 ? config.workers() : sc.defaultParallelism();
         // The driver is listed too; in local mode it is the only one and runs the tasks itself.
         int executors = Math.max(1, sc.sc().statusTracker().getExecutorInfos().length - (sc.isLocal() ? 0 : 1));
+        checkFits(config, data.train().size(), workers, sc.isLocal(), Pointer.maxBytes());
         RunInfo run = new RunInfo(runId, Instant.now(), config.seed(), sc.master(), executors, workers, config.resolvedJson(),
                 Versions.of(spark), data.checksums(), commandLine);
 
