@@ -1,6 +1,7 @@
 package org.drilldown.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.AnalysisException;
@@ -12,6 +13,7 @@ import org.drilldown.config.JobConfig;
 import org.drilldown.config.SparkSessions;
 import org.drilldown.metrics.MetricsLocation;
 import org.drilldown.metrics.MetricsReader;
+import org.drilldown.metrics.Tables;
 import org.drilldown.report.TablePrinter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,22 +38,39 @@ final class QueryCommand implements Callable<Integer> {
         MetricsLocation location = new MetricsLocation(out != null ? out : config.outputDir());
         SparkSession spark = SparkSessions.create(config, Map.of());
         try {
-            MetricsReader.registerViews(spark, location);
+            List<String> tables = MetricsReader.registerViews(spark, location);
             Dataset<Row> result;
             try {
                 result = spark.sql(sql);
             } catch (Exception e) {
                 // Scala throws AnalysisException (ParseException is one) without declaring it.
                 if (e instanceof AnalysisException) {
-                    throw new IllegalArgumentException("bad SQL: " + e.getMessage());
+                    throw new IllegalArgumentException("bad SQL: " + e.getMessage() + "\nviews under "
+                            + location.metricsDir() + ": " + views(tables));
                 }
                 throw e;
             }
-            System.out.print(render(result));
+            String text;
+            try {
+                text = render(result);
+            } catch (Exception e) {
+                // Files are only opened now: a corrupt one shows here, and nothing has been printed yet.
+                throw new IllegalArgumentException("reading the tables under " + location.metricsDir() + " failed ("
+                        + MetricsReader.rootMessage(e) + "); a file there is corrupt or not Drilldown's: move it out", e);
+            }
+            System.out.print(text);
             return 0;
         } finally {
             spark.stop();
         }
+    }
+
+    private static String views(List<String> tables) {
+        List<String> names = new java.util.ArrayList<>(tables);
+        if (names.contains(Tables.RUNS)) {
+            names.add("runs_history");
+        }
+        return String.join(", ", names);
     }
 
     private String render(Dataset<Row> result) {

@@ -4,13 +4,19 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Registers every metric table under {@code <out>/metrics/} as a temporary view named after it. The view
@@ -18,9 +24,11 @@ import org.apache.spark.sql.functions;
  * driver is gone; every row stays in {@code runs_history}.
  */
 public final class MetricsReader {
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsReader.class);
     static final String INTERRUPTED = "interrupted";
     static final String DIED = "the driver ended without recording an outcome (killed or crashed); "
             + "epochs it recorded are complete";
+
     private MetricsReader() {
     }
 
@@ -30,11 +38,16 @@ public final class MetricsReader {
         List<String> found = new ArrayList<>();
         if (Files.isDirectory(dir)) {
             try (Stream<Path> tables = Files.list(dir)) {
-                tables.filter(t -> !t.getFileName().toString().startsWith(".")).filter(MetricsReader::hasParquet).sorted().forEach(t -> {
+                for (Path t : tables.filter(MetricsReader::hasParquet).sorted().toList()) {
                     String name = t.getFileName().toString();
-                    spark.read().option("mergeSchema", "true").parquet(t.toString()).createOrReplaceTempView(name.equals(Tables.RUNS) ? "runs_history" : name);
+                    StructType expected = Tables.SCHEMAS.get(name);
+                    if (expected == null) {
+                        LOG.warn("{} is not a Drilldown table; left out of the views", t);
+                        continue;
+                    }
+                    read(spark, t, expected).createOrReplaceTempView(name.equals(Tables.RUNS) ? "runs_history" : name);
                     found.add(name);
-                });
+                }
             } catch (IOException e) {
                 throw new IllegalStateException("cannot list " + dir + ": " + e.getMessage(), e);
             }
@@ -58,6 +71,88 @@ public final class MetricsReader {
             }
         }
         return found;
+    }
+
+    /**
+     * Reads one table, refusing what would give a misleading result: files Spark cannot read as Parquet,
+     * a column of the wrong type, or rows without a run id (files some other program put there).
+     */
+    private static Dataset<Row> read(SparkSession spark, Path table, StructType expected) {
+        Dataset<Row> frame;
+        try {
+            frame = spark.read().option("mergeSchema", "true").parquet(table.toString());
+        } catch (Exception e) { // Scala's SparkException is checked in Java terms but thrown undeclared
+            throw culprit(spark, table, expected).orElseGet(() -> new IllegalArgumentException("table " + table
+                    + " holds files that are not readable Parquet of one schema (" + rootMessage(e) + ")", e));
+        }
+        String mismatch = typeMismatch(frame.schema(), expected);
+        if (mismatch != null) {
+            throw new IllegalArgumentException("table " + table + ": " + mismatch + "; a file there was not written by Drilldown");
+        }
+        for (StructField field : expected.fields()) {
+            // Columns newer than a table's files read as null (see Tables.SCHEMA_VERSION).
+            if (Arrays.stream(frame.schema().fieldNames()).noneMatch(field.name()::equals)) {
+                frame = frame.withColumn(field.name(), functions.lit(null).cast(field.dataType()));
+            }
+        }
+        List<Row> foreign = frame.where(functions.col("run_id").isNull()).select(functions.input_file_name()).limit(1)
+                .collectAsList();
+        if (!foreign.isEmpty()) {
+            throw new IllegalArgumentException("table " + table + ": " + foreign.get(0).getString(0)
+                    + " holds rows without a run_id; it was not written by Drilldown, move it out of the table directory");
+        }
+        return frame;
+    }
+
+    /** Reads the table's files one by one to name the one that broke the whole read, and why. */
+    private static Optional<IllegalArgumentException> culprit(SparkSession spark, Path table, StructType expected) {
+        try (Stream<Path> files = Files.list(table)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".parquet")).sorted().toList()) {
+                String problem;
+                try {
+                    problem = typeMismatch(spark.read().parquet(file.toString()).schema(), expected);
+                } catch (Exception e) {
+                    problem = "not readable Parquet (" + rootMessage(e) + ")";
+                }
+                if (problem != null) {
+                    return Optional.of(new IllegalArgumentException("table " + table + ": file " + file.getFileName()
+                            + ": " + problem + "; move it out of the table directory"));
+                }
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    /** Null when every column the schema shares with {@code expected} has the expected type. */
+    private static String typeMismatch(StructType actual, StructType expected) {
+        for (StructField field : expected.fields()) {
+            Optional<StructField> found = Arrays.stream(actual.fields()).filter(f -> f.name().equals(field.name())).findFirst();
+            if (found.isPresent() && !found.get().dataType().equals(field.dataType())) {
+                return "column " + field.name() + " is " + found.get().dataType().simpleString() + ", expected "
+                        + field.dataType().simpleString();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The useful part of a Spark failure: the innermost message in its cause chain that names a Parquet file
+     * (Spark wraps it several times), else the innermost message; at most its first three lines.
+     */
+    public static String rootMessage(Throwable e) {
+        String named = null;
+        String innermost = null;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            innermost = t.getMessage() != null ? t.getMessage() : t.toString();
+            if (innermost.contains(".parquet")) {
+                named = innermost;
+            }
+        }
+        String chosen = named != null ? named : innermost;
+        String[] lines = chosen.split("\n");
+        return String.join(" ", java.util.Arrays.copyOf(lines, Math.min(3, lines.length))).trim();
     }
 
     private static boolean hasParquet(Path tableDir) {

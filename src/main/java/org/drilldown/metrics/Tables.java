@@ -82,6 +82,11 @@ public final class Tables {
 
     public static final StructType DATA_STATS_SCHEMA = dataStatsSchema();
 
+    /** Every table by name; readers check files against these. */
+    public static final java.util.Map<String, StructType> SCHEMAS = java.util.Map.of(
+            RUNS, RUNS_SCHEMA, EPOCHS, EPOCHS_SCHEMA, ITERATIONS, ITERATIONS_SCHEMA, STEPS, STEPS_SCHEMA,
+            DATA_STATS, DATA_STATS_SCHEMA);
+
     private Tables() {
     }
 

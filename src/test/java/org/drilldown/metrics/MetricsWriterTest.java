@@ -1,13 +1,13 @@
 package org.drilldown.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.drilldown.MetricsFixtures.epoch;
+import static org.drilldown.MetricsFixtures.run;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -15,10 +15,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.drilldown.SharedSpark;
 import org.drilldown.config.TargetSpec;
-import org.drilldown.train.AveragingRound;
-import org.drilldown.train.EpochResult;
 import org.drilldown.train.RunInfo;
-import org.drilldown.train.Score;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,14 +65,5 @@ class MetricsWriterTest {
                     .noneMatch(n -> n.contains("_temporary"))
                     .noneMatch(n -> n.startsWith(".staging/") && n.split("/").length > 2);
         }
-    }
-
-    static RunInfo run(String id) {
-        return new RunInfo(id, Instant.now(), 1, "local[2]", 1, 2, "{}", Map.of("java", "17"), Map.of("f", "0"), "test");
-    }
-
-    static EpochResult epoch(int e) {
-        return new EpochResult("4", e, 15, 0.01, new Score(100, 99, 3.0), new Score(100, 98, 4.0), 1.5, 100, 0.5,
-                List.of(new AveragingRound(1, e * 10 - 5, 0.2, 0.7), new AveragingRound(2, e * 10, 0.1, 0.8)));
     }
 }

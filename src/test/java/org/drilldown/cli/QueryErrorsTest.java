@@ -1,0 +1,100 @@
+package org.drilldown.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.drilldown.MetricsFixtures;
+import org.drilldown.SharedSpark;
+import org.drilldown.config.TargetSpec;
+import org.drilldown.metrics.MetricsLocation;
+import org.drilldown.metrics.MetricsWriter;
+import org.drilldown.train.RunInfo;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Queries over broken or foreign metric directories: one clear message and exit 2, never a partial result. */
+class QueryErrorsTest {
+    @TempDir
+    Path out;
+
+    @BeforeEach
+    void writeAValidRun() {
+        MetricsWriter writer = new MetricsWriter(SharedSpark.get(), new MetricsLocation(out), new TargetSpec(99.4, 3, 10000, 15));
+        RunInfo run = MetricsFixtures.run("good");
+        writer.onRunStart(run);
+        writer.onEpochEnd(run, MetricsFixtures.epoch(1));
+        writer.onRunEnd(run, null);
+    }
+
+    @Test
+    void theValidTablesAnswer() {
+        Console ok = query("select run_id, epoch from epochs");
+        assertThat(ok.exitCode()).as(ok.err()).isZero();
+        assertThat(ok.out()).isEqualTo("run_id,epoch\ngood,1\n");
+    }
+
+    @Test
+    void anUnknownTableIsBadSqlAndTheViewsAreListed() {
+        Console c = query("select * from epoch");
+        assertThat(c.exitCode()).as(c.err()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(c.err()).contains("bad SQL", "`epoch`", "views under", "epochs", "runs_history");
+        assertThat(c.out()).isEmpty();
+    }
+
+    @Test
+    void anEmptyMetricsDirectoryIsNamed() throws Exception {
+        Path empty = Files.createDirectories(out.resolve("empty/metrics"));
+        Console c = Console.run("query", "--out", empty.getParent().toString(), "select 1");
+        assertThat(c.exitCode()).as(c.err()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(c.err()).contains("no metric tables under " + empty);
+    }
+
+    @Test
+    void aCorruptParquetFileIsNamed() throws Exception {
+        Files.write(out.resolve("metrics/epochs/part-corrupt.parquet"), "PAR1 this is not parquet PAR1".getBytes());
+        Console c = query("select run_id, epoch from epochs");
+        assertThat(c.exitCode()).as(c.err()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(c.err()).contains("part-corrupt.parquet").doesNotContain("\tat ");
+        assertThat(c.out()).isEmpty();
+    }
+
+    @Test
+    void foreignParquetWithAnotherTypeIsRefused() {
+        SparkSession spark = SharedSpark.get();
+        spark.sql("select 'x' as run_id, 'high' as test_accuracy").write().mode(SaveMode.Append)
+                .parquet(out.resolve("metrics/epochs").toString());
+        Console c = query("select run_id, epoch from epochs");
+        assertThat(c.exitCode()).as(c.err()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(c.err()).contains("metrics/epochs", "test_accuracy");
+        assertThat(c.out()).isEmpty();
+    }
+
+    @Test
+    void foreignParquetWithoutRunIdsIsRefusedWithTheFile() {
+        SparkSession spark = SharedSpark.get();
+        spark.sql("select 7 as answer").write().mode(SaveMode.Append).parquet(out.resolve("metrics/epochs").toString());
+        Console c = query("select count(*) from epochs");
+        assertThat(c.exitCode()).as(c.err()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(c.err()).contains("holds rows without a run_id", ".parquet");
+        assertThat(c.out()).isEmpty();
+    }
+
+    @Test
+    void anUnknownDirectoryIsLeftOutNotMerged() throws Exception {
+        SharedSpark.get().sql("select 1 as a").write().parquet(out.resolve("metrics/notes").toString());
+        Console c = query("select count(*) as n from epochs");
+        assertThat(c.exitCode()).as(c.err()).isZero();
+        Console notes = query("select * from notes");
+        assertThat(notes.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(List.of(notes.err())).anySatisfy(e -> assertThat(e).contains("`notes`"));
+    }
+
+    private Console query(String sql) {
+        return Console.run("query", "--out", out.toString(), "--format", "csv", sql);
+    }
+}
