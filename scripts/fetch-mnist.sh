@@ -22,7 +22,14 @@ verify() {  # file expected-sha
 
 if [[ -f "$DIR/train-images-idx3-ubyte" ]]; then
   ok=1
-  for f in "${!SHA256[@]}"; do [[ -f "$DIR/$f" ]] && verify "$DIR/$f" "${SHA256[$f]}" || ok=0; done
+  for f in "${!SHA256[@]}"; do
+    if [[ ! -f "$DIR/$f" ]]; then
+      echo "fetch-mnist: $DIR/$f is missing; delete $DIR and fetch again" >&2
+      ok=0
+    elif ! verify "$DIR/$f" "${SHA256[$f]}"; then
+      ok=0
+    fi
+  done
   if (( ok )); then echo "MNIST already in $DIR (checksums match)"; exit 0; fi
   exit 1
 fi
