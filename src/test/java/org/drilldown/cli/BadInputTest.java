@@ -67,4 +67,19 @@ class BadInputTest {
         assertThat(c.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(c.err()).contains("no metric tables under " + tmp.resolve("metrics"));
     }
+
+    @Test
+    void anUnusableRunIdAndAnUnwritableOutputAreRefusedBeforeSparkStarts() throws java.io.IOException {
+        String data = org.drilldown.TestData.mnistDir().toString();
+        Console badId = Console.run("run", "--data", data, "--out", tmp.toString(), "--run-id", "a b");
+        assertThat(badId.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(badId.err()).contains("--run-id 'a b': use letters, digits");
+
+        // A path below a regular file can never be created, whoever runs the test (root ignores modes).
+        java.nio.file.Path file = java.nio.file.Files.writeString(tmp.resolve("a-file"), "x");
+        Console unwritable = Console.run("run", "--data", data, "--out", file.resolve("out").toString());
+        assertThat(unwritable.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(unwritable.err()).contains("output directory " + file.resolve("out") + " is not writable",
+                "pass --out DIR you can write to");
+    }
 }
