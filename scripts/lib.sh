@@ -11,15 +11,10 @@ build_if_needed() {
   fi
 }
 
-# Runs org.drilldown.cli.Main with the given arguments. DRILLDOWN_JAVA_OPTS adds JVM flags (e.g. -Xmx8g).
-run_cli() {
-  build_if_needed
-  local commit
-  commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  if [[ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]]; then commit="$commit-dirty"; fi
-  # Each launch runs its own copy of the application jar, so a rebuild (any script, mvn package) cannot
-  # swap classes under a job that is still running. The copy is named after this shell's pid, which
-  # exec hands to the JVM; copies whose process has gone are removed here.
+# Each launch runs its own copy of the application jar, so a rebuild (any script, mvn package) cannot swap
+# classes under a job that is still running. The copy is named after this shell's pid, which exec hands to
+# the JVM; copies whose process has gone are removed here. Prints the copy's path.
+jar_copy() {
   local copies="$ROOT/target/running"
   mkdir -p "$copies"
   for old in "$copies"/*.jar; do
@@ -27,7 +22,24 @@ run_cli() {
     kill -0 "$(basename "$old" .jar)" 2>/dev/null || rm -f "$old"
   done
   cp "$ROOT/target/drilldown.jar" "$copies/$$.jar"
+  echo "$copies/$$.jar"
+}
+
+# The build's commit, marked -dirty when tracked files changed; recorded in every run's versions.
+build_commit() {
+  local commit
+  commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  if [[ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]]; then commit="$commit-dirty"; fi
+  echo "$commit"
+}
+
+# Runs org.drilldown.cli.Main with the given arguments. DRILLDOWN_JAVA_OPTS adds JVM flags (e.g. -Xmx8g).
+run_cli() {
+  build_if_needed
+  local commit jar
+  commit="$(build_commit)"
+  jar="$(jar_copy)"
   DRILLDOWN_COMMIT="$commit" exec java ${DRILLDOWN_JAVA_OPTS:--Xmx6g} $(cat "$ROOT/target/jvm.options") \
     -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
-    -cp "$copies/$$.jar:$ROOT/target/lib/*" org.drilldown.cli.Main "$@"
+    -cp "$jar:$ROOT/target/lib/*" org.drilldown.cli.Main "$@"
 }

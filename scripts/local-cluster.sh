@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# A real Spark standalone cluster on 127.0.0.1: one Master and two Workers, each its own JVM, started from
+# the Spark jars the build resolves (no Spark install needed).
+#   scripts/local-cluster.sh start|stop|status
+# Environment: DRILLDOWN_CLUSTER_DIR (default out/cluster: logs, pids, work dirs), DRILLDOWN_CLUSTER_PORT
+# (Master port, default 7077), DRILLDOWN_WORKER_MEMORY (default 3g), DRILLDOWN_WORKER_CORES (default 1).
+# The Workers' SPARK_HOME holds only Spark's own jars, so executors get Drilldown and DL4J the way a real
+# cluster does: shipped by spark-submit (scripts/submit.sh).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+DIR="$(mkdir -p "${DRILLDOWN_CLUSTER_DIR:-$ROOT/out/cluster}" && cd "${DRILLDOWN_CLUSTER_DIR:-$ROOT/out/cluster}" && pwd)"
+PORT="${DRILLDOWN_CLUSTER_PORT:-7077}"
+MASTER_URL="spark://127.0.0.1:$PORT"
+WORKERS=2
+
+# Prints the pid recorded for a daemon when that process is still the one we started, else nothing.
+live_pid() {
+  local file="$DIR/$1.pid" pid
+  [[ -f "$file" ]] || return 0
+  pid="$(cat "$file")"
+  if [[ -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q "org.apache.spark.deploy"; then
+    echo "$pid"
+  fi
+}
+
+spark_home() {  # SPARK_HOME/jars = the build's Spark jars: target/lib minus what the application ships
+  local home="$DIR/spark-home"
+  rm -rf "$home" && mkdir -p "$home/jars" "$home/conf"
+  for jar in "$ROOT"/target/lib/*.jar; do
+    [[ -f "$ROOT/target/app-lib/$(basename "$jar")" ]] || ln -s "$jar" "$home/jars/"
+  done
+  echo "$home"
+}
+
+daemon() {  # name class args...
+  local name="$1"; shift
+  SPARK_HOME="$HOME_DIR" SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP=127.0.0.1 SPARK_LOG_DIR="$DIR" \
+    nohup java -Xmx512m $(cat "$ROOT/target/jvm.options") -cp "$HOME_DIR/jars/*" "$@" > "$DIR/$name.log" 2>&1 &
+  echo $! > "$DIR/$name.pid"
+}
+
+wait_for() {  # log-file pattern seconds
+  for ((i = 0; i < $3 * 5; i++)); do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  echo "local-cluster: '$2' not seen in $1 within $3 s:" >&2
+  tail -20 "$1" >&2
+  return 1
+}
+
+case "${1:-}" in
+  start)
+    if [[ -n "$(live_pid master)" ]]; then echo "already running: $MASTER_URL"; exit 0; fi
+    build_if_needed
+    HOME_DIR="$(spark_home)"
+    daemon master org.apache.spark.deploy.master.Master --host 127.0.0.1 --port "$PORT" --webui-port 0
+    wait_for "$DIR/master.log" "I have been elected leader" 60
+    for ((w = 1; w <= WORKERS; w++)); do
+      mkdir -p "$DIR/work/worker-$w"
+      daemon "worker-$w" org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --webui-port 0 \
+        --cores "${DRILLDOWN_WORKER_CORES:-1}" --memory "${DRILLDOWN_WORKER_MEMORY:-3g}" \
+        --work-dir "$DIR/work/worker-$w" "$MASTER_URL"
+    done
+    for ((w = 1; w <= WORKERS; w++)); do
+      wait_for "$DIR/worker-$w.log" "Successfully registered with master" 60
+    done
+    echo "started $MASTER_URL with $WORKERS workers; logs in $DIR"
+    ;;
+  stop)
+    for name in worker-1 worker-2 master; do
+      pid="$(live_pid "$name")"
+      if [[ -n "$pid" ]]; then
+        kill "$pid"
+        for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+        kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+        echo "stopped $name ($pid)"
+      fi
+      rm -f "$DIR/$name.pid"
+    done
+    ;;
+  status)
+    up=0
+    for name in master worker-1 worker-2; do
+      pid="$(live_pid "$name")"
+      if [[ -n "$pid" ]]; then echo "$name: running (pid $pid)"; up=1; else echo "$name: stopped"; fi
+    done
+    [[ $up == 1 ]] && echo "master URL: $MASTER_URL"
+    ;;
+  *)
+    echo "usage: scripts/local-cluster.sh start|stop|status" >&2
+    exit 2
+    ;;
+esac
