@@ -30,7 +30,7 @@ dir="out/bench/$id"
 mkdir -p "$dir"
 train_limit_args=(); [[ "$limit" -gt 0 ]] && train_limit_args=(--train-limit "$limit")
 java_cmd=(java -Xmx6g $(cat "$ROOT/target/jvm.options") -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties"
-          -cp "$ROOT/target/drilldown.jar:$ROOT/target/lib/*" org.drilldown.cli.Main)
+          -cp "$ROOT/target/drilldown.jar:$(cat "$ROOT/target/classpath.txt")" org.drilldown.cli.Main)
 
 measure() {  # name, command...: stdout to $dir/name.out, peak RSS to $dir/name.time
   local name="$1"; shift

@@ -4,7 +4,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 build_if_needed() {
   local jar="$ROOT/target/drilldown.jar"
-  if [[ ! -f "$jar" || ! -f "$ROOT/target/jvm.options" ]] \
+  if [[ ! -f "$jar" || ! -f "$ROOT/target/jvm.options" || ! -f "$ROOT/target/classpath.txt" ]] \
      || [[ -n "$(find "$ROOT/src/main" "$ROOT/conf" "$ROOT/pom.xml" -newer "$jar" -type f -print -quit)" ]]; then
     echo "building drilldown (mvn package -DskipTests)..." >&2
     (cd "$ROOT" && mvn -q -B package -DskipTests) || { echo "build failed" >&2; exit 1; }
@@ -41,5 +41,5 @@ run_cli() {
   jar="$(jar_copy)"
   DRILLDOWN_COMMIT="$commit" exec java ${DRILLDOWN_JAVA_OPTS:--Xmx6g} $(cat "$ROOT/target/jvm.options") \
     -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
-    -cp "$jar:$ROOT/target/lib/*" org.drilldown.cli.Main "$@"
+    -cp "$jar:$(cat "$ROOT/target/classpath.txt")" org.drilldown.cli.Main "$@"
 }

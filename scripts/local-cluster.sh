@@ -24,12 +24,17 @@ live_pid() {
   fi
 }
 
-spark_home() {  # SPARK_HOME/jars = the build's Spark jars: target/lib minus what the application ships
+# Jars a Spark distribution does not have: DL4J, ND4J, their natives and Drilldown's own libraries.
+APPLICATION_JARS='^(datavec-|deeplearning4j-|dl4j-|nd4j-|javacpp-|openblas-|picocli-|config-1|xchart-|(guava|jackson|protobuf|resources)-1\.0\.0-M)'
+
+spark_home() {  # SPARK_HOME/jars = the build's jars minus the application's, like a Spark distribution
   local home="$DIR/spark-home"
   rm -rf "$home" && mkdir -p "$home/jars" "$home/conf"
-  for jar in "$ROOT"/target/lib/*.jar; do
-    [[ -f "$ROOT/target/app-lib/$(basename "$jar")" ]] || ln -s "$jar" "$home/jars/"
-  done
+  local jar
+  while read -r -d: jar || [[ -n "$jar" ]]; do
+    jar="${jar%$'\n'}"
+    [[ "$(basename "$jar")" =~ $APPLICATION_JARS ]] || ln -s "$jar" "$home/jars/"
+  done < "$ROOT/target/classpath.txt"
   echo "$home"
 }
 

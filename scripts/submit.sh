@@ -4,7 +4,7 @@
 #   e.g. scripts/submit.sh --master spark://127.0.0.1:7077 --steps 2,4 --epochs 1 --out /shared/drilldown
 # Uses $SPARK_HOME/bin/spark-submit when SPARK_HOME is set, else Spark's SparkSubmit from the build's own
 # jars. The application jar (target/drilldown.jar) carries Drilldown and its conf/ defaults; DL4J, ND4J and
-# their natives (target/app-lib/, everything the job needs that Spark does not provide) go with --jars.
+# their natives (target/app-classpath.txt: everything the job needs that Spark does not provide) go with --jars.
 # Job options as for scripts/run-local.sh; add --conf conf/cluster.conf (or your copy) for cluster settings.
 # --out and the export directory must be storage that the driver and every executor reach.
 set -euo pipefail
@@ -22,7 +22,7 @@ done
 [[ -n "$master" ]] || { echo "submit: --master URL is required (e.g. spark://127.0.0.1:7077)" >&2; exit 2; }
 
 build_if_needed
-jars="$(ls "$ROOT"/target/app-lib/*.jar | paste -sd, -)"
+jars="$(tr ':' ',' < "$ROOT/target/app-classpath.txt")"
 app="$(jar_copy)"
 opts="$(cat "$ROOT/target/jvm.options")"
 submit_args=(--master "$master" --deploy-mode client --class org.drilldown.cli.Main --jars "$jars"
@@ -35,4 +35,4 @@ if [[ -n "${SPARK_HOME:-}" ]]; then
 fi
 # No Spark install: SparkSubmit from the build's jars, in a JVM with the flags the driver needs.
 exec java ${DRILLDOWN_JAVA_OPTS:--Xmx4g} $opts -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
-  -cp "$ROOT/target/lib/*" org.apache.spark.deploy.SparkSubmit "${submit_args[@]}"
+  -cp "$(cat "$ROOT/target/classpath.txt")" org.apache.spark.deploy.SparkSubmit "${submit_args[@]}"

@@ -26,6 +26,9 @@ public record JobConfig(
         String resolvedJson) {
 
     public JobConfig {
+        // Absolute: executors on a cluster run in their own working directories, and write these paths too.
+        outputDir = outputDir.toAbsolutePath().normalize();
+        dataDir = dataDir.toAbsolutePath().normalize();
         steps = List.copyOf(steps);
         sparkSettings = Map.copyOf(sparkSettings);
         if (steps.isEmpty()) {
@@ -43,7 +46,7 @@ public record JobConfig(
     /** Where the Export approach writes DataSet files for this run. */
     public Path exportPath(String runId) {
         Path base = exportDir.isBlank() ? outputDir.resolve("tmp").resolve("export") : Path.of(exportDir);
-        return base.resolve(runId);
+        return base.toAbsolutePath().resolve(runId);
     }
 
     private static void requireNonNegative(String key, int value) {

@@ -5,6 +5,8 @@ import org.apache.spark.sql.SparkSession;
 
 /** The one place a SparkSession is built: the job's settings, and the master only if the launcher set none. */
 public final class SparkSessions {
+    private static final String EXECUTOR_JAVA_OPTIONS = "spark.executor.extraJavaOptions";
+
     private SparkSessions() {
     }
 
@@ -16,6 +18,8 @@ public final class SparkSessions {
         settings.forEach((k, v) -> {
             if (!conf.contains(k)) {
                 conf.set(k, v);
+            } else if (k.equals(EXECUTOR_JAVA_OPTIONS) && !v.isBlank()) {
+                conf.set(k, conf.get(k) + " " + v); // the user's flags and the ones the job needs (oneDNN)
             }
         });
         if (!conf.contains("spark.master")) {

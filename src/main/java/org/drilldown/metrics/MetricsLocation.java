@@ -5,6 +5,10 @@ import java.nio.file.Path;
 /** Where a run's outputs live under the output directory: tables, per-run manifests and reports. */
 public record MetricsLocation(Path outputDir) {
 
+    public MetricsLocation {
+        outputDir = outputDir.toAbsolutePath().normalize(); // executors resolve paths in their own directories
+    }
+
     public Path metricsDir() {
         return outputDir.resolve("metrics");
     }

@@ -14,6 +14,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.bytedeco.javacpp.Pointer;
+import org.deeplearning4j.spark.impl.paramavg.util.ExportSupport;
 import org.drilldown.config.JobConfig;
 import org.drilldown.config.StepSpec;
 import org.drilldown.data.MnistData;
@@ -87,7 +88,7 @@ public final class DrilldownJob {
             SplitStats trainStats = SplitStats.of("train", trainFrame);
             List<SplitStats> stats = List.of(trainStats, SplitStats.of("test", testFrame));
             listeners.forEach(l -> l.onDataStats(run, stats));
-            StepTrainer trainer = new StepTrainer(sc, config, workers, trainStats, config.exportPath(runId).toString());
+            StepTrainer trainer = new StepTrainer(sc, config, workers, trainStats, exportDir(sc, runId));
             List<StepResult> results = new ArrayList<>();
             for (StepSpec step : config.steps()) {
                 StepResult result = trainer.train(run, step, trainFrame, testFrame, listeners);
@@ -110,6 +111,20 @@ public final class DrilldownJob {
             testFrame.unpersist();
             deleteRecursively(config.exportPath(runId));
         }
+    }
+
+    /**
+     * Where DL4J's Export approach writes each epoch's minibatches, or null for the Direct approach. DL4J
+     * allows Export only in local mode or on a non-local default filesystem (HDFS, S3): it cannot tell that
+     * a {@code file:} path is shared by every executor, so off local mode it needs {@code spark.hadoop.fs.defaultFS}.
+     */
+    private String exportDir(JavaSparkContext sc, String runId) {
+        if (ExportSupport.exportSupported(sc)) {
+            return config.exportPath(runId).toString();
+        }
+        LOG.warn("training with DL4J's Direct approach: its Export approach needs a local master or a non-local"
+                + " default filesystem (set spark.hadoop.fs.defaultFS, e.g. hdfs://..., and drilldown.training.export-dir)");
+        return null;
     }
 
     /** The Export approach's files are scratch: gone when the run ends, whatever its outcome. */

@@ -25,8 +25,8 @@ import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * Trains one step with DL4J parameter averaging: every epoch re-augments the training frame in its
- * partitions, fits through {@link ParameterAveragingTrainingMaster} (Export approach, updater state kept
- * across averaging rounds), then scores the model on (a fixed sample of) that epoch's rotated training
+ * partitions, fits through {@link ParameterAveragingTrainingMaster} (Export approach where DL4J supports
+ * it, updater state kept across averaging rounds), then scores the model on (a fixed sample of) that epoch's rotated training
  * images and on the test set.
  */
 final class StepTrainer {
@@ -34,7 +34,7 @@ final class StepTrainer {
     private final JobConfig config;
     private final int workers;
     private final SplitStats trainStats;
-    private final String exportDir;
+    private final String exportDir; // null: the Direct approach
 
     StepTrainer(JavaSparkContext sc, JobConfig config, int workers, SplitStats trainStats, String exportDir) {
         this.sc = sc;
@@ -104,18 +104,23 @@ final class StepTrainer {
 
     /**
      * Parameter averaging as the job uses it: DataSets of {@code batchSize} examples, updater (momentum)
-     * state averaged and kept across rounds (DL4J's default drops it), the Export approach.
+     * state averaged and kept across rounds (DL4J's default drops it), and the Export approach into
+     * {@code exportDir}, or the Direct approach when it is null.
      */
     static RecordingTrainingMaster trainingMaster(int workers, int batchSize, int averagingFrequency,
                                                   int prefetch, String exportDir, long seed) {
-        return new RecordingTrainingMaster(new ParameterAveragingTrainingMaster.Builder(workers, batchSize)
+        ParameterAveragingTrainingMaster.Builder builder = new ParameterAveragingTrainingMaster.Builder(workers, batchSize)
                 .batchSizePerWorker(batchSize)
                 .averagingFrequency(averagingFrequency)
                 .workerPrefetchNumBatches(prefetch)
                 .saveUpdater(true)
-                .rddTrainingApproach(RDDTrainingApproach.Export)
-                .exportDirectory(exportDir)
-                .rngSeed(seed));
+                .rngSeed(seed);
+        if (exportDir != null) {
+            builder.rddTrainingApproach(RDDTrainingApproach.Export).exportDirectory(exportDir);
+        } else {
+            builder.rddTrainingApproach(RDDTrainingApproach.Direct);
+        }
+        return new RecordingTrainingMaster(builder);
     }
 
     private JavaRDD<DataSet> batches(Dataset<Row> frame, RandomRotation rotation, int batchSize, Long shuffleSeed) {
