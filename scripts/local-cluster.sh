@@ -12,6 +12,8 @@ source "$(dirname "$0")/lib.sh"
 DIR="$(mkdir -p "${DRILLDOWN_CLUSTER_DIR:-$ROOT/out/cluster}" && cd "${DRILLDOWN_CLUSTER_DIR:-$ROOT/out/cluster}" && pwd)"
 PORT="${DRILLDOWN_CLUSTER_PORT:-7077}"
 MASTER_URL="spark://127.0.0.1:$PORT"
+# A running cluster's own URL wins over the environment (status and stop need no port).
+[[ -f "$DIR/master.url" && "${1:-}" != start ]] && MASTER_URL="$(cat "$DIR/master.url")"
 WORKERS=2
 
 # Prints the pid recorded for a daemon when that process is still the one we started, else nothing.
@@ -71,6 +73,7 @@ case "${1:-}" in
     for ((w = 1; w <= WORKERS; w++)); do
       wait_for "$DIR/worker-$w.log" "Successfully registered with master" 60
     done
+    echo "$MASTER_URL" > "$DIR/master.url"
     echo "started $MASTER_URL with $WORKERS workers; logs in $DIR"
     ;;
   stop)
@@ -84,6 +87,7 @@ case "${1:-}" in
       fi
       rm -f "$DIR/$name.pid"
     done
+    rm -f "$DIR/master.url"
     ;;
   status)
     up=0

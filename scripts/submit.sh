@@ -21,6 +21,10 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -n "$master" ]] || { echo "submit: --master URL is required (e.g. spark://127.0.0.1:7077)" >&2; exit 2; }
 
+# A master on this machine: keep the driver (RPC, block manager, UI) on loopback as well.
+case "$master" in
+  spark://127.0.0.1:*|spark://localhost:*) export SPARK_LOCAL_IP=127.0.0.1 ;;
+esac
 build_if_needed
 jars="$(tr ':' ',' < "$ROOT/target/app-classpath.txt")"
 app="$(jar_copy)"

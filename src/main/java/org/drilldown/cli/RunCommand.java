@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.apache.spark.sql.SparkSession;
 import org.drilldown.config.ConfigLoader;
 import org.drilldown.config.JobConfig;
@@ -18,8 +19,12 @@ import org.apache.hadoop.util.ShutdownHookManager;
 import org.drilldown.metrics.DriverLock;
 import org.drilldown.metrics.MetricsLocation;
 import org.drilldown.metrics.MetricsWriter;
+import org.drilldown.metrics.ResumeState;
+import org.drilldown.metrics.RunManifest;
 import org.drilldown.report.ConsoleProgress;
+import org.drilldown.train.Checkpoints;
 import org.drilldown.train.DrilldownJob;
+import org.drilldown.train.ResumePoint;
 import org.drilldown.train.NativeHelpers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,9 +64,15 @@ final class RunCommand implements Callable<Integer> {
     CommandSpec spec;
     @Option(names = "--master", description = "Spark master when the launcher sets none (default: local[*])")
     String master;
+    @Option(names = "--resume", paramLabel = "RUN_ID",
+            description = "continue an interrupted run from its last complete epoch, with its recorded configuration")
+    String resume;
 
     @Override
-    public Integer call() throws java.io.IOException {
+    public Integer call() throws IOException {
+        if (resume != null) {
+            return resume();
+        }
         JobConfig config = ConfigLoader.load(conf, overrides());
         NativeHelpers.configure(config.onednn());
         String id = runId != null ? runId : LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
@@ -70,23 +81,62 @@ final class RunCommand implements Callable<Integer> {
         MnistData data = DrilldownJob.preflight(config);
         requireNewRun(location, id);
         try (DriverLock lock = DriverLock.acquire(location, id)) {
-            SparkSession spark = SparkSessions.create(config,
-                    Map.of("spark.executor.extraJavaOptions", NativeHelpers.executorJavaOptions(config.onednn())));
+            return train(config, location, id, data, spark -> ResumePoint.NONE);
+        }
+    }
+
+    /** Continues an interrupted run with the configuration and data it recorded. */
+    private Integer resume() throws IOException {
+        if (conf != null || steps != null || epochs != null || trainLimit != null || testLimit != null || workers != null
+                || averagingFrequency != null || seed != null || data != null || runId != null) {
+            throw new IllegalArgumentException("--resume continues a run with its recorded configuration: "
+                    + "only --out and --master may be given with it");
+        }
+        MetricsLocation location = new MetricsLocation(out != null ? out : ConfigLoader.defaults().outputDir());
+        RunManifest.Recorded recorded = RunManifest.read(location.manifest(resume));
+        Map<String, Object> o = new LinkedHashMap<>();
+        put(o, "drilldown.output.dir", location.outputDir().toString());
+        put(o, "drilldown.spark.default-master", master);
+        JobConfig config = ConfigLoader.fromRecorded(recorded.configJson(), o);
+        NativeHelpers.configure(config.onednn());
+        MnistData mnist = DrilldownJob.preflight(config);
+        mnist.checksums().forEach((file, sha) -> {
+            if (!sha.equals(recorded.dataChecksums().get(file))) {
+                throw new IllegalArgumentException(file + " in " + config.dataDir() + " is not the file run '" + resume
+                        + "' trained on (SHA-256 " + sha + ", recorded " + recorded.dataChecksums().get(file) + ")");
+            }
+        });
+        long trainEval = config.trainEvalImages() > 0 ? Math.min(config.trainEvalImages(), mnist.train().size())
+                : mnist.train().size();
+        try (DriverLock lock = DriverLock.reacquire(location, resume)) {
+            return train(config, location, resume, mnist, spark -> ResumeState.read(spark, location, resume, config,
+                    trainEval, new Checkpoints(location.checkpoints(resume))));
+        }
+    }
+
+    /** Starts Spark and trains, recording a Ctrl-C or kill as an interruption. */
+    private Integer train(JobConfig config, MetricsLocation location, String id, MnistData mnist,
+                          Function<SparkSession, ResumePoint> resumePoint) {
+        SparkSession spark = SparkSessions.create(config,
+                Map.of("spark.executor.extraJavaOptions", NativeHelpers.executorJavaOptions(config.onednn())));
+        Runnable onSignal = null;
+        try {
+            ResumePoint from = resumePoint.apply(spark);
             MetricsWriter metrics = new MetricsWriter(spark, location, config.target());
             // On Ctrl-C or kill (not kill -9), record the run as interrupted before Spark's own hooks stop it.
-            Runnable onSignal = () -> metrics.markInterrupted("stopped by a signal (Ctrl-C or kill) before it finished");
+            onSignal = () -> metrics.markInterrupted("stopped by a signal (Ctrl-C or kill) before it finished");
             ShutdownHookManager.get().addShutdownHook(onSignal, BEFORE_SPARK_STOPS);
-            try {
-                new DrilldownJob(spark, config).run(id, String.join(" ", commandLine()), data,
-                        List.of(new ConsoleProgress(), metrics));
-                System.out.println("run " + id + " done; query it with: scripts/query.sh --out " + config.outputDir()
-                        + " \"select step, epoch, test_accuracy from epochs where run_id = '" + id + "'\"");
-                return 0;
-            } finally {
-                if (!ShutdownHookManager.get().isShutdownInProgress()) {
+            new DrilldownJob(spark, config).run(id, String.join(" ", commandLine()), mnist,
+                    List.of(new ConsoleProgress(), metrics), new Checkpoints(location.checkpoints(id)), from);
+            System.out.println("run " + id + " done; query it with: scripts/query.sh --out " + config.outputDir()
+                    + " \"select step, epoch, test_accuracy from epochs where run_id = '" + id + "'\"");
+            return 0;
+        } finally {
+            if (!ShutdownHookManager.get().isShutdownInProgress()) {
+                if (onSignal != null) {
                     ShutdownHookManager.get().removeShutdownHook(onSignal);
-                    spark.stop();
                 }
+                spark.stop();
             }
         }
     }

@@ -50,9 +50,15 @@ public final class ConfigLoader {
      * run fall back to today's embedded defaults.
      */
     public static JobConfig fromRecorded(String json) {
+        return fromRecorded(json, Map.of());
+    }
+
+    /** As {@link #fromRecorded(String)}, with {@code overrides} (dotted path to value) on top. */
+    public static JobConfig fromRecorded(String json, Map<String, ?> overrides) {
         try {
             Config recorded = ConfigFactory.parseString(json).atKey("drilldown");
-            return build(recorded.withFallback(embedded()).resolve());
+            return build(ConfigFactory.parseMap(overrides, "command-line flags").withFallback(recorded)
+                    .withFallback(embedded()).resolve());
         } catch (ConfigException e) {
             throw new ConfigError("the run's recorded config: " + e.getMessage());
         }

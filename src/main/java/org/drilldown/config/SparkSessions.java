@@ -25,6 +25,10 @@ public final class SparkSessions {
         if (!conf.contains("spark.master")) {
             conf.setMaster(config.defaultMaster());
         }
+        if (conf.get("spark.master").startsWith("local")) {
+            // Local mode talks to no other machine: keep its RPC and block manager on loopback.
+            conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1").setIfMissing("spark.driver.host", "127.0.0.1");
+        }
         return SparkSession.builder().config(conf).getOrCreate();
     }
 }

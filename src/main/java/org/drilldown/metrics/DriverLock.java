@@ -53,6 +53,23 @@ public final class DriverLock implements AutoCloseable {
         }
     }
 
+    /** Takes the lock of an existing run to continue it; fails when its driver still holds it. */
+    public static DriverLock reacquire(MetricsLocation location, String runId) {
+        Path file = location.driverLock(runId).toAbsolutePath();
+        try {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                channel.close();
+                throw new IllegalArgumentException("run '" + runId + "' is still running: its driver holds " + file);
+            }
+            HELD.add(file);
+            return new DriverLock(file, channel, lock);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot lock " + file + " (" + e.getMessage() + ")");
+        }
+    }
+
     /** Whether a live driver holds the run's lock; false when there is no lock file (runs from before locks). */
     public static boolean isHeld(MetricsLocation location, String runId) {
         Path file = location.driverLock(runId).toAbsolutePath();

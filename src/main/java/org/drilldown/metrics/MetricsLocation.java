@@ -36,6 +36,11 @@ public record MetricsLocation(Path outputDir) {
         return runDir(runId).resolve("driver.lock");
     }
 
+    /** Per-epoch model checkpoints of the run (see Checkpoints). */
+    public Path checkpoints(String runId) {
+        return runDir(runId).resolve("checkpoints");
+    }
+
     public Path manifest(String runId) {
         return runDir(runId).resolve("manifest.json");
     }

@@ -50,7 +50,9 @@ public final class MetricsWriter implements TrainingListener {
     public synchronized void onRunStart(RunInfo run) {
         current = run;
         ended = false;
-        RunManifest.write(location.manifest(run.runId()), run);
+        if (!run.resumed()) { // a resumed run keeps the manifest it started with
+            RunManifest.write(location.manifest(run.runId()), run);
+        }
         append(Tables.RUNS, Tables.RUNS_SCHEMA, List.of(runRow(run, "running", null)));
     }
 

@@ -1,6 +1,7 @@
 package org.drilldown.metrics;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -38,6 +39,25 @@ public final class RunManifest {
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write run manifest " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** What a resumed run needs from the manifest: its resolved configuration (JSON) and data checksums. */
+    public record Recorded(String configJson, Map<String, String> dataChecksums) {
+    }
+
+    public static Recorded read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("no run manifest " + file + "; is the run id right, and --out the"
+                    + " directory the run wrote to?");
+        }
+        try {
+            JsonNode m = JSON.readTree(file.toFile());
+            Map<String, String> sums = new java.util.TreeMap<>();
+            m.path("data_sha256").fields().forEachRemaining(e -> sums.put(e.getKey(), e.getValue().asText()));
+            return new Recorded(JSON.writeValueAsString(m.path("config")), sums);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("run manifest " + file + " cannot be read: " + e.getMessage());
         }
     }
 

@@ -71,15 +71,19 @@ public final class DrilldownJob {
 
     private static final double GIB = 1024.0 * 1024 * 1024;
 
-    /** Trains every configured step on {@code data} (from {@link #preflight}), reporting to the listeners. */
-    public List<StepResult> run(String runId, String commandLine, MnistData data, List<TrainingListener> listeners) {
+    /**
+     * Trains every configured step on {@code data} (from {@link #preflight}), reporting to the listeners and
+     * checkpointing each epoch; a resumed run skips what {@code resume} says is done.
+     */
+    public List<StepResult> run(String runId, String commandLine, MnistData data, List<TrainingListener> listeners,
+                                Checkpoints checkpoints, ResumePoint resume) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int workers = config.workers() > 0 ? config.workers() : sc.defaultParallelism();
         // The driver is listed too; in local mode it is the only one and runs the tasks itself.
         int executors = Math.max(1, sc.sc().statusTracker().getExecutorInfos().length - (sc.isLocal() ? 0 : 1));
         checkFits(config, data.train().size(), workers, sc.isLocal(), Pointer.maxBytes());
-        RunInfo run = new RunInfo(runId, Instant.now(), config.seed(), sc.master(), executors, workers, config.resolvedJson(),
-                Versions.of(spark), data.checksums(), commandLine);
+        RunInfo run = new RunInfo(runId, resume.resuming() ? resume.startedAt() : Instant.now(), config.seed(), sc.master(), executors, workers, config.resolvedJson(),
+                Versions.of(spark), data.checksums(), commandLine, resume.resuming());
 
         listeners.forEach(l -> l.onRunStart(run));
         Dataset<Row> trainFrame = MnistFrames.toFrame(spark, data.train(), workers).persist(StorageLevel.MEMORY_AND_DISK());
@@ -87,11 +91,16 @@ public final class DrilldownJob {
         try {
             SplitStats trainStats = SplitStats.of("train", trainFrame);
             List<SplitStats> stats = List.of(trainStats, SplitStats.of("test", testFrame));
-            listeners.forEach(l -> l.onDataStats(run, stats));
-            StepTrainer trainer = new StepTrainer(sc, config, workers, trainStats, exportDir(sc, runId));
+            if (!resume.resuming()) {
+                listeners.forEach(l -> l.onDataStats(run, stats)); // a resumed run recorded them already
+            }
+            StepTrainer trainer = new StepTrainer(sc, config, workers, trainStats, exportDir(sc, runId), checkpoints);
             List<StepResult> results = new ArrayList<>();
             for (StepSpec step : config.steps()) {
-                StepResult result = trainer.train(run, step, trainFrame, testFrame, listeners);
+                if (resume.finishedSteps().contains(step.key())) {
+                    continue;
+                }
+                StepResult result = trainer.train(run, step, trainFrame, testFrame, listeners, resume.recordedEpochs(step.key()));
                 results.add(result);
                 listeners.forEach(l -> l.onStepEnd(run, result));
             }

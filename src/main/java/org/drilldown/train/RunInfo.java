@@ -3,7 +3,10 @@ package org.drilldown.train;
 import java.time.Instant;
 import java.util.Map;
 
-/** Where a run comes from: enough to reproduce it (config, seed, versions, master, data checksums). */
+/**
+ * Where a run comes from: enough to reproduce it (config, seed, versions, master, data checksums);
+ * {@code resumed} when this driver continues an interrupted run.
+ */
 public record RunInfo(
         String runId,
         Instant startedAt,
@@ -14,7 +17,8 @@ public record RunInfo(
         String configJson,
         Map<String, String> versions,
         Map<String, String> dataChecksums,
-        String commandLine) {
+        String commandLine,
+        boolean resumed) {
 
     public RunInfo {
         versions = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(versions));

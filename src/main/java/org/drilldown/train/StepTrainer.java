@@ -35,8 +35,11 @@ final class StepTrainer {
     private final int workers;
     private final SplitStats trainStats;
     private final String exportDir; // null: the Direct approach
+    private final Checkpoints checkpoints;
 
-    StepTrainer(JavaSparkContext sc, JobConfig config, int workers, SplitStats trainStats, String exportDir) {
+    StepTrainer(JavaSparkContext sc, JobConfig config, int workers, SplitStats trainStats, String exportDir,
+                Checkpoints checkpoints) {
+        this.checkpoints = checkpoints;
         this.sc = sc;
         this.config = config;
         this.workers = workers;
@@ -44,10 +47,15 @@ final class StepTrainer {
         this.exportDir = exportDir;
     }
 
+    /**
+     * Trains the step's epochs after those in {@code recorded} (from a resumed run; empty for a new one),
+     * continuing from the checkpoint of the last recorded epoch.
+     */
     StepResult train(RunInfo run, StepSpec step, Dataset<Row> trainFrame, Dataset<Row> testFrame,
-                     List<TrainingListener> listeners) {
+                     List<TrainingListener> listeners, List<EpochResult> recorded) {
         long stepSeed = Seeds.derive(config.seed(), step.key().hashCode());
-        MultiLayerNetwork net = StepModels.network(step, stepSeed);
+        MultiLayerNetwork net = recorded.isEmpty() ? StepModels.network(step, stepSeed)
+                : checkpoints.load(step.key(), recorded.size());
         long params = ParamCount.trainable(net);
         listeners.forEach(l -> l.onStepStart(run, step, params));
 
@@ -58,11 +66,13 @@ final class StepTrainer {
         JavaRDD<DataSet> testBatches = batches(testFrame, null, config.evalBatchSize(), null)
                 .persist(StorageLevel.MEMORY_ONLY_SER());
         long trainImages = trainFrame.count();
-        List<EpochResult> epochs = new ArrayList<>();
+        List<EpochResult> epochs = new ArrayList<>(recorded);
         try {
-            for (int epoch = 1; epoch <= step.epochs(); epoch++) {
+            for (int epoch = recorded.size() + 1; epoch <= step.epochs(); epoch++) {
                 EpochResult result = epoch(step, epoch, sparkNet, master, trainFrame, testBatches, trainImages, stepSeed);
                 epochs.add(result);
+                // Checkpoint first: an epoch with metric rows always has its checkpoint to resume from.
+                checkpoints.save(step.key(), epoch, sparkNet.getNetwork());
                 listeners.forEach(l -> l.onEpochEnd(run, result));
             }
         } finally {

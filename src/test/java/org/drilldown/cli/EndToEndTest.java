@@ -162,6 +162,21 @@ class EndToEndTest {
     }
 
     @Test
+    void resumeRefusesAFinishedRunAndOtherOptions() {
+        Console done = Console.run("run", "--resume", "e2e", "--out", out.toString());
+        assertThat(done.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(done.err()).contains("run 'e2e' already succeeded; nothing to resume");
+
+        Console mixed = Console.run("run", "--resume", "e2e", "--steps", "4", "--out", out.toString());
+        assertThat(mixed.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(mixed.err()).contains("only --out and --master may be given with it");
+
+        Console unknown = Console.run("run", "--resume", "nope", "--out", out.toString());
+        assertThat(unknown.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(unknown.err()).contains("no run manifest " + out.resolve("runs/nope/manifest.json"));
+    }
+
+    @Test
     void anExistingRunIdIsRefused() {
         Console again = Console.run("run", "--steps", "3", "--data", TestData.mnistDir().toString(),
                 "--out", out.toString(), "--run-id", "e2e");

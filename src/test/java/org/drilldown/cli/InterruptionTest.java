@@ -38,6 +38,24 @@ class InterruptionTest {
         assertThat(report.exitCode()).as(report.err()).isZero();
         assertThat(out.resolve("report/killed/REPORT.md")).content()
                 .contains("Status **interrupted**", "The step did not finish");
+
+        // --resume continues from the last complete epoch's checkpoint: every epoch exactly once in the end.
+        int before = Integer.parseInt(query("select count(*) from epochs").out().split("\n")[1]);
+        Console resumed = Console.run("run", "--resume", "killed", "--out", out.toString());
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(query("select epoch from epochs order by epoch").out())
+                .isEqualTo("epoch\n1\n2\n3\n4\n5\n6\n7\n8\n");
+        assertThat(query("select status from runs_history order by recorded_at").out())
+                .isEqualTo("status\nrunning\nrunning\nsucceeded\n");
+        assertThat(query("select count(*) from data_stats").out()).isEqualTo("count(1)\n2\n");
+        // The step's Result covers all 8 epochs, the ones before the kill included.
+        assertThat(query("select epochs, best_test_accuracy >= (select max(test_accuracy) from epochs) from steps").out())
+                .isEqualTo("epochs,(best_test_accuracy >= scalarsubquery())\n8,true\n");
+        assertThat(before).isLessThan(8);
+        // Only the latest checkpoint of the step is kept.
+        try (Stream<Path> files = Files.list(out.resolve("runs/killed/checkpoints"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly("step-3-epoch-8.zip");
+        }
     }
 
     @Test

@@ -1,0 +1,59 @@
+package org.drilldown.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+
+/**
+ * Per-epoch checkpoints of a run, {@code <dir>/step-<key>-epoch-<n>.zip}: the model with its updater
+ * (momentum) state, written before the epoch's metric rows so that every recorded epoch has one. Only
+ * the latest of a step is kept.
+ */
+public final class Checkpoints {
+    private final Path dir;
+
+    public Checkpoints(Path dir) {
+        this.dir = dir;
+    }
+
+    void save(String step, int epoch, MultiLayerNetwork net) {
+        Path target = file(step, epoch);
+        try {
+            Files.createDirectories(dir);
+            Path partial = Files.createTempFile(dir, ".checkpoint-", ".zip");
+            ModelSerializer.writeModel(net, partial.toFile(), true);
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            if (epoch > 1) {
+                Files.deleteIfExists(file(step, epoch - 1));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint " + target, e);
+        }
+    }
+
+    /** The step's model and updater state after {@code epoch}; fails naming the file when it is missing. */
+    MultiLayerNetwork load(String step, int epoch) {
+        Path file = file(step, epoch);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("no checkpoint " + file + " for step " + step + " epoch " + epoch
+                    + "; the run cannot be resumed from there");
+        }
+        try {
+            return ModelSerializer.restoreMultiLayerNetwork(file.toFile(), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read checkpoint " + file, e);
+        }
+    }
+
+    public boolean has(String step, int epoch) {
+        return Files.isRegularFile(file(step, epoch));
+    }
+
+    private Path file(String step, int epoch) {
+        return dir.resolve("step-" + step + "-epoch-" + epoch + ".zip");
+    }
+}

@@ -1,0 +1,176 @@
+package org.drilldown.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.drilldown.TestData;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real Spark standalone cluster on 127.0.0.1 (scripts/local-cluster.sh: a Master and two Workers, each
+ * its own JVM, executors in their own JVMs) and the job submitted to it by scripts/submit.sh, as a user
+ * would. Runs after {@code package} (failsafe), since the scripts launch the built jar.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+    @TempDir
+    static Path tmp;
+    static String masterUrl;
+    static Path clusterDir;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        clusterDir = tmp.resolve("cluster");
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        masterUrl = "spark://127.0.0.1:" + port;
+        Script start = script(List.of("scripts/local-cluster.sh", "start"), 240, "DRILLDOWN_CLUSTER_PORT", String.valueOf(port));
+        assertThat(start.code).as(start.output).isZero();
+        assertThat(start.output).contains("started " + masterUrl + " with 2 workers");
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        Script stop = script(List.of("scripts/local-cluster.sh", "stop"), 120);
+        Script status = script(List.of("scripts/local-cluster.sh", "status"), 30);
+        assertThat(status.output).contains("master: stopped", "worker-1: stopped", "worker-2: stopped");
+        assertThat(stop.code).isZero();
+    }
+
+    @Test
+    @Order(1)
+    void aSubmittedJobTrainsOnTheExecutorsAndWritesTheTables() throws Exception {
+        Path out = tmp.resolve("out-small");
+        Script job = submit(out, "small", "--steps", "2,4", "--epochs", "1", "--train-limit", "3000");
+        assertThat(job.code).as(job.output).isZero();
+        assertThat(job.output).contains("run small done");
+
+        SparkSession spark = org.drilldown.SharedSpark.get();
+        List<Row> runs = spark.read().parquet(out.resolve("metrics/runs").toString()).orderBy("recorded_at").collectAsList();
+        assertThat(runs).extracting(r -> (String) r.getAs("status")).containsExactly("running", "succeeded");
+        assertThat((String) runs.get(1).getAs("spark_master")).isEqualTo(masterUrl);
+        assertThat((Integer) runs.get(1).getAs("executors")).isEqualTo(2);
+        assertThat((Integer) runs.get(1).getAs("workers")).isEqualTo(2);
+        List<Row> epochs = spark.read().parquet(out.resolve("metrics/epochs").toString()).orderBy("step").collectAsList();
+        assertThat(epochs).extracting(r -> r.getAs("step") + "/" + r.getAs("epoch")).containsExactly("2/1", "4/1");
+        // Step 4 (BatchNorm) learns in one small epoch: well above the 10 % of chance.
+        assertThat((Double) epochs.get(1).getAs("test_accuracy")).isGreaterThan(30.0);
+        // The work ran in the executors' JVMs, which had to receive DL4J through --jars.
+        assertThat(executorLogs()).anySatisfy(log -> assertThat(log).contains("nd4j-native"));
+    }
+
+    /** kill -9 of one Worker while an epoch trains: Spark retries the lost tasks on the other executor. */
+    @Test
+    @Order(2)
+    void losingAWorkerMidEpochLeavesExactlyOneRowPerEpoch() throws Exception {
+        Path out = tmp.resolve("out-fault");
+        Process job = start(submitCommand(out, "fault", "--steps", "4", "--epochs", "3", "--train-limit", "6000"),
+                tmp.resolve("fault.log"));
+        awaitEpochRow(out, job);
+        long worker = Long.parseLong(Files.readString(clusterDir.resolve("worker-1.pid")).trim());
+        ProcessHandle.of(worker).ifPresent(ProcessHandle::destroyForcibly);
+
+        assertThat(job.waitFor(400, TimeUnit.SECONDS)).as("job finished").isTrue();
+        String log = Files.readString(tmp.resolve("fault.log"));
+        SparkSession spark = org.drilldown.SharedSpark.get();
+        Row run = spark.read().parquet(out.resolve("metrics/runs").toString()).orderBy(org.apache.spark.sql.functions.desc("recorded_at")).first();
+        long rows = spark.read().parquet(out.resolve("metrics/epochs").toString()).count();
+        long distinct = spark.read().parquet(out.resolve("metrics/epochs").toString()).select("step", "epoch").distinct().count();
+        assertThat(rows).as(log).isEqualTo(distinct);
+        if (job.exitValue() == 0) {
+            assertThat((String) run.getAs("status")).isEqualTo("succeeded");
+            assertThat(rows).isEqualTo(3);
+        } else {
+            assertThat((String) run.getAs("status")).as(log).isEqualTo("failed");
+            assertThat((String) run.getAs("error")).isNotBlank();
+        }
+    }
+
+    private static Script submit(Path out, String runId, String... options) throws Exception {
+        Process p = start(submitCommand(out, runId, options), tmp.resolve(runId + ".log"));
+        boolean done = p.waitFor(400, TimeUnit.SECONDS);
+        if (!done) {
+            p.destroyForcibly();
+        }
+        return new Script(done ? p.exitValue() : -1, Files.readString(tmp.resolve(runId + ".log")));
+    }
+
+    private static List<String> submitCommand(Path out, String runId, String... options) {
+        List<String> cmd = new ArrayList<>(List.of("scripts/submit.sh", "--master", masterUrl, "--conf", "conf/cluster.conf",
+                "--data", TestData.mnistDir().toString(), "--test-limit", "500", "--out", out.toString(), "--run-id", runId));
+        cmd.addAll(List.of(options));
+        return cmd;
+    }
+
+    private static void awaitEpochRow(Path out, Process job) throws Exception {
+        Path epochs = out.resolve("metrics/epochs");
+        for (int i = 0; i < 1500 && job.isAlive(); i++) {
+            if (Files.isDirectory(epochs)) {
+                try (Stream<Path> files = Files.list(epochs)) {
+                    if (files.anyMatch(f -> f.toString().endsWith(".parquet"))) {
+                        return;
+                    }
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no epoch row; log:\n" + Files.readString(tmp.resolve("fault.log")));
+    }
+
+    private static List<String> executorLogs() throws IOException {
+        List<String> logs = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(clusterDir.resolve("work"))) {
+            for (Path f : files.filter(f -> f.getFileName().toString().equals("stderr")).toList()) {
+                logs.add(Files.readString(f));
+            }
+        }
+        return logs;
+    }
+
+    private record Script(int code, String output) {
+    }
+
+    private static Script script(List<String> command, int seconds, String... env) throws Exception {
+        Path log = Files.createTempFile(tmp, "script", ".log");
+        Process p = start(command, log, env);
+        boolean done = p.waitFor(seconds, TimeUnit.SECONDS);
+        if (!done) {
+            p.destroyForcibly();
+        }
+        return new Script(done ? p.exitValue() : -1, Files.readString(log));
+    }
+
+    private static Process start(List<String> command, Path log, String... env) throws IOException {
+        List<String> bash = new ArrayList<>(List.of("bash"));
+        bash.addAll(command);
+        ProcessBuilder pb = new ProcessBuilder(bash).directory(new File(".").getAbsoluteFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("DRILLDOWN_CLUSTER_DIR", clusterDir.toString());
+        pb.environment().put("DRILLDOWN_WORKER_MEMORY", "2g");
+        pb.environment().put("DRILLDOWN_JAVA_OPTS", "-Xmx2g");
+        pb.environment().remove("SPARK_HOME");
+        for (int i = 0; i + 1 < env.length; i += 2) {
+            pb.environment().put(env[i], env[i + 1]);
+        }
+        return pb.start();
+    }
+}
