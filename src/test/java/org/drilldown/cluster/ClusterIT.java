@@ -34,6 +34,7 @@ class ClusterIT {
     static Path tmp;
     static String masterUrl;
     static Path clusterDir;
+    static Path clusterConf;
 
     @BeforeAll
     static void startCluster() throws Exception {
@@ -43,6 +44,9 @@ class ClusterIT {
             port = free.getLocalPort();
         }
         masterUrl = "spark://127.0.0.1:" + port;
+        // The user's cluster settings, with the cores of the two Workers requested (so the run waits for both).
+        clusterConf = Files.writeString(tmp.resolve("cluster.conf"), "include file(\""
+                + Path.of("conf/cluster.conf").toAbsolutePath() + "\")\ndrilldown.spark.settings.\"spark.cores.max\" = \"2\"\n");
         Script start = script(List.of("scripts/local-cluster.sh", "start"), 240, "DRILLDOWN_CLUSTER_PORT", String.valueOf(port));
         assertThat(start.code).as(start.output).isZero();
         assertThat(start.output).contains("started " + masterUrl + " with 2 workers");
@@ -91,6 +95,7 @@ class ClusterIT {
 
         assertThat(job.waitFor(400, TimeUnit.SECONDS)).as("job finished").isTrue();
         String log = Files.readString(tmp.resolve("fault.log"));
+        System.out.println("fault test: job exit " + job.exitValue() + "\n" + log);
         SparkSession spark = org.drilldown.SharedSpark.get();
         Row run = spark.read().parquet(out.resolve("metrics/runs").toString()).orderBy(org.apache.spark.sql.functions.desc("recorded_at")).first();
         long rows = spark.read().parquet(out.resolve("metrics/epochs").toString()).count();
@@ -115,7 +120,7 @@ class ClusterIT {
     }
 
     private static List<String> submitCommand(Path out, String runId, String... options) {
-        List<String> cmd = new ArrayList<>(List.of("scripts/submit.sh", "--master", masterUrl, "--conf", "conf/cluster.conf",
+        List<String> cmd = new ArrayList<>(List.of("scripts/submit.sh", "--master", masterUrl, "--conf", clusterConf.toString(),
                 "--data", TestData.mnistDir().toString(), "--test-limit", "500", "--out", out.toString(), "--run-id", runId));
         cmd.addAll(List.of(options));
         return cmd;

@@ -24,7 +24,9 @@ class ConfigLoaderTest {
         assertThat(four.rotationDegrees()).isPositive();
         assertThat(four.layers()).isEqualTo(c.steps().get(1).layers());
         assertThat(c.sparkSettings()).containsEntry("spark.ui.enabled", "false");
-        assertThat(c.dataDir()).isEqualTo(Path.of("data/mnist"));
+        // Relative paths are resolved once, here: executors run in other working directories.
+        assertThat(c.dataDir()).isEqualTo(Path.of("data/mnist").toAbsolutePath());
+        assertThat(c.outputDir()).isEqualTo(Path.of("out").toAbsolutePath());
     }
 
     @Test
@@ -72,6 +74,19 @@ class ConfigLoaderTest {
                 .hasMessageContaining("'drilldown.steps.4.batch-size' = 0");
         assertThatThrownBy(() -> ConfigLoader.load(tmp.resolve("missing.conf"), Map.of()))
                 .hasMessageContaining("missing.conf").hasMessageContaining("no such file");
+    }
+
+    @Test
+    void theShippedClusterAndGpuConfsLoad() {
+        JobConfig cluster = ConfigLoader.load(Path.of("conf/cluster.conf"), Map.of());
+        assertThat(cluster.sparkSettings()).containsEntry("spark.executor.memory", "2g")
+                .containsEntry("spark.scheduler.minRegisteredResourcesRatio", "1.0");
+        JobConfig gpu = ConfigLoader.load(Path.of("conf/cluster-gpu.conf"), Map.of());
+        assertThat(gpu.sparkSettings()).containsEntry("spark.executor.resource.gpu.amount", "1")
+                .containsEntry("spark.task.resource.gpu.amount", "1")
+                .containsEntry("spark.executor.memory", "2g"); // from the included cluster.conf
+        assertThat(gpu.workers()).isEqualTo(2);
+        assertThat(gpu.onednn()).isFalse();
     }
 
     @Test
