@@ -150,6 +150,7 @@ public final class ConfigLoader {
                 s.getInt("batch-size"),
                 s.getDouble("learning-rate"),
                 s.getDouble("momentum"),
+                s.getDouble("weight-decay"),
                 new LrSchedule(lr.getString("type"), lr.getInt("step-epochs"), lr.getDouble("gamma")),
                 s.getDouble("rotation-degrees"),
                 s.getLong("expected-params"),

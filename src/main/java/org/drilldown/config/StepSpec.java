@@ -18,6 +18,7 @@ public record StepSpec(
         int batchSize,
         double learningRate,
         double momentum,
+        double weightDecay,
         LrSchedule lrSchedule,
         double rotationDegrees,
         long expectedParams,
@@ -46,6 +47,9 @@ public record StepSpec(
         if (!(momentum >= 0 && momentum < 1)) {
             throw new ConfigError(at + "momentum", momentum, "must be in [0, 1)");
         }
+        if (!(weightDecay >= 0 && weightDecay < 1)) {
+            throw new ConfigError(at + "weight-decay", weightDecay, "must be in [0, 1)");
+        }
         if (!(rotationDegrees >= 0 && rotationDegrees <= 180)) {
             throw new ConfigError(at + "rotation-degrees", rotationDegrees, "must be in [0, 180]");
         }
@@ -66,7 +70,7 @@ public record StepSpec(
             return this;
         }
         return new StepSpec(key, name, description, target, layers, batchNorm, dropout, maxEpochs, batchSize,
-                learningRate, momentum, lrSchedule, rotationDegrees, expectedParams, referenceBestTrainAccuracy,
+                learningRate, momentum, weightDecay, lrSchedule, rotationDegrees, expectedParams, referenceBestTrainAccuracy,
                 referenceBestTestAccuracy);
     }
 

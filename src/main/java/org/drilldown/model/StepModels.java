@@ -46,6 +46,8 @@ public final class StepModels {
                 .seed(seed)
                 .dataType(DataType.FLOAT)
                 .updater(new Nesterovs(step.learningRate(), step.momentum()))
+                // DL4J's l2 adds coefficient x weight to the gradient before the updater, as PyTorch's weight_decay.
+                .l2(step.weightDecay())
                 .weightInit(new TorchDefaultInit())
                 .convolutionMode(ConvolutionMode.Truncate)
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)

@@ -111,12 +111,12 @@ final class ReportMarkdown {
         line("");
         line("## Parameters and hyperparameters");
         line("");
-        line("| step | params | batch | optimiser | learning rate | schedule | rotation | dropout | BatchNorm | epochs |");
-        line("| --- | ---: | ---: | --- | ---: | --- | ---: | ---: | --- | ---: |");
+        line("| step | params | batch | optimiser | learning rate | schedule | weight decay | rotation | dropout | BatchNorm | epochs |");
+        line("| --- | ---: | ---: | --- | ---: | --- | ---: | ---: | ---: | --- | ---: |");
         for (StepSpec s : data.trainedSteps()) {
-            line("| %s | %s | %d | Nesterov momentum %.2f | %s | %s | ±%.1f° | %.2f | %s | %d |", s.key(),
+            line("| %s | %s | %d | Nesterov momentum %.2f | %s | %s | %s | ±%.1f° | %.2f | %s | %d |", s.key(),
                     params(s, data.stepRow(s.key())), s.batchSize(), s.momentum(), num(s.learningRate()),
-                    schedule(s.lrSchedule()), s.rotationDegrees(), s.dropout(), s.batchNorm() ? "yes" : "no", s.epochs());
+                    schedule(s.lrSchedule()), num(s.weightDecay()), s.rotationDegrees(), s.dropout(), s.batchNorm() ? "yes" : "no", s.epochs());
         }
     }
 

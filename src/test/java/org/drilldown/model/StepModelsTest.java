@@ -76,8 +76,21 @@ class StepModelsTest {
                 .hasMessageContaining("drilldown.steps.9.layers")
                 .hasMessageContaining("conv sixteen");
         StepSpec noOutput = new StepSpec("9", "", "", List.of(), List.of("conv 8 k3", "gap"), false, 0, 1, 32,
-                0.01, 0.9, step("2").lrSchedule(), 0, 0, 0, 0);
+                0.01, 0.9, 0, step("2").lrSchedule(), 0, 0, 0, 0);
         assertThatThrownBy(() -> StepModels.configuration(noOutput, 1)).hasMessageContaining("output N");
+    }
+
+    @Test
+    void weightDecayIsL2OnTheConvolutionWeightsOnlyWhenConfigured() {
+        JobConfig decayed = ConfigLoader.load(null, Map.of("drilldown.run-steps", List.of("4"),
+                "drilldown.steps.4.weight-decay", 1e-4));
+        var conv = (org.deeplearning4j.nn.conf.layers.BaseLayer) StepModels.configuration(decayed.steps().get(0), 1)
+                .getConf(0).getLayer();
+        assertThat(conv.getRegularization()).singleElement()
+                .isInstanceOfSatisfying(org.nd4j.linalg.learning.regularization.L2Regularization.class,
+                        l2 -> assertThat(l2.getL2().valueAt(0, 0)).isEqualTo(1e-4));
+        var plain = (org.deeplearning4j.nn.conf.layers.BaseLayer) StepModels.configuration(step("4"), 1).getConf(0).getLayer();
+        assertThat(plain.getRegularization()).isEmpty();
     }
 
     private static StepSpec step(String key) {
