@@ -14,7 +14,7 @@ public final class MetricsFixtures {
     }
 
     public static RunInfo run(String id) {
-        return new RunInfo(id, Instant.now(), 1, "local[2]", 1, 2, "{}", Map.of("java", "17"), Map.of("f", "0"), "test", false);
+        return new RunInfo(id, Instant.now(), 1, "local[2]", 1, 2, 0, 2, "{}", Map.of("java", "17"), Map.of("f", "0"), "test", false);
     }
 
     public static EpochResult epoch(int e) {

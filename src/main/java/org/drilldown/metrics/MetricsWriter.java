@@ -136,7 +136,7 @@ public final class MetricsWriter implements TrainingListener {
         Instant now = Instant.now();
         Timestamp finished = status.equals("running") ? null : Timestamp.from(now);
         return RowFactory.create(run.runId(), Timestamp.from(run.startedAt()), finished, status, error, run.seed(),
-                run.sparkMaster(), run.executors(), run.workers(), run.configJson(), RunManifest.json(run.versions()),
+                run.sparkMaster(), run.executors(), run.cores(), run.gpus(), run.workers(), run.configJson(), RunManifest.json(run.versions()),
                 RunManifest.json(run.dataChecksums()), run.commandLine(), Timestamp.from(now), Tables.SCHEMA_VERSION);
     }
 

@@ -27,6 +27,8 @@ public final class RunManifest {
         m.put("seed", run.seed());
         m.put("spark_master", run.sparkMaster());
         m.put("executors", run.executors());
+        m.put("cores", run.cores());
+        m.put("gpus", run.gpus());
         m.put("workers", run.workers());
         m.put("command_line", run.commandLine());
         m.put("versions", run.versions());

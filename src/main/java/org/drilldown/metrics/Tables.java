@@ -8,7 +8,7 @@ public final class Tables {
     /**
      * Version of the table layout, stored in every {@code runs} row. Columns are only ever added (old rows
      * read null in them); a rename or type change would bump this and keep readers of older versions.
-     * 1: before the column existed; 2: adds {@code iterations} and {@code runs.schema_version}.
+     * 1: before the column existed; 2: adds {@code iterations}, {@code runs.schema_version}, {@code cores}, {@code gpus}.
      */
     public static final int SCHEMA_VERSION = 2;
 
@@ -28,6 +28,8 @@ public final class Tables {
             .add("seed", DataTypes.LongType, false)
             .add("spark_master", DataTypes.StringType, false)
             .add("executors", DataTypes.IntegerType, false)
+            .add("cores", DataTypes.IntegerType, true)
+            .add("gpus", DataTypes.IntegerType, true)
             .add("workers", DataTypes.IntegerType, false)
             .add("config", DataTypes.StringType, false)
             .add("versions", DataTypes.StringType, false)

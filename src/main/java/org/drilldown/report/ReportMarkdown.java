@@ -32,9 +32,11 @@ final class ReportMarkdown {
         JobConfig config = data.config();
         line("# Drilldown report: run `%s`", data.runId());
         line("");
-        line("Status **%s**; seed %d; Spark master `%s`, %s executor(s), %d parameter-averaging workers, averaging every %d minibatches.",
+        line("Status **%s**; seed %d; Spark master `%s`, %s executor(s), %s cores, %s GPUs, %d parameter-averaging"
+                        + " workers, averaging every %d minibatches.",
                 run.<String>getAs("status"), run.<Long>getAs("seed"), run.<String>getAs("spark_master"),
-                orUnknown(run, "executors"), run.<Integer>getAs("workers"), config.averagingFrequency());
+                orUnknown(run, "executors"), orUnknown(run, "cores"), orUnknown(run, "gpus"), run.<Integer>getAs("workers"),
+                config.averagingFrequency());
         line("Started %s, finished %s. Versions: %s.", run.getAs("started_at"),
                 run.isNullAt(run.fieldIndex("finished_at")) ? "(not finished)" : run.getAs("finished_at"),
                 versions(run.getAs("versions")));

@@ -82,7 +82,11 @@ public final class DrilldownJob {
         // The driver is listed too; in local mode it is the only one and runs the tasks itself.
         int executors = Math.max(1, sc.sc().statusTracker().getExecutorInfos().length - (sc.isLocal() ? 0 : 1));
         checkFits(config, data.train().size(), workers, sc.isLocal(), Pointer.maxBytes());
-        RunInfo run = new RunInfo(runId, resume.resuming() ? resume.startedAt() : Instant.now(), config.seed(), sc.master(), executors, workers, config.resolvedJson(),
+        // Cores the job got (local[N]: N; a cluster: its executors' cores) and GPUs as requested per executor.
+        int cores = sc.defaultParallelism();
+        int gpus = executors * Integer.parseInt(sc.getConf().get("spark.executor.resource.gpu.amount", "0"));
+        RunInfo run = new RunInfo(runId, resume.resuming() ? resume.startedAt() : Instant.now(), config.seed(),
+                sc.master(), executors, cores, gpus, workers, config.resolvedJson(),
                 Versions.of(spark), data.checksums(), commandLine, resume.resuming());
 
         listeners.forEach(l -> l.onRunStart(run));

@@ -13,6 +13,8 @@ public record RunInfo(
         long seed,
         String sparkMaster,
         int executors,
+        int cores,
+        int gpus,
         int workers,
         String configJson,
         Map<String, String> versions,

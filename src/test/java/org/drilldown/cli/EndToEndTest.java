@@ -100,6 +100,9 @@ class EndToEndTest {
         List<Row> runs = table("runs").orderBy("recorded_at").collectAsList();
         assertThat(runs).extracting(r -> (String) r.getAs("status")).containsExactly("running", "succeeded");
         assertThat((Long) runs.get(1).getAs("seed")).isEqualTo(3L);
+        assertThat((Integer) runs.get(1).getAs("cores")).isEqualTo(2); // local[2]
+        assertThat((Integer) runs.get(1).getAs("gpus")).isZero();
+        assertThat((Integer) runs.get(1).getAs("schema_version")).isEqualTo(org.drilldown.metrics.Tables.SCHEMA_VERSION);
         assertThat((String) runs.get(1).getAs("config")).contains("\"train-limit\":3000");
         assertThat((String) runs.get(1).getAs("data_checksums")).contains("ba891046e6505d7a");
         assertThat((String) runs.get(1).getAs("command_line")).startsWith("drilldown run --conf ");
@@ -138,7 +141,7 @@ class EndToEndTest {
         Path dir = out.resolve("report/e2e");
         assertThat(report.out()).contains(dir.resolve("REPORT.md").toString());
         String md = java.nio.file.Files.readString(dir.resolve("REPORT.md"));
-        assertThat(md).contains("# Drilldown report: run `e2e`", "Status **succeeded**; seed 3",
+        assertThat(md).contains("# Drilldown report: run `e2e`", "Status **succeeded**; seed 3", "2 cores, 0 GPUs",
                 "## Step 3: BatchNorm and dropout", "## Step 4: Augmentation and LR schedule",
                 "**Target**", "**Results**", "**Analysis**", "- Parameters: 9,904", "Epochs: 2 of 2",
                 "## Against the seed", "| 4 | 9,904 | 9,904 |", "99.44 %", "## Outcome", "Step 4: target not met");
