@@ -2,15 +2,11 @@ package org.drilldown.cli;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.drilldown.config.ConfigLoader;
-import org.drilldown.config.JobConfig;
-import org.drilldown.config.SparkSessions;
 import org.drilldown.metrics.MetricsLocation;
 import org.drilldown.metrics.MetricsReader;
 import org.drilldown.metrics.Tables;
@@ -34,10 +30,9 @@ final class QueryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JobConfig config = ConfigLoader.load(null, Map.of("drilldown.spark.default-master", "local[1]"));
-        MetricsLocation location = new MetricsLocation(out != null ? out : config.outputDir());
-        SparkSession spark = SparkSessions.create(config, Map.of());
-        try {
+        try (ReadOnlySession session = ReadOnlySession.open(out)) {
+            SparkSession spark = session.spark();
+            MetricsLocation location = session.location();
             List<String> tables = MetricsReader.registerViews(spark, location);
             Dataset<Row> result;
             try {
@@ -60,8 +55,6 @@ final class QueryCommand implements Callable<Integer> {
             }
             System.out.print(text);
             return 0;
-        } finally {
-            spark.stop();
         }
     }
 

@@ -1,13 +1,7 @@
 package org.drilldown.cli;
 
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
-import org.drilldown.config.ConfigLoader;
-import org.drilldown.config.JobConfig;
-import org.drilldown.config.SparkSessions;
-import org.drilldown.metrics.MetricsLocation;
 import org.drilldown.report.ReportData;
 import org.drilldown.report.ReportWriter;
 import picocli.CommandLine.Command;
@@ -24,16 +18,11 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JobConfig config = ConfigLoader.load(null, Map.of("drilldown.spark.default-master", "local[1]"));
-        MetricsLocation location = new MetricsLocation(out != null ? out : config.outputDir());
-        SparkSession spark = SparkSessions.create(config, Map.of());
-        try {
-            ReportData data = ReportData.load(spark, location, runId);
-            Path report = ReportWriter.write(data, location.reportsDir());
+        try (ReadOnlySession session = ReadOnlySession.open(out)) {
+            ReportData data = ReportData.load(session.spark(), session.location(), runId);
+            Path report = ReportWriter.write(data, session.location().reportsDir());
             System.out.println("report of run " + data.runId() + ": " + report);
             return 0;
-        } finally {
-            spark.stop();
         }
     }
 }

@@ -36,14 +36,7 @@ public final class DriverLock implements AutoCloseable {
         Path file = location.driverLock(runId).toAbsolutePath();
         try {
             Files.createDirectories(file.getParent());
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            FileLock lock = channel.tryLock();
-            if (lock == null) {
-                channel.close();
-                throw new IllegalStateException("run '" + runId + "' is locked by another driver: " + file);
-            }
-            HELD.add(file);
-            return new DriverLock(file, channel, lock);
+            return lock(file, StandardOpenOption.CREATE_NEW, "run '" + runId + "' is locked by another driver: " + file);
         } catch (FileAlreadyExistsException e) {
             throw new IllegalArgumentException("run id '" + runId + "' already exists under " + location.outputDir()
                     + "; choose another --run-id or another --out");
@@ -57,17 +50,21 @@ public final class DriverLock implements AutoCloseable {
     public static DriverLock reacquire(MetricsLocation location, String runId) {
         Path file = location.driverLock(runId).toAbsolutePath();
         try {
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock = channel.tryLock();
-            if (lock == null) {
-                channel.close();
-                throw new IllegalArgumentException("run '" + runId + "' is still running: its driver holds " + file);
-            }
-            HELD.add(file);
-            return new DriverLock(file, channel, lock);
+            return lock(file, StandardOpenOption.CREATE, "run '" + runId + "' is still running: its driver holds " + file);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot lock " + file + " (" + e.getMessage() + ")");
         }
+    }
+
+    private static DriverLock lock(Path file, StandardOpenOption create, String whenHeld) throws IOException {
+        FileChannel channel = FileChannel.open(file, create, StandardOpenOption.WRITE);
+        FileLock lock = channel.tryLock();
+        if (lock == null) {
+            channel.close();
+            throw new IllegalArgumentException(whenHeld);
+        }
+        HELD.add(file);
+        return new DriverLock(file, channel, lock);
     }
 
     /** Whether a live driver holds the run's lock; false when there is no lock file (runs from before locks). */

@@ -8,9 +8,9 @@ import java.nio.file.StandardCopyOption;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -158,18 +158,7 @@ public final class MetricsWriter implements TrainingListener {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to table " + table + " under " + location.metricsDir(), e);
         } finally {
-            deleteQuietly(staging);
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // scratch only: readers skip the staging directory
+            FileUtils.deleteQuietly(staging.toFile()); // scratch only: readers skip the staging directory
         }
     }
 }

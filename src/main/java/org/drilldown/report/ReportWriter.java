@@ -4,10 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
 import org.drilldown.config.StepSpec;
 
 /**
@@ -35,22 +34,11 @@ public final class ReportWriter {
             Files.writeString(scratch.resolve("REPORT.md"), new ReportMarkdown(data, files).render());
 
             Path target = reportRoot.resolve(data.runId());
-            deleteRecursively(target);
+            FileUtils.deleteDirectory(target.toFile());
             Files.move(scratch, target, StandardCopyOption.ATOMIC_MOVE);
             return target.resolve("REPORT.md");
         } finally {
-            deleteRecursively(scratch);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
+            FileUtils.deleteQuietly(scratch.toFile()); // gone already when the move succeeded
         }
     }
 }

@@ -1,13 +1,9 @@
 package org.drilldown.train;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -122,7 +118,8 @@ public final class DrilldownJob {
         } finally {
             trainFrame.unpersist();
             testFrame.unpersist();
-            deleteRecursively(config.exportPath(runId));
+            // The Export approach's files are scratch: gone when the run ends, whatever its outcome.
+            FileUtils.deleteQuietly(config.exportPath(runId).toFile());
         }
     }
 
@@ -138,17 +135,5 @@ public final class DrilldownJob {
         LOG.warn("training with DL4J's Direct approach: its Export approach needs a local master or a non-local"
                 + " default filesystem (set spark.hadoop.fs.defaultFS, e.g. hdfs://..., and drilldown.training.export-dir)");
         return null;
-    }
-
-    /** The Export approach's files are scratch: gone when the run ends, whatever its outcome. */
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.warn("could not delete {}: {}", dir, e.getMessage());
-        }
     }
 }

@@ -1,0 +1,25 @@
+package org.drilldown.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.drilldown.config.ConfigLoader;
+import org.drilldown.config.JobConfig;
+import org.drilldown.config.SparkSessions;
+import org.drilldown.metrics.MetricsLocation;
+
+/** What {@code query} and {@code report} read with: a one-core local Spark session and the output directory. */
+record ReadOnlySession(SparkSession spark, MetricsLocation location) implements AutoCloseable {
+
+    /** {@code out} may be null: the configured default output directory. */
+    static ReadOnlySession open(Path out) {
+        JobConfig config = ConfigLoader.load(null, Map.of("drilldown.spark.default-master", "local[1]"));
+        MetricsLocation location = new MetricsLocation(out != null ? out : config.outputDir());
+        return new ReadOnlySession(SparkSessions.create(config, Map.of()), location);
+    }
+
+    @Override
+    public void close() {
+        spark.stop();
+    }
+}
