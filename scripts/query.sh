@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Spark SQL over the metric tables: scripts/query.sh [--out DIR] [--format table|csv|json] "SQL"
-# Views: runs (latest row per run), runs_history, epochs, steps, iterations, data_stats.
+# Views: runs (latest row per run), runs_history, epochs, steps, iterations, worker_stats, data_stats.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 run_cli query "$@"

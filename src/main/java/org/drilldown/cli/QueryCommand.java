@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code drilldown query}: Spark SQL over the metric tables, each registered as a view by its name. */
 @Command(name = "query", mixinStandardHelpOptions = true,
-        description = "Run Spark SQL over the tables in <out>/metrics/ (runs, epochs, steps, iterations, data_stats).")
+        description = "Run Spark SQL over the tables in <out>/metrics/ (runs, epochs, steps, iterations, worker_stats, data_stats).")
 final class QueryCommand implements Callable<Integer> {
     enum Format { table, csv, json }
 

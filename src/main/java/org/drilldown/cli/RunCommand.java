@@ -118,7 +118,7 @@ final class RunCommand implements Callable<Integer> {
     private Integer train(JobConfig config, MetricsLocation location, String id, MnistData mnist,
                           Function<SparkSession, ResumePoint> resumePoint) {
         SparkSession spark = SparkSessions.create(config,
-                Map.of("spark.executor.extraJavaOptions", NativeHelpers.executorJavaOptions(config.onednn())));
+                Map.of("spark.executor.extraJavaOptions", DrilldownJob.executorJavaOptions(config)));
         Runnable onSignal = null;
         try {
             ResumePoint from = resumePoint.apply(spark);

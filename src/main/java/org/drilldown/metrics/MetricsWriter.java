@@ -23,6 +23,7 @@ import org.drilldown.train.EpochResult;
 import org.drilldown.train.RunInfo;
 import org.drilldown.train.StepResult;
 import org.drilldown.train.TrainingListener;
+import org.drilldown.train.WorkerTiming;
 
 /**
  * Listener that appends each event's rows to its Parquet table under {@code <out>/metrics/<table>/}.
@@ -90,6 +91,14 @@ public final class MetricsWriter implements TrainingListener {
         }
         if (!rounds.isEmpty()) {
             append(Tables.ITERATIONS, Tables.ITERATIONS_SCHEMA, rounds);
+        }
+        List<Row> timings = new ArrayList<>();
+        for (WorkerTiming t : e.timings()) {
+            timings.add(RowFactory.create(run.runId(), e.step(), e.epoch(), t.stat(), t.machine(), t.jvm(), t.thread(),
+                    t.events(), t.totalMs()));
+        }
+        if (!timings.isEmpty()) {
+            append(Tables.WORKER_STATS, Tables.WORKER_STATS_SCHEMA, timings);
         }
         append(Tables.EPOCHS, Tables.EPOCHS_SCHEMA, List.of(RowFactory.create(
                 run.runId(), e.step(), e.epoch(), e.learningRate(),

@@ -8,7 +8,8 @@ public final class Tables {
     /**
      * Version of the table layout, stored in every {@code runs} row. Columns are only ever added (old rows
      * read null in them); a rename or type change would bump this and keep readers of older versions.
-     * 1: before the column existed; 2: adds {@code iterations}, {@code runs.schema_version}, {@code cores}, {@code gpus}.
+     * 1: before the column existed; 2: adds {@code iterations}, {@code worker_stats}, {@code runs.schema_version},
+     * {@code cores}, {@code gpus}.
      */
     public static final int SCHEMA_VERSION = 2;
 
@@ -17,6 +18,7 @@ public final class Tables {
     public static final String STEPS = "steps";
     public static final String DATA_STATS = "data_stats";
     public static final String ITERATIONS = "iterations";
+    public static final String WORKER_STATS = "worker_stats";
 
     /** One row when a run starts (status "running") and one when it ends; the latest row per run_id holds. */
     public static final StructType RUNS_SCHEMA = new StructType()
@@ -64,6 +66,18 @@ public final class Tables {
             .add("learning_rate", DataTypes.DoubleType, false)
             .add("seconds", DataTypes.DoubleType, false);
 
+    /** DL4J's training stats of an epoch, summed per stat and JVM thread; written just before its epoch's row. */
+    public static final StructType WORKER_STATS_SCHEMA = new StructType()
+            .add("run_id", DataTypes.StringType, false)
+            .add("step", DataTypes.StringType, false)
+            .add("epoch", DataTypes.IntegerType, false)
+            .add("stat", DataTypes.StringType, false)
+            .add("machine", DataTypes.StringType, false)
+            .add("jvm", DataTypes.StringType, false)
+            .add("thread", DataTypes.LongType, false)
+            .add("events", DataTypes.IntegerType, false)
+            .add("total_ms", DataTypes.LongType, false);
+
     public static final StructType STEPS_SCHEMA = new StructType()
             .add("run_id", DataTypes.StringType, false)
             .add("step", DataTypes.StringType, false)
@@ -86,8 +100,8 @@ public final class Tables {
 
     /** Every table by name; readers check files against these. */
     public static final java.util.Map<String, StructType> SCHEMAS = java.util.Map.of(
-            RUNS, RUNS_SCHEMA, EPOCHS, EPOCHS_SCHEMA, ITERATIONS, ITERATIONS_SCHEMA, STEPS, STEPS_SCHEMA,
-            DATA_STATS, DATA_STATS_SCHEMA);
+            RUNS, RUNS_SCHEMA, EPOCHS, EPOCHS_SCHEMA, ITERATIONS, ITERATIONS_SCHEMA, WORKER_STATS, WORKER_STATS_SCHEMA,
+            STEPS, STEPS_SCHEMA, DATA_STATS, DATA_STATS_SCHEMA);
 
     private Tables() {
     }

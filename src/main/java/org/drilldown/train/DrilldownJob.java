@@ -34,6 +34,11 @@ public final class DrilldownJob {
         this.config = config;
     }
 
+    /** JVM options every executor needs: the oneDNN switches and the system clock for DL4J's training stats. */
+    public static String executorJavaOptions(JobConfig config) {
+        return (NativeHelpers.executorJavaOptions(config.onednn()) + " " + TrainingStats.SYSTEM_CLOCK).trim();
+    }
+
     /** Checks what can be checked without Spark: every step's model builds and the data reads cleanly. */
     public static MnistData preflight(JobConfig config) {
         config.steps().forEach(step -> StepModels.configuration(step, config.seed()));
@@ -74,6 +79,7 @@ public final class DrilldownJob {
     public List<StepResult> run(String runId, String commandLine, MnistData data, List<TrainingListener> listeners,
                                 Checkpoints checkpoints, ResumePoint resume) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        TrainingStats.useSystemClock(); // the driver's half of executorJavaOptions
         int workers = config.workers() > 0 ? config.workers() : sc.defaultParallelism();
         // The driver is listed too; in local mode it is the only one and runs the tasks itself.
         int executors = Math.max(1, sc.sc().statusTracker().getExecutorInfos().length - (sc.isLocal() ? 0 : 1));

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * One finished epoch of one step. Accuracies in percent; seconds of training only (evaluation excluded);
- * {@code rounds} are its parameter-averaging rounds in order.
+ * {@code rounds} are its parameter-averaging rounds in order, {@code timings} DL4J's training stats of it.
  */
 public record EpochResult(
         String step,
@@ -16,7 +16,8 @@ public record EpochResult(
         double epochSeconds,
         long trainImages,
         double evalSeconds,
-        List<AveragingRound> rounds) {
+        List<AveragingRound> rounds,
+        List<WorkerTiming> timings) {
 
     public double trainImagesPerSecond() {
         return epochSeconds > 0 ? trainImages / epochSeconds : 0;

@@ -91,8 +91,11 @@ final class StepTrainer {
 
         long start = System.nanoTime();
         master.startEpoch();
+        sparkNet.setCollectTrainingStats(false); // off and on: DL4J starts a fresh set of stats for this epoch
+        sparkNet.setCollectTrainingStats(true);
         sparkNet.fit(batches(trainFrame, rotation, step.batchSize(), Seeds.derive(stepSeed, epoch)));
         double fitSeconds = (System.nanoTime() - start) / 1e9;
+        List<WorkerTiming> timings = TrainingStats.timings(sparkNet.getSparkTrainingStats());
 
         long evalStart = System.nanoTime();
         MultiLayerNetwork net = sparkNet.getNetwork();
@@ -105,7 +108,7 @@ final class StepTrainer {
             Score test = score(testBatches, json, params);
             double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
             return new EpochResult(step.key(), epoch, step.epochs(), lr, train, test, fitSeconds, trainImages, evalSeconds,
-                    master.rounds());
+                    master.rounds(), timings);
         } finally {
             params.destroy();
             master.deleteTempFiles(sc); // each epoch exports anew; its files are not needed again

