@@ -36,7 +36,9 @@ OMP_NUM_THREADS=1 DRILLDOWN_COMMIT="$(build_commit)" java -Xmx4g $(cat "$ROOT/ta
   -cp "$(jar_copy):$(cat "$ROOT/target/classpath.txt")" org.drilldown.cli.Main run --master "local[2]" "${job[@]}" \
   --run-id local > "$out/local.log" 2>&1 || { echo "bench-cluster: local run failed, see $out/local.log" >&2; exit 1; }
 echo "bench-cluster: $url ..." >&2
-OMP_NUM_THREADS=1 scripts/submit.sh --master "$url" --conf "$ROOT/conf/cluster.conf" "${job[@]}" --run-id cluster \
+# conf/cluster.conf, asking for both Workers' cores so that training starts with both executors.
+printf 'include file("%s")\ndrilldown.spark.settings."spark.cores.max" = "2"\n' "$ROOT/conf/cluster.conf" > "$out/cluster.conf"
+OMP_NUM_THREADS=1 scripts/submit.sh --master "$url" --conf "$out/cluster.conf" "${job[@]}" --run-id cluster \
   > "$out/cluster.log" 2>&1 || { echo "bench-cluster: cluster run failed, see $out/cluster.log" >&2; exit 1; }
 
 # Training images/s of the last epoch (the first pays for JIT and native warm-up), and wall time per run.
