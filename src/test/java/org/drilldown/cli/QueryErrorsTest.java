@@ -39,6 +39,19 @@ class QueryErrorsTest {
     }
 
     @Test
+    void whatAWriteKilledMidwayLeavesBehindIsNeverRead() throws Exception {
+        // kill -9 during a metrics write leaves, at worst, a partial file in the writer's staging directory
+        // (and, from Spark's own committer, a _temporary directory): neither may show up in a result.
+        Path staged = Files.createDirectories(out.resolve("metrics/.staging/epochs-killed"));
+        Files.write(staged.resolve("part-00000-partial.snappy.parquet"), "PAR1 cut short".getBytes());
+        Path temporary = Files.createDirectories(out.resolve("metrics/epochs/_temporary/0/task_1"));
+        Files.write(temporary.resolve("part-00000-partial.snappy.parquet"), "PAR1 cut short".getBytes());
+        Console ok = query("select run_id, epoch from epochs");
+        assertThat(ok.exitCode()).as(ok.err()).isZero();
+        assertThat(ok.out()).isEqualTo("run_id,epoch\ngood,1\n");
+    }
+
+    @Test
     void anUnknownTableIsBadSqlAndTheViewsAreListed() {
         Console c = query("select * from epoch");
         assertThat(c.exitCode()).as(c.err()).isEqualTo(Main.EXIT_BAD_INPUT);
