@@ -92,6 +92,7 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--resume continues a run with its recorded configuration: "
                     + "only --out and --master may be given with it");
         }
+        requireRunId("--resume", resume);
         MetricsLocation location = new MetricsLocation(out != null ? out : ConfigLoader.defaults().outputDir());
         RunManifest.Recorded recorded = RunManifest.read(location.manifest(resume));
         Map<String, Object> o = new LinkedHashMap<>();
@@ -162,15 +163,20 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** Refuses an existing run id and an output directory it cannot write, before Spark starts. */
-    private static void requireNewRun(MetricsLocation location, String id) {
+    /** A run id names a directory and appears in SQL: letters, digits, '.', '_' and '-' only. */
+    private static String requireRunId(String option, String id) {
         if (!id.matches("[A-Za-z0-9._-]+")) {
-            throw new IllegalArgumentException("--run-id '" + id + "': use letters, digits, '.', '_' and '-' only");
+            throw new IllegalArgumentException(option + " '" + id + "': use letters, digits, '.', '_' and '-' only");
         }
-        if (Files.exists(location.runDir(id))) {
-            throw new IllegalArgumentException("run id '" + id + "' already exists under " + location.outputDir()
-                    + "; choose another --run-id or another --out");
-        }
+        return id;
+    }
+
+    /**
+     * Refuses an unusable run id and an output directory it cannot write, before Spark starts (an existing
+     * id is refused by {@link DriverLock#acquire}).
+     */
+    private static void requireNewRun(MetricsLocation location, String id) {
+        requireRunId("--run-id", id);
         try {
             Files.createDirectories(location.outputDir());
             Path probe = Files.createTempFile(location.outputDir(), ".write-check", "");

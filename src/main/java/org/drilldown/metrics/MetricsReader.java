@@ -120,7 +120,7 @@ public final class MetricsReader {
                 }
             }
         } catch (IOException e) {
-            return Optional.empty();
+            // unlistable: fall back to Spark's own message
         }
         return Optional.empty();
     }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.drilldown.config.JobConfig;
 import org.drilldown.config.StepSpec;
 import org.drilldown.train.Checkpoints;
@@ -30,8 +31,7 @@ public final class ResumeState {
     public static ResumePoint read(SparkSession spark, MetricsLocation location, String runId, JobConfig config,
                                    long trainEvalImages, Checkpoints checkpoints) {
         List<String> tables = MetricsReader.registerViews(spark, location);
-        List<Row> runs = spark.sql("select * from runs").where(org.apache.spark.sql.functions.col("run_id").equalTo(runId))
-                .collectAsList();
+        List<Row> runs = spark.sql("select * from runs").where(functions.col("run_id").equalTo(runId)).collectAsList();
         if (runs.isEmpty()) {
             throw new IllegalArgumentException("no run '" + runId + "' in the tables under " + location.metricsDir());
         }

@@ -3,6 +3,7 @@ package org.drilldown.train;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.commons.io.FileUtils;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DrilldownJob {
     private static final Logger LOG = LoggerFactory.getLogger(DrilldownJob.class);
+    private static final double GIB = 1024.0 * 1024 * 1024;
     private final SparkSession spark;
     private final JobConfig config;
 
@@ -54,14 +56,14 @@ public final class DrilldownJob {
         for (StepSpec step : config.steps()) {
             long perWorker = trainImages / ((long) step.batchSize() * workers);
             if (config.averagingFrequency() > perWorker) {
-                throw new IllegalArgumentException(String.format(
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
                         "drilldown.training.averaging-frequency = %d is more than the %d minibatches each of %d workers"
                                 + " gets per epoch in step %s (%d images, batch %d); lower it, or use fewer workers or more images",
                         config.averagingFrequency(), perWorker, workers, step.key(), trainImages, step.batchSize()));
             }
             long needed = StepModels.trainingBytes(step) * workers;
             if (local && nativeBytes > 0 && needed > nativeBytes) {
-                throw new IllegalArgumentException(String.format(
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
                         "step %s with batch %d needs about %.1f GiB of native memory for %d workers (DL4J's estimate),"
                                 + " more than the %.1f GiB this JVM may use; lower drilldown.steps.%s.batch-size or the"
                                 + " workers, or raise -Xmx in DRILLDOWN_JAVA_OPTS (ND4J's limit follows it)",
@@ -69,8 +71,6 @@ public final class DrilldownJob {
             }
         }
     }
-
-    private static final double GIB = 1024.0 * 1024 * 1024;
 
     /**
      * Trains every configured step on {@code data} (from {@link #preflight}), reporting to the listeners and

@@ -1,6 +1,5 @@
 package org.drilldown.train;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,27 +27,19 @@ final class TrainingStats {
     }
 
     static List<WorkerTiming> timings(SparkTrainingStats stats) {
-        Map<String, long[]> totals = new TreeMap<>(); // stat|machine|jvm|thread -> {events, ms}
-        Map<String, WorkerTiming> keys = new TreeMap<>();
+        Map<String, WorkerTiming> totals = new TreeMap<>(); // by stat, machine, jvm, thread
         for (SparkTrainingStats s = stats; s != null; s = s.getNestedTrainingStats()) {
             for (String key : s.getKeySet()) {
                 List<EventStats> events = s.getValue(key);
-                if (events == null) {
-                    continue;
-                }
                 String name = s.getShortNameForKey(key);
-                for (EventStats e : events) {
-                    String id = name + "|" + e.getMachineID() + "|" + e.getJvmID() + "|" + e.getThreadID();
-                    long[] t = totals.computeIfAbsent(id, k -> new long[2]);
-                    t[0]++;
-                    t[1] += e.getDurationMs();
-                    keys.putIfAbsent(id, new WorkerTiming(name, e.getMachineID(), e.getJvmID(), e.getThreadID(), 0, 0));
+                for (EventStats e : events == null ? List.<EventStats>of() : events) {
+                    totals.merge(name + "|" + e.getMachineID() + "|" + e.getJvmID() + "|" + e.getThreadID(),
+                            new WorkerTiming(name, e.getMachineID(), e.getJvmID(), e.getThreadID(), 1, e.getDurationMs()),
+                            (a, b) -> new WorkerTiming(a.stat(), a.machine(), a.jvm(), a.thread(),
+                                    a.events() + b.events(), a.totalMs() + b.totalMs()));
                 }
             }
         }
-        List<WorkerTiming> out = new ArrayList<>();
-        keys.forEach((id, k) -> out.add(new WorkerTiming(k.stat(), k.machine(), k.jvm(), k.thread(),
-                (int) totals.get(id)[0], totals.get(id)[1])));
-        return out;
+        return List.copyOf(totals.values());
     }
 }

@@ -190,6 +190,10 @@ class EndToEndTest {
         assertThat(mixed.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(mixed.err()).contains("only --out and --master may be given with it");
 
+        Console escaping = Console.run("run", "--resume", "../e2e", "--out", out.toString());
+        assertThat(escaping.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(escaping.err()).contains("--resume '../e2e': use letters, digits");
+
         Console unknown = Console.run("run", "--resume", "nope", "--out", out.toString());
         assertThat(unknown.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(unknown.err()).contains("no run manifest " + out.resolve("runs/nope/manifest.json"));
