@@ -1,11 +1,19 @@
 package org.drilldown.config;
 
-/** A per-epoch learning-rate schedule: constant, or multiplied by {@code gamma} every {@code stepEpochs}. */
-public record LrSchedule(String type, int stepEpochs, double gamma) {
+import java.util.List;
+
+/**
+ * A per-epoch learning-rate schedule, applied to the step's {@code learning-rate}:
+ * {@code constant}; {@code step} (multiplied by {@code gamma} every {@code stepEpochs}); or
+ * {@code per-epoch} (multiplied by {@code factors[epoch - 1]}, the last factor holding for later epochs),
+ * which expresses any shape, e.g. a one-cycle warm-up and anneal.
+ */
+public record LrSchedule(String type, int stepEpochs, double gamma, List<Double> factors) {
 
     public LrSchedule {
-        if (!type.equals("constant") && !type.equals("step")) {
-            throw new ConfigError("lr-schedule.type", type, "use \"constant\" or \"step\"");
+        factors = List.copyOf(factors);
+        if (!type.equals("constant") && !type.equals("step") && !type.equals("per-epoch")) {
+            throw new ConfigError("lr-schedule.type", type, "use \"constant\", \"step\" or \"per-epoch\"");
         }
         if (stepEpochs < 1) {
             throw new ConfigError("lr-schedule.step-epochs", stepEpochs, "must be at least 1");
@@ -13,13 +21,27 @@ public record LrSchedule(String type, int stepEpochs, double gamma) {
         if (!(gamma > 0 && gamma <= 1)) {
             throw new ConfigError("lr-schedule.gamma", gamma, "must be in (0, 1]");
         }
+        if (type.equals("per-epoch") && factors.isEmpty()) {
+            throw new ConfigError("lr-schedule.factors", factors,
+                    "type \"per-epoch\" needs one factor per epoch, e.g. [0.2, 1, 0.5, 0.1]");
+        }
+        for (double f : factors) {
+            if (!(f > 0 && f <= 100)) {
+                throw new ConfigError("lr-schedule.factors", factors, "every factor must be in (0, 100]; " + f + " is not");
+            }
+        }
+    }
+
+    public LrSchedule(String type, int stepEpochs, double gamma) {
+        this(type, stepEpochs, gamma, List.of());
     }
 
     /** Learning rate for a 1-based epoch. */
     public double rateAt(double base, int epoch) {
-        if (type.equals("constant")) {
-            return base;
-        }
-        return base * Math.pow(gamma, (epoch - 1) / stepEpochs);
+        return switch (type) {
+            case "constant" -> base;
+            case "per-epoch" -> base * factors.get(Math.min(epoch, factors.size()) - 1);
+            default -> base * Math.pow(gamma, (epoch - 1) / stepEpochs);
+        };
     }
 }

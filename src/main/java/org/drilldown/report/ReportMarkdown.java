@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.drilldown.config.JobConfig;
 import org.drilldown.config.LrSchedule;
@@ -184,7 +185,11 @@ final class ReportMarkdown {
     }
 
     private static String schedule(LrSchedule s) {
-        return s.type().equals("constant") ? "constant" : f("×%s every %d epochs", num(s.gamma()), s.stepEpochs());
+        return switch (s.type()) {
+            case "constant" -> "constant";
+            case "per-epoch" -> "× " + s.factors().stream().map(ReportMarkdown::num).collect(Collectors.joining(", ")) + " by epoch";
+            default -> f("×%s every %d epochs", num(s.gamma()), s.stepEpochs());
+        };
     }
 
     private static String versions(String json) {

@@ -110,6 +110,23 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> new LrSchedule("cosine", 5, 0.1)).hasMessageContaining("lr-schedule.type");
     }
 
+    @Test
+    void perEpochScheduleMultipliesByEachEpochsFactorAndHoldsTheLast() throws IOException {
+        JobConfig c = ConfigLoader.load(write("""
+                drilldown.steps.4.learning-rate = 0.2
+                drilldown.steps.4.lr-schedule { type = "per-epoch", factors = [0.5, 1, 0.1] }
+                """), Map.of());
+        StepSpec four = c.steps().get(c.steps().size() - 1);
+        assertThat(four.learningRateAt(1)).isCloseTo(0.1, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(four.learningRateAt(2)).isCloseTo(0.2, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(four.learningRateAt(3)).isCloseTo(0.02, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(four.learningRateAt(15)).isCloseTo(0.02, org.assertj.core.api.Assertions.within(1e-12));
+        assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.steps.4.lr-schedule.type = per-epoch"), Map.of()))
+                .hasMessageContaining("lr-schedule.factors").hasMessageContaining("one factor per epoch");
+        assertThatThrownBy(() -> new LrSchedule("per-epoch", 1, 1, List.of(1.0, 0.0)))
+                .hasMessageContaining("0.0 is not");
+    }
+
     private Path write(String hocon) throws IOException {
         Path f = Files.createTempFile(tmp, "user", ".conf");
         Files.writeString(f, hocon);
