@@ -39,8 +39,12 @@ final class BenchCommand implements Callable<Integer> {
     int trainLimit;
     @Option(names = "--data", description = "MNIST directory (default: data/mnist)")
     Path data = Path.of("data/mnist");
-    @Option(names = "--onednn", negatable = true, description = "use the oneDNN helpers (default: true)")
+    // Picocli: a negatable option true by default is declared by its negative name (--no-X sets false, --X true).
+    @Option(names = "--no-onednn", negatable = true, description = "--no-onednn: DL4J's built-in layer code instead of its oneDNN helpers")
     boolean onednn = true;
+    @Option(names = "--no-fused", negatable = true,
+            description = "--no-fused: BatchNorm, ReLU and dropout as DL4J's three stock layers instead of one BatchNormBlock")
+    boolean fused = true;
 
     @Override
     public Integer call() throws Exception {
@@ -51,7 +55,7 @@ final class BenchCommand implements Callable<Integer> {
         MnistData mnist = MnistData.load(data, trainLimit, 0);
         // MNIST's training mean and std; the job computes them with Spark, the bench needs no Spark.
         SingleProcessTrainer trainer = new SingleProcessTrainer(0.1307, 0.3081);
-        MultiLayerNetwork net = StepModels.network(spec, config.seed());
+        MultiLayerNetwork net = StepModels.network(spec, config.seed(), fused);
         List<DataSet> test = trainer.batches(mnist.test(), null, 1000, null);
         ObjectMapper json = new ObjectMapper();
         for (int epoch = 1; epoch <= epochs; epoch++) {
@@ -71,6 +75,7 @@ final class BenchCommand implements Callable<Integer> {
             line.put("batch", batchSize);
             line.put("threads", Nd4j.getEnvironment().maxMasterThreads());
             line.put("onednn", onednn);
+            line.put("fused", fused);
             line.put("train_images", mnist.train().size());
             line.put("prep_seconds", prepSeconds);
             line.put("train_seconds", fitSeconds);

@@ -27,7 +27,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Builds a step's network from its spec. Each "conv" is the seed's block: convolution without bias,
- * then BatchNorm if the step has it, ReLU, then dropout if the step has it. The last layer is the
+ * then BatchNorm if the step has it, ReLU, then dropout if the step has it (with BatchNorm, the three are
+ * one {@link BatchNormBlock}; without, ReLU is the convolution's activation). The last layer is the
  * 1x1 convolution to the classes; at 1x1 spatial size that is a bias-free dense layer, here DL4J's
  * OutputLayer with softmax and cross-entropy (the seed's log-softmax + NLL).
  */
@@ -36,6 +37,14 @@ public final class StepModels {
     }
 
     public static MultiLayerConfiguration configuration(StepSpec step, long seed) {
+        return configuration(step, seed, true);
+    }
+
+    /**
+     * {@code fusedBlocks}: BatchNorm + ReLU + dropout as one {@link BatchNormBlock} (what the job trains), or
+     * as DL4J's three stock layers (the reference the tests compare it with).
+     */
+    public static MultiLayerConfiguration configuration(StepSpec step, long seed, boolean fusedBlocks) {
         String key = "drilldown.steps." + step.key() + ".layers";
         List<LayerSpec> layers = step.layers().stream().map(t -> LayerSpec.parse(key, t)).toList();
         if (layers.get(layers.size() - 1).kind() != LayerSpec.Kind.OUTPUT
@@ -54,7 +63,7 @@ public final class StepModels {
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
                 .list();
         for (LayerSpec layer : layers) {
-            add(list, layer, step);
+            add(list, layer, step, fusedBlocks);
         }
         return list.setInputType(InputType.convolutional(MnistSplit.ROWS, MnistSplit.COLS, 1)).build();
     }
@@ -69,12 +78,16 @@ public final class StepModels {
     }
 
     public static MultiLayerNetwork network(StepSpec step, long seed) {
-        MultiLayerNetwork net = new MultiLayerNetwork(configuration(step, seed));
+        return network(step, seed, true);
+    }
+
+    public static MultiLayerNetwork network(StepSpec step, long seed, boolean fusedBlocks) {
+        MultiLayerNetwork net = new MultiLayerNetwork(configuration(step, seed, fusedBlocks));
         net.init();
         return net;
     }
 
-    private static void add(NeuralNetConfiguration.ListBuilder list, LayerSpec layer, StepSpec step) {
+    private static void add(NeuralNetConfiguration.ListBuilder list, LayerSpec layer, StepSpec step, boolean fusedBlocks) {
         switch (layer.kind()) {
             case CONV -> {
                 list.layer(new ConvolutionLayer.Builder(layer.kernel(), layer.kernel())
@@ -83,6 +96,10 @@ public final class StepModels {
                         .hasBias(false)
                         .activation(step.batchNorm() ? Activation.IDENTITY : Activation.RELU)
                         .build());
+                if (step.batchNorm() && fusedBlocks) {
+                    list.layer(new BatchNormBlock(step.dropout()));
+                    return;
+                }
                 if (step.batchNorm()) {
                     list.layer(new BatchNormalization.Builder().build());
                     list.layer(new ActivationLayer.Builder().activation(Activation.RELU).build());

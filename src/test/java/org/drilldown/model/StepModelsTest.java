@@ -39,7 +39,7 @@ class StepModelsTest {
 
     @Test
     void everyConvBlockEndsInReluBeforeThePooling() {
-        // DL4J's BatchNormalization ignores an activation set on it, so the block needs its own ReLU layer:
+        // DL4J's BatchNormalization ignores an activation set on it, so BatchNormBlock applies ReLU itself:
         // the input to pooling and to the global average must be non-negative.
         MultiLayerNetwork net = StepModels.network(step("3"), 1);
         List<INDArray> acts = net.feedForward(Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 1, 28, 28), true);
