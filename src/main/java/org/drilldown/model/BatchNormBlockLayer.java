@@ -2,7 +2,6 @@ package org.drilldown.model;
 
 import java.lang.reflect.Field;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
@@ -12,22 +11,23 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
+import org.nd4j.linalg.api.ops.random.impl.DropOutInverted;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * {@link BatchNormBlock} at work: DL4J's BatchNormalization, then ReLU and dropout in place on its output.
- * Backprop runs them in reverse on that output (its sign is ReLU's derivative), so no extra arrays are kept.
+ * Backprop runs them in reverse on that output (its sign is both ReLU's derivative and the dropout mask), so
+ * no mask or extra activation is kept.
  * Where DL4J chose its oneDNN helper, {@link OneDnnBatchNorm} replaces it (same ops, cheaper statistics).
  */
 final class BatchNormBlockLayer extends BatchNormalization {
-    private final Dropout dropout; // null: no dropout
-    private INDArray output;       // this iteration's output, kept for backprop
+    private final double retain;  // probability of keeping an activation; 1 = no dropout
+    private INDArray output;      // this iteration's output, kept for backprop
 
     BatchNormBlockLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
-        double retain = ((BatchNormBlock) conf.getLayer()).getRetainProbability();
-        this.dropout = retain < 1.0 ? new Dropout(retain) : null;
+        this.retain = ((BatchNormBlock) conf.getLayer()).getRetainProbability();
         replaceOneDnnHelper();
     }
 
@@ -35,8 +35,10 @@ final class BatchNormBlockLayer extends BatchNormalization {
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         INDArray out = super.activate(training, workspaceMgr);
         Transforms.relu(out, false);
-        if (training && dropout != null) {
-            dropout.applyDropout(out, out, getIterationCount(), getEpochCount(), workspaceMgr);
+        if (training && retain < 1.0) {
+            // Inverted dropout in place: zero with probability 1 - retain, else scale by 1 / retain. The same
+            // random op (and draws) as DL4J's Dropout, which applies it to a mask of ones and multiplies.
+            Nd4j.getExecutioner().exec(new DropOutInverted(out, out, retain));
         }
         output = training ? out : null;
         return out;
@@ -47,11 +49,12 @@ final class BatchNormBlockLayer extends BatchNormalization {
         if (output == null) {
             throw new IllegalStateException("BatchNormBlock: backprop without a training forward pass");
         }
-        // d(out)/d(bn) is 1 where the output is positive (kept by dropout and by ReLU), else 0; dropout then scales.
+        // d(out)/d(bn) is 1 / retain where the output is positive (kept by dropout and by ReLU), else 0: no mask
+        // needs keeping, the output's sign is the mask.
         INDArray grad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, output.dataType(), output.shape());
         Nd4j.exec(new RectifiedLinearDerivative(output, epsilon, grad));
-        if (dropout != null) {
-            dropout.backprop(grad, grad, getIterationCount(), getEpochCount());
+        if (retain < 1.0) {
+            grad.muli(1.0 / retain);
         }
         output = null;
         return super.backpropGradient(grad, workspaceMgr);
@@ -61,9 +64,6 @@ final class BatchNormBlockLayer extends BatchNormalization {
     public void clear() {
         super.clear();
         output = null;
-        if (dropout != null) {
-            dropout.clear();
-        }
     }
 
     /** Times DL4J caught an exception from the helper and fell back to its built-in code (it only logs them). */
