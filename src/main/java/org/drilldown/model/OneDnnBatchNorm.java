@@ -19,11 +19,12 @@ import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * DL4J's oneDNN BatchNorm helper ({@code MKLDNNBatchNormHelper}) for NCHW float input, with one change:
- * the batch variance is a broadcast subtraction of the mean and one of ND4J's fast per-channel reductions
- * (sum of squares), instead of ND4J's {@code Variance} op, whose generic strided reduction was the most
- * expensive op of a training step (8.5 % of it, {@code perf}). Forward and backward are libnd4j's {@code batchnorm} / {@code batchnorm_bp}
- * ops (oneDNN inside), as in DL4J's helper; anything else returns null and DL4J's built-in path runs.
+ * DL4J's oneDNN BatchNorm helper ({@code MKLDNNBatchNormHelper}) for NCHW float input, with the batch
+ * statistics computed another way. ND4J's {@code Variance} op, a generic strided reduction, was the most
+ * expensive op of a training step (8.5 % of it, {@code perf}); here mean and variance are sums per image
+ * followed by a sum over the batch, in two passes, which is faster and in float closer to the exact value.
+ * Forward and backward are libnd4j's {@code batchnorm} / {@code batchnorm_bp} ops (oneDNN inside), as in
+ * DL4J's helper; for anything else it returns null and DL4J's built-in path runs.
  */
 final class OneDnnBatchNorm implements BatchNormalizationHelper {
     private static final int[] SPATIAL = {2, 3};

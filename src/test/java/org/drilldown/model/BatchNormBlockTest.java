@@ -94,6 +94,15 @@ class BatchNormBlockTest {
         assertThat(1 - zerosTrain).isCloseTo((1 - zerosTest) * 0.8, within(0.02));
     }
 
+    @Test
+    void theBlockSurvivesDl4jsJsonAsSparkWorkersAndCheckpointsUseIt() {
+        MultiLayerConfiguration conf = StepModels.configuration(step4, 5, true);
+        MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(conf.toJson());
+        assertThat(back).isEqualTo(conf);
+        assertThat(back.getConf(1).getLayer()).isInstanceOfSatisfying(BatchNormBlock.class,
+                b -> assertThat(b.getRetainProbability()).isEqualTo(0.8));
+    }
+
     private static double zeroFraction(INDArray a) {
         return a.eq(0).castTo(DataType.FLOAT).meanNumber().doubleValue();
     }
