@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Throughput benchmark, all in one run on this machine so the ratios are fair:
-#   1. single-process DL4J (drilldown bench): training at batch 32 and 128, evaluation;
+#   1. single-process DL4J (drilldown bench): training at batch 32 and 128, evaluation; batch 32 again with
+#      DL4J's stock BatchNorm/ReLU/Dropout layers instead of the fused BatchNormBlock;
 #   2. the same step through Spark local[N] with parameter averaging and rotation (drilldown run);
 #   3. the PyTorch yardstick (shared/bench/torch_reference.py, Debian's python3-torch), same model, batch, threads.
 # Peak resident memory of each comes from /usr/bin/time -v. Prints a table and writes out/bench/<id>/bench.json.
@@ -29,7 +30,7 @@ id="$(date -u +%Y%m%d-%H%M%S)"
 dir="out/bench/$id"
 mkdir -p "$dir"
 train_limit_args=(); [[ "$limit" -gt 0 ]] && train_limit_args=(--train-limit "$limit")
-java_cmd=(java -Xmx6g $(cat "$ROOT/target/jvm.options") -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties"
+java_cmd=(java $DEFAULT_JAVA_OPTS $(cat "$ROOT/target/jvm.options") -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties"
           -cp "$ROOT/target/drilldown.jar:$(cat "$ROOT/target/classpath.txt")" org.drilldown.cli.Main)
 
 measure() {  # name, command...: stdout to $dir/name.out, peak RSS to $dir/name.time
@@ -43,6 +44,8 @@ for step in ${steps//,/ }; do
   for batch in 32 128; do
     OMP_NUM_THREADS="$threads" measure "dl4j-step$step-b$batch" "${java_cmd[@]}" bench --step "$step" --batch "$batch" "${train_limit_args[@]}"
   done
+  # The same at batch 32 with DL4J's three stock layers per BatchNorm block instead of BatchNormBlock.
+  OMP_NUM_THREADS="$threads" measure "dl4j-step$step-b32-stock" "${java_cmd[@]}" bench --step "$step" --batch 32 --no-fused "${train_limit_args[@]}"
   # Spark: one worker per core, one native thread per worker, the step's own batch and rotation.
   OMP_NUM_THREADS=1 measure "spark-step$step" "${java_cmd[@]}" run --master "local[$threads]" --workers "$threads" \
     --steps "$step" --epochs 1 "${train_limit_args[@]}" --out "$dir/spark" --run-id "bench-step$step"

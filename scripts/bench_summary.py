@@ -42,6 +42,12 @@ for step in steps:
                      "ratio_dl4j_pytorch": round(d[b]["train_images_per_second"] / t[b]["train_images_per_second"], 3),
                      "peak_rss_mib_dl4j": peak_rss_mib(f"dl4j-step{step}-b{b}"),
                      "peak_rss_mib_pytorch": peak_rss_mib(f"torch-step{step}-b{b}")})
+    stock = last_json(os.path.join(out_dir, f"dl4j-step{step}-b32-stock.out"))
+    rows.append({"step": step, "what": "train batch 32, DL4J stock layers (no BatchNormBlock)",
+                 "pytorch": t[32]["train_images_per_second"], "dl4j": round(stock["train_images_per_second"], 1),
+                 "ratio_dl4j_pytorch": round(stock["train_images_per_second"] / t[32]["train_images_per_second"], 3),
+                 "ratio_fused_stock": round(d[32]["train_images_per_second"] / stock["train_images_per_second"], 3),
+                 "peak_rss_mib_dl4j": peak_rss_mib(f"dl4j-step{step}-b32-stock")})
     rows.append({"step": step, "what": "evaluation", "pytorch": t[32]["eval_images_per_second"],
                  "dl4j": round(d[32]["eval_images_per_second"], 1),
                  "ratio_dl4j_pytorch": round(d[32]["eval_images_per_second"] / t[32]["eval_images_per_second"], 3)})
@@ -61,7 +67,7 @@ with open(os.path.join(out_dir, "bench.json"), "w") as f:
     json.dump(result, f, indent=2)
 
 print(f"machine: {result['machine']}  commit: {result['commit']}  command: {result['command']}")
-cols = ["step", "what", "pytorch", "dl4j", "ratio_dl4j_pytorch", "spark", "ratio_spark_single_b32",
+cols = ["step", "what", "pytorch", "dl4j", "ratio_dl4j_pytorch", "ratio_fused_stock", "spark", "ratio_spark_single_b32",
         "ratio_spark_pytorch_b32", "peak_rss_mib_dl4j", "peak_rss_mib_pytorch", "peak_rss_mib_spark"]
 print(" | ".join(cols))
 for r in rows:

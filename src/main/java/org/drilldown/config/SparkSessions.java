@@ -13,9 +13,7 @@ public final class SparkSessions {
     /** {@code extra} settings (from stages that own them) apply like the configured ones. */
     public static SparkSession create(JobConfig config, java.util.Map<String, String> extra) {
         SparkConf conf = new SparkConf().setAppName(config.appName());
-        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>(config.sparkSettings());
-        settings.putAll(extra);
-        settings.forEach((k, v) -> {
+        merged(config.sparkSettings(), extra).forEach((k, v) -> {
             if (!conf.contains(k)) {
                 conf.set(k, v);
             } else if (k.equals(EXECUTOR_JAVA_OPTIONS) && !v.isBlank()) {
@@ -30,5 +28,15 @@ public final class SparkSessions {
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1").setIfMissing("spark.driver.host", "127.0.0.1");
         }
         return SparkSession.builder().config(conf).getOrCreate();
+    }
+
+    /**
+     * The configured settings with {@code extra} on top; executor JVM flags from both are kept, the
+     * configured ones first (a collector chosen in conf/, then the flags the job needs).
+     */
+    static java.util.Map<String, String> merged(java.util.Map<String, String> configured, java.util.Map<String, String> extra) {
+        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>(configured);
+        extra.forEach((k, v) -> settings.merge(k, v, (a, b) -> k.equals(EXECUTOR_JAVA_OPTIONS) ? (a + " " + b).trim() : b));
+        return settings;
     }
 }

@@ -121,7 +121,7 @@ class ConfigLoaderTest {
         assertThat(four.learningRateAt(2)).isCloseTo(0.2, org.assertj.core.api.Assertions.within(1e-12));
         assertThat(four.learningRateAt(3)).isCloseTo(0.02, org.assertj.core.api.Assertions.within(1e-12));
         assertThat(four.learningRateAt(15)).isCloseTo(0.02, org.assertj.core.api.Assertions.within(1e-12));
-        assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.steps.4.lr-schedule.type = per-epoch"), Map.of()))
+        assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.steps.2.lr-schedule.type = per-epoch"), Map.of()))
                 .hasMessageContaining("lr-schedule.factors").hasMessageContaining("one factor per epoch");
         assertThatThrownBy(() -> new LrSchedule("per-epoch", 1, 1, List.of(1.0, 0.0)))
                 .hasMessageContaining("0.0 is not");

@@ -83,13 +83,13 @@ class StepModelsTest {
     @Test
     void weightDecayIsL2OnTheConvolutionWeightsOnlyWhenConfigured() {
         JobConfig decayed = ConfigLoader.load(null, Map.of("drilldown.run-steps", List.of("4"),
-                "drilldown.steps.4.weight-decay", 1e-4));
+                "drilldown.steps.4.weight-decay", 3e-4));
         var conv = (org.deeplearning4j.nn.conf.layers.BaseLayer) StepModels.configuration(decayed.steps().get(0), 1)
                 .getConf(0).getLayer();
         assertThat(conv.getRegularization()).singleElement()
                 .isInstanceOfSatisfying(org.nd4j.linalg.learning.regularization.L2Regularization.class,
-                        l2 -> assertThat(l2.getL2().valueAt(0, 0)).isEqualTo(1e-4));
-        var plain = (org.deeplearning4j.nn.conf.layers.BaseLayer) StepModels.configuration(step("4"), 1).getConf(0).getLayer();
+                        l2 -> assertThat(l2.getL2().valueAt(0, 0)).isEqualTo(3e-4));
+        var plain = (org.deeplearning4j.nn.conf.layers.BaseLayer) StepModels.configuration(step("3"), 1).getConf(0).getLayer();
         assertThat(plain.getRegularization()).isEmpty();
     }
 
