@@ -25,9 +25,11 @@ class EndToEndTest {
     @BeforeAll
     static void runTheJob() throws java.io.IOException {
         // Through a --conf file too: with 3000 images, batch 32 and a higher rate give enough progress to
-        // test learning in two epochs (two averaged workers move about as far as one).
+        // test learning in two epochs (two averaged workers move about as far as one). Step 4 halves its rate
+        // in epoch 2 through a per-epoch schedule.
         Path conf = java.nio.file.Files.writeString(out.resolve("test.conf"),
-                "drilldown.steps.3 { batch-size = 32, learning-rate = 0.05 }\ndrilldown.steps.4.learning-rate = 0.05\n");
+                "drilldown.steps.3 { batch-size = 32, learning-rate = 0.05 }\n"
+                + "drilldown.steps.4 { learning-rate = 0.05, lr-schedule { type = per-epoch, factors = [1, 0.5] } }\n");
         run = Console.run("run", "--conf", conf.toString(), "--master", "local[2]", "--steps", "3,4", "--epochs", "2", "--train-limit", "3000",
                 "--test-limit", "500", "--workers", "2", "--data", TestData.mnistDir().toString(),
                 "--out", out.toString(), "--run-id", "e2e", "--seed", "3");
@@ -58,7 +60,7 @@ class EndToEndTest {
         // order their threads draw): seen 50-86 % for step 3's second epoch, hence the margin.
         assertThat((Double) rows.get(1).getAs("test_accuracy")).isGreaterThan(30.0);
         assertThat((Double) rows.get(3).getAs("test_accuracy")).isGreaterThan(30.0);
-        assertThat((Double) rows.get(2).getAs("learning_rate")).isEqualTo(0.05);
+        assertThat(rows).extracting(r -> (Double) r.getAs("learning_rate")).containsExactly(0.05, 0.05, 0.05, 0.025);
     }
 
     @Test
@@ -79,7 +81,8 @@ class EndToEndTest {
         for (Row r : rounds) {
             assertThat((Double) r.getAs("loss")).isPositive().isLessThan(10.0);
             assertThat((Double) r.getAs("seconds")).isPositive();
-            assertThat((Double) r.getAs("learning_rate")).isEqualTo(0.05);
+            double rate = r.getAs("step").equals("4") && (Integer) r.getAs("epoch") == 2 ? 0.025 : 0.05;
+            assertThat((Double) r.getAs("learning_rate")).isEqualTo(rate);
         }
         // Training loss falls from step 3's first rounds to its last ones.
         List<Row> step3 = rounds.stream().filter(r -> r.getAs("step").equals("3")).toList();
