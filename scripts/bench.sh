@@ -6,16 +6,19 @@
 #   3. the PyTorch yardstick (shared/bench/torch_reference.py, Debian's python3-torch), same model, batch, threads.
 # Peak resident memory of each comes from /usr/bin/time -v. Prints a table and writes out/bench/<id>/bench.json.
 #
-#   scripts/bench.sh [--steps 4[,1]] [--train-limit N] [--threads N] [--torch PATH]
+#   scripts/bench.sh [--steps 4[,1]] [--train-limit N] [--threads N] [--epochs N] [--torch PATH]
+# Every measurement runs --epochs epochs (default 2) and reports the last: steady state, after the JVM's JIT,
+# ND4J's workspaces and DL4J's Export have warmed up (and PyTorch's allocator, for symmetry).
 # Needs: apt-get install -y time python3-torch
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-steps="4"; limit=0; threads="$(nproc)"; torch_ref="$ROOT/../shared/bench/torch_reference.py"
+steps="4"; limit=0; threads="$(nproc)"; epochs=2; torch_ref="$ROOT/../shared/bench/torch_reference.py"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --steps) steps="$2"; shift 2 ;;
     --train-limit) limit="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
+    --epochs) epochs="$2"; shift 2 ;;
     --torch) torch_ref="$2"; shift 2 ;;
     *) echo "bench: unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
@@ -42,17 +45,17 @@ measure() {  # name, command...: stdout to $dir/name.out, peak RSS to $dir/name.
 
 for step in ${steps//,/ }; do
   for batch in 32 128; do
-    OMP_NUM_THREADS="$threads" measure "dl4j-step$step-b$batch" "${java_cmd[@]}" bench --step "$step" --batch "$batch" "${train_limit_args[@]}"
+    OMP_NUM_THREADS="$threads" measure "dl4j-step$step-b$batch" "${java_cmd[@]}" bench --step "$step" --batch "$batch" --epochs "$epochs" "${train_limit_args[@]}"
   done
   # The same at batch 32 with DL4J's three stock layers per BatchNorm block instead of BatchNormBlock.
-  OMP_NUM_THREADS="$threads" measure "dl4j-step$step-b32-stock" "${java_cmd[@]}" bench --step "$step" --batch 32 --no-fused "${train_limit_args[@]}"
+  OMP_NUM_THREADS="$threads" measure "dl4j-step$step-b32-stock" "${java_cmd[@]}" bench --step "$step" --batch 32 --no-fused --epochs "$epochs" "${train_limit_args[@]}"
   # Spark: one worker per core, one native thread per worker, the step's own batch and rotation.
   OMP_NUM_THREADS=1 measure "spark-step$step" "${java_cmd[@]}" run --master "local[$threads]" --workers "$threads" \
-    --steps "$step" --epochs 1 "${train_limit_args[@]}" --out "$dir/spark" --run-id "bench-step$step"
+    --steps "$step" --epochs "$epochs" "${train_limit_args[@]}" --out "$dir/spark" --run-id "bench-step$step"
   "${java_cmd[@]}" query --out "$dir/spark" --format json \
-    "select * from epochs where run_id = 'bench-step$step'" > "$dir/spark-step$step.epochs.json" 2>/dev/null
+    "select * from epochs where run_id = 'bench-step$step' order by epoch" > "$dir/spark-step$step.epochs.json" 2>/dev/null
   for batch in 32 128; do
-    measure "torch-step$step-b$batch" /usr/bin/python3 "$torch_ref" --data data/mnist --step "$step" --epochs 1 \
+    measure "torch-step$step-b$batch" /usr/bin/python3 "$torch_ref" --data data/mnist --step "$step" --epochs "$epochs" \
       --batch "$batch" --threads "$threads" --train-limit "${limit/#0/60000}"
   done
 done
