@@ -4,8 +4,8 @@ package org.drilldown.train;
  * Switches DL4J's oneDNN layer helpers on (and JavaCPP's per-allocation memory probe off). DL4J 1.0.0-M2.1
  * ships the helpers off twice over: the system property {@value #HELPERS_DISABLE} defaults to true, and the
  * helper probe looks up a class ND4J renamed (fixed by the shim {@code org.nd4j.nativeblas.Nd4jCpu}). The
- * oneDNN build of libnd4j is picked by JavaCPP's platform extension. Must run before any ND4J class loads, in every JVM: the driver here, executors through
- * {@link #executorJavaOptions(boolean)}.
+ * oneDNN build of libnd4j is picked by JavaCPP's platform extension. Must run before any ND4J class loads,
+ * in every JVM: the driver here, executors through {@link #executorJavaOptions(boolean)}.
  */
 public final class NativeHelpers {
     public static final String HELPERS_DISABLE = "org.eclipse.deeplearning4j.helpers.disable";
