@@ -26,8 +26,8 @@ import org.nd4j.linalg.dataset.DataSet;
 /**
  * Trains one step with DL4J parameter averaging: every epoch re-augments the training frame in its
  * partitions, fits through {@link ParameterAveragingTrainingMaster} (Export approach where DL4J supports
- * it, updater state kept across averaging rounds), then scores the model on (a fixed sample of) that epoch's rotated training
- * images and on the test set.
+ * it, with {@link BatchFiles} in local mode; updater state kept across averaging rounds), then scores the
+ * model on (a fixed sample of) that epoch's rotated training images and on the test set.
  */
 final class StepTrainer {
     private final JavaSparkContext sc;
@@ -93,7 +93,19 @@ final class StepTrainer {
         master.startEpoch();
         sparkNet.setCollectTrainingStats(false); // off and on: DL4J starts a fresh set of stats for this epoch
         sparkNet.setCollectTrainingStats(true);
-        sparkNet.fit(batches(trainFrame, rotation, step.batchSize(), Seeds.derive(stepSeed, epoch)));
+        JavaRDD<DataSet> epochBatches = batches(trainFrame, rotation, step.batchSize(), Seeds.derive(stepSeed, epoch));
+        if (exportDir == null || !sc.isLocal()) {
+            sparkNet.fit(epochBatches); // Direct, or DL4J's own Export to the cluster's default filesystem
+        } else {
+            // Local mode: the Export approach with our own bulk batch files (BatchFiles) instead of DL4J's export.
+            String dir = exportDir + "/batches-" + step.key() + "-" + epoch + "-" + java.util.UUID.randomUUID();
+            try {
+                List<String> paths = BatchFiles.write(epochBatches, dir);
+                sparkNet.fitPaths(sc.parallelize(paths, Math.max(1, workers)), new BatchFiles.Loader());
+            } finally {
+                BatchFiles.delete(dir);
+            }
+        }
         double fitSeconds = (System.nanoTime() - start) / 1e9;
         List<WorkerTiming> timings = TrainingStats.timings(sparkNet.getSparkTrainingStats());
 

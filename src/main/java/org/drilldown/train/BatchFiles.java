@@ -1,0 +1,110 @@
+package org.drilldown.train;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.deeplearning4j.core.loader.DataSetLoader;
+import org.nd4j.common.loader.Source;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * An epoch's minibatches as files for DL4J's {@code fitPaths} in local mode: the Export approach without
+ * DL4J's own export, whose {@code DataSet.save}/{@code load} write and read every float on its own (8 s of
+ * a 44-second epoch, docs/performance.md). Local files only (java.nio): on a cluster DL4J's export writes
+ * through Hadoop to the shared default filesystem instead. Here each batch is one bulk write: a header (magic, n, channels, rows,
+ * columns, classes), the features, then the one-hot labels, little-endian floats.
+ */
+final class BatchFiles {
+    private static final int MAGIC = 0x44424631; // "DBF1"
+    private static final int HEADER_INTS = 6;
+
+    private BatchFiles() {
+    }
+
+    /** Writes every batch of {@code batches} under the local directory {@code dir}; returns the files' URIs. */
+    static List<String> write(JavaRDD<DataSet> batches, String dir) {
+        return batches.mapPartitionsWithIndex((partition, it) -> writePartition(dir, partition, it), false).collect();
+    }
+
+    private static Iterator<String> writePartition(String dir, int partition, Iterator<DataSet> batches) throws IOException {
+        Path base = Files.createDirectories(Path.of(dir));
+        List<String> paths = new ArrayList<>();
+        for (int i = 0; batches.hasNext(); i++) {
+            Path file = base.resolve("part-" + partition + "-" + i + ".bin");
+            Files.write(file, encode(batches.next()));
+            paths.add(file.toUri().toString()); // file: URIs, which Hadoop reads locally whatever fs.defaultFS says
+        }
+        return paths.iterator();
+    }
+
+    static byte[] encode(DataSet batch) {
+        INDArray features = batch.getFeatures();
+        INDArray labels = batch.getLabels();
+        long[] shape = features.shape();
+        float[] f = features.dup('c').data().asFloat();
+        float[] l = labels.dup('c').data().asFloat();
+        ByteBuffer buf = ByteBuffer.allocate(4 * (HEADER_INTS + f.length + l.length)).order(ByteOrder.LITTLE_ENDIAN);
+        buf.putInt(MAGIC).putInt((int) shape[0]).putInt((int) shape[1]).putInt((int) shape[2]).putInt((int) shape[3])
+                .putInt((int) labels.size(1));
+        buf.asFloatBuffer().put(f).put(l);
+        return buf.array();
+    }
+
+    static DataSet decode(byte[] bytes, String path) {
+        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (bytes.length < 4 * HEADER_INTS || buf.getInt() != MAGIC) {
+            throw new IllegalStateException("not a Drilldown batch file: " + path);
+        }
+        int n = buf.getInt();
+        int c = buf.getInt();
+        int h = buf.getInt();
+        int w = buf.getInt();
+        int classes = buf.getInt();
+        long expected = 4L * (HEADER_INTS + (long) n * c * h * w + (long) n * classes);
+        if (bytes.length != expected) {
+            throw new IllegalStateException("truncated batch file " + path + ": " + bytes.length + " bytes, expected " + expected);
+        }
+        float[] f = new float[n * c * h * w];
+        float[] l = new float[n * classes];
+        buf.asFloatBuffer().get(f).get(l);
+        return new DataSet(Nd4j.create(f, new long[] {n, c, h, w}, 'c'), Nd4j.create(l, new long[] {n, classes}, 'c'));
+    }
+
+    /** Reads the files {@link #write} made; DL4J opens each path on the worker that trains on it. */
+    static final class Loader implements DataSetLoader {
+        @Override
+        public DataSet load(Source source) throws IOException {
+            try (InputStream in = source.getInputStream()) {
+                return decode(in.readAllBytes(), source.getPath());
+            }
+        }
+    }
+
+    static void delete(String dir) {
+        Path base = Path.of(dir);
+        if (!Files.exists(base)) {
+            return;
+        }
+        try (var files = Files.walk(base)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
