@@ -32,10 +32,6 @@ public record LrSchedule(String type, int stepEpochs, double gamma, List<Double>
         }
     }
 
-    public LrSchedule(String type, int stepEpochs, double gamma) {
-        this(type, stepEpochs, gamma, List.of());
-    }
-
     /** Learning rate for a 1-based epoch. */
     public double rateAt(double base, int epoch) {
         return switch (type) {

@@ -2,7 +2,6 @@ package org.drilldown.train;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -51,13 +50,17 @@ final class BatchFiles {
         INDArray features = batch.getFeatures();
         INDArray labels = batch.getLabels();
         long[] shape = features.shape();
-        float[] f = features.dup('c').data().asFloat();
-        float[] l = labels.dup('c').data().asFloat();
+        float[] f = contiguous(features).data().asFloat();
+        float[] l = contiguous(labels).data().asFloat();
         ByteBuffer buf = ByteBuffer.allocate(4 * (HEADER_INTS + f.length + l.length)).order(ByteOrder.LITTLE_ENDIAN);
         buf.putInt(MAGIC).putInt((int) shape[0]).putInt((int) shape[1]).putInt((int) shape[2]).putInt((int) shape[3])
                 .putInt((int) labels.size(1));
         buf.asFloatBuffer().put(f).put(l);
         return buf.array();
+    }
+
+    private static INDArray contiguous(INDArray a) {
+        return a.isView() || a.ordering() != 'c' ? a.dup('c') : a; // MiniBatches makes plain 'c' arrays: no copy
     }
 
     static DataSet decode(byte[] bytes, String path) {
@@ -87,24 +90,6 @@ final class BatchFiles {
             try (InputStream in = source.getInputStream()) {
                 return decode(in.readAllBytes(), source.getPath());
             }
-        }
-    }
-
-    static void delete(String dir) {
-        Path base = Path.of(dir);
-        if (!Files.exists(base)) {
-            return;
-        }
-        try (var files = Files.walk(base)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

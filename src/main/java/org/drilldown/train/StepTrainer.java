@@ -2,6 +2,8 @@ package org.drilldown.train;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import org.apache.commons.io.FileUtils;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -98,12 +100,12 @@ final class StepTrainer {
             sparkNet.fit(epochBatches); // Direct, or DL4J's own Export to the cluster's default filesystem
         } else {
             // Local mode: the Export approach with our own bulk batch files (BatchFiles) instead of DL4J's export.
-            String dir = exportDir + "/batches-" + step.key() + "-" + epoch + "-" + java.util.UUID.randomUUID();
+            String dir = exportDir + "/batches-" + step.key() + "-" + epoch + "-" + UUID.randomUUID();
             try {
                 List<String> paths = BatchFiles.write(epochBatches, dir);
                 sparkNet.fitPaths(sc.parallelize(paths, Math.max(1, workers)), new BatchFiles.Loader());
             } finally {
-                BatchFiles.delete(dir);
+                FileUtils.deleteQuietly(new java.io.File(dir)); // scratch: the next epoch writes its own
             }
         }
         double fitSeconds = (System.nanoTime() - start) / 1e9;

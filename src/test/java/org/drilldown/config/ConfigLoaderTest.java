@@ -102,12 +102,12 @@ class ConfigLoaderTest {
 
     @Test
     void stepScheduleDividesTheRateEveryStepEpochs() {
-        LrSchedule s = new LrSchedule("step", 5, 0.1);
+        LrSchedule s = new LrSchedule("step", 5, 0.1, List.of());
         assertThat(s.rateAt(0.01, 1)).isEqualTo(0.01);
         assertThat(s.rateAt(0.01, 5)).isEqualTo(0.01);
         assertThat(s.rateAt(0.01, 6)).isCloseTo(0.001, org.assertj.core.api.Assertions.within(1e-12));
         assertThat(s.rateAt(0.01, 11)).isCloseTo(0.0001, org.assertj.core.api.Assertions.within(1e-12));
-        assertThatThrownBy(() -> new LrSchedule("cosine", 5, 0.1)).hasMessageContaining("lr-schedule.type");
+        assertThatThrownBy(() -> new LrSchedule("cosine", 5, 0.1, List.of())).hasMessageContaining("lr-schedule.type");
     }
 
     @Test
