@@ -1,10 +1,13 @@
 package org.drilldown.model;
 
 import java.lang.reflect.Field;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -16,14 +19,44 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * {@link BatchNormBlock} at work: DL4J's BatchNormalization, then ReLU and dropout in place on its output.
- * Backprop runs them in reverse on that output (its sign is both ReLU's derivative and the dropout mask), so
- * no mask or extra activation is kept.
- * Where DL4J chose its oneDNN helper, {@link OneDnnBatchNorm} replaces it (same ops, cheaper statistics).
+ * {@link BatchNormBlock} at work: BatchNorm, ReLU and dropout. Backprop uses the output's sign as both ReLU's
+ * derivative and the dropout mask, so no mask is kept.
+ * Training in float on NCHW activations (what the job does) runs all three as {@link BatchNormKernel} on Java
+ * copies of the activations. Otherwise (double precision, another layout) DL4J's BatchNormalization code
+ * runs, then ReLU and ND4J's dropout op in place on its output; inference goes through {@link OneDnnBatchNorm}
+ * where DL4J chose its oneDNN helper.
  */
 final class BatchNormBlockLayer extends BatchNormalization {
     private final double retain;  // probability of keeping an activation; 1 = no dropout
     private INDArray output;      // this iteration's output, kept for backprop
+    private Batch batch;          // the Java path's copy of the input and its statistics; arrays reused
+    private boolean javaForward;  // this iteration's forward pass took the Java path
+    private long javaSteps;       // training steps (forward and backward) done by BatchNormKernel
+
+    /** What {@link BatchNormKernel}'s backward needs from the forward pass; arrays reused while shapes hold. */
+    private static final class Batch {
+        final int n, c, hw;
+        final float[] x, out, grad, gamma;
+        final double[] mean, var, dGamma, dBeta;
+
+        Batch(int n, int c, int hw) {
+            this.n = n;
+            this.c = c;
+            this.hw = hw;
+            x = new float[n * c * hw];
+            out = new float[x.length];
+            grad = new float[x.length];
+            gamma = new float[c];
+            mean = new double[c];
+            var = new double[c];
+            dGamma = new double[c];
+            dBeta = new double[c];
+        }
+
+        boolean fits(INDArray a) {
+            return a.size(0) == n && a.size(1) == c && a.size(2) * a.size(3) == hw;
+        }
+    }
 
     BatchNormBlockLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -33,12 +66,19 @@ final class BatchNormBlockLayer extends BatchNormalization {
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        INDArray out = super.activate(training, workspaceMgr);
-        Transforms.relu(out, false);
-        if (training && retain < 1.0) {
-            // Inverted dropout in place: zero with probability 1 - retain, else scale by 1 / retain. The same
-            // random op (and draws) as DL4J's Dropout, which applies it to a mask of ones and multiplies.
-            Nd4j.getExecutioner().exec(new DropOutInverted(out, out, retain));
+        assertInputSet(false);
+        INDArray out;
+        javaForward = training && javaPath(input);
+        if (javaForward) {
+            out = forwardInJava(workspaceMgr);
+        } else {
+            out = super.activate(training, workspaceMgr);
+            Transforms.relu(out, false);
+            if (training && retain < 1.0) {
+                // Inverted dropout in place: zero with probability 1 - retain, else scale by 1 / retain. The same
+                // random op (and draws) as DL4J's Dropout, which applies it to a mask of ones and multiplies.
+                Nd4j.getExecutioner().exec(new DropOutInverted(out, out, retain));
+            }
         }
         output = training ? out : null;
         return out;
@@ -48,6 +88,9 @@ final class BatchNormBlockLayer extends BatchNormalization {
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         if (output == null) {
             throw new IllegalStateException("BatchNormBlock: backprop without a training forward pass");
+        }
+        if (javaForward) {
+            return backwardInJava(epsilon, workspaceMgr);
         }
         // d(out)/d(bn) is 1 / retain where the output is positive (kept by dropout and by ReLU), else 0: no mask
         // needs keeping, the output's sign is the mask.
@@ -64,6 +107,112 @@ final class BatchNormBlockLayer extends BatchNormalization {
     public void clear() {
         super.clear();
         output = null;
+        javaForward = false;
+    }
+
+    private boolean javaPath(INDArray x) {
+        org.deeplearning4j.nn.conf.layers.BatchNormalization conf = layerConf();
+        return x.dataType() == DataType.FLOAT && dataType == DataType.FLOAT && x.rank() == 4
+                && conf.getCnn2DFormat() == CNN2DFormat.NCHW && !conf.isLockGammaBeta()
+                && x.length() <= Integer.MAX_VALUE;
+    }
+
+    private INDArray forwardInJava(LayerWorkspaceMgr workspaceMgr) {
+        if (batch == null || !batch.fits(input)) {
+            batch = new Batch((int) input.size(0), (int) input.size(1), (int) (input.size(2) * input.size(3)));
+        }
+        Batch b = batch;
+        read(input, b.x);
+        read(getParam(BatchNormalizationParamInitializer.GAMMA), b.gamma);
+        float[] beta = new float[b.c];
+        read(getParam(BatchNormalizationParamInitializer.BETA), beta);
+        // The dropout draws' seed from ND4J's generator, so the network's seed fixes the masks.
+        BatchNormKernel.forward(b.x, b.n, b.c, b.hw, b.gamma, beta, layerConf().getEps(), 1 - retain,
+                Nd4j.getRandom().nextLong(), b.mean, b.var, b.out, parallel());
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, input.shape(), 'c');
+        write(b.out, out);
+        return out;
+    }
+
+    private Pair<Gradient, INDArray> backwardInJava(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        Batch b = batch;
+        read(epsilon, b.grad); // b.out still holds the forward pass's output, dropout mask included
+        BatchNormKernel.backward(b.x, b.out, b.grad, b.n, b.c, b.hw, b.gamma, layerConf().getEps(), b.mean, b.var,
+                (float) (1.0 / retain), b.dGamma, b.dBeta, parallel());
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
+        write(b.grad, dx);
+
+        // The running statistics as DL4J keeps them: "gradients" its no-op updater subtracts (safe under parameter
+        // averaging; see DL4J's BatchNormalization): (1 - decay) (running mean - batch mean), and for the variance,
+        // kept as log10(std) by default, log10(std now) - log10(std next) where var next = decay var + (1 - decay) batch var.
+        double decay = layerConf().getDecay();
+        boolean logStd = layerConf().isUseLogStd();
+        String varParam = logStd ? BatchNormalizationParamInitializer.GLOBAL_LOG_STD : BatchNormalizationParamInitializer.GLOBAL_VAR;
+        float[] runningMean = new float[b.c];
+        float[] runningVar = new float[b.c];
+        read(getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN), runningMean);
+        read(getParam(varParam), runningVar);
+        double[] dMean = new double[b.c];
+        double[] dVar = new double[b.c];
+        for (int ch = 0; ch < b.c; ch++) {
+            dMean[ch] = (runningMean[ch] - b.mean[ch]) * (1 - decay);
+            if (logStd) {
+                double var = Math.pow(10, 2.0 * runningVar[ch]);
+                dVar[ch] = Math.log10(var / (decay * var + (1 - decay) * b.var[ch])) / 2;
+            } else {
+                dVar[ch] = (runningVar[ch] - b.var[ch]) * (1 - decay);
+            }
+        }
+        Gradient gradient = new DefaultGradient();
+        gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, write(b.dGamma, BatchNormalizationParamInitializer.GAMMA));
+        gradient.setGradientFor(BatchNormalizationParamInitializer.BETA, write(b.dBeta, BatchNormalizationParamInitializer.BETA));
+        gradient.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_MEAN, write(dMean, BatchNormalizationParamInitializer.GLOBAL_MEAN));
+        gradient.setGradientFor(varParam, write(dVar, varParam));
+        output = null;
+        javaForward = false;
+        javaSteps++;
+        return new Pair<>(gradient, dx);
+    }
+
+    private INDArray write(double[] values, String param) {
+        float[] f = new float[values.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) values[i];
+        }
+        return write(f, gradientViews.get(param));
+    }
+
+    // Bulk copies between ND4J's native buffers and the Java arrays (views and other orders copied to 'c' first).
+    private static void read(INDArray a, float[] to) {
+        INDArray c = contiguous(a);
+        c.data().asNioFloat().get(to, 0, (int) c.length()); // a view's buffer starts at its offset
+    }
+
+    private static INDArray write(float[] from, INDArray a) {
+        if (!isContiguous(a)) {
+            throw new IllegalStateException("BatchNormBlock: cannot write into a non-contiguous array " + a.shapeInfoToString());
+        }
+        a.data().asNioFloat().put(from, 0, (int) a.length());
+        return a;
+    }
+
+    private static INDArray contiguous(INDArray a) {
+        return isContiguous(a) ? a : a.dup('c');
+    }
+
+    private static boolean isContiguous(INDArray a) {
+        return a.elementWiseStride() == 1 && (a.ordering() == 'c' || a.isVectorOrScalar());
+    }
+
+    // Channels in parallel when ND4J itself may use more than one thread (single process); a Spark worker in
+    // local mode runs one native thread (OMP_NUM_THREADS=1) and the other workers have the other cores.
+    private static boolean parallel() {
+        return Nd4j.getEnvironment().maxMasterThreads() > 1;
+    }
+
+    /** Training steps {@link BatchNormKernel} did, forward and backward (tests make sure it is what they check). */
+    long javaSteps() {
+        return javaSteps;
     }
 
     /** Times DL4J caught an exception from the helper and fell back to its built-in code (it only logs them). */

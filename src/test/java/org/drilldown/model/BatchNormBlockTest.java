@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.drilldown.TestData;
 import org.drilldown.config.ConfigLoader;
 import org.drilldown.config.StepSpec;
@@ -16,16 +19,17 @@ import org.drilldown.train.NativeHelpers;
 import org.drilldown.train.SingleProcessTrainer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The fused BatchNorm + ReLU + dropout layer with its oneDNN helper, as the job trains it (float,
- * workspaces on), against DL4J's three stock layers computed in double precision on DL4J's built-in path
- * (helpers and workspaces off): same parameters, same batch, same dropout masks → same outputs, loss,
- * gradients and running statistics.
+ * The fused BatchNorm + ReLU + dropout layer as the job trains it (float, workspaces on: {@link BatchNormKernel};
+ * inference through its oneDNN helper), against DL4J's stock layers computed in double precision on DL4J's
+ * built-in path (helpers and workspaces off): same parameters, same batch → same outputs, loss, gradients and
+ * running statistics; with dropout, the same gradients given the fused layer's mask.
  *
  * <p>The batch is 64 real training digits plus a little Gaussian noise. Without the noise, MNIST's flat
  * background gives max pooling exact ties, and which tied input receives the gradient then turns on the
@@ -34,14 +38,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * their oneDNN helpers: 3e-6; on DL4J's built-in float path: 5e-4).
  */
 class BatchNormBlockTest {
-    private static StepSpec step4;
+    private static StepSpec step4;          // dropout 0.2
+    private static StepSpec step4NoDropout;
     private static DataSet batch;
 
     @BeforeAll
     static void setUp() {
         NativeHelpers.configure(true);
-        step4 = ConfigLoader.load(null, Map.of("drilldown.run-steps", List.of("4"), "drilldown.steps.4.dropout", 0.2))
-                .steps().get(0);
+        step4 = step4WithDropout(0.2);
+        step4NoDropout = step4WithDropout(0);
         DataSet digits = new SingleProcessTrainer(0.1307, 0.3081)
                 .batches(new MnistFiles(TestData.mnistDir()).train().limit(64), null, 64, null).get(0);
         Nd4j.getRandom().setSeed(3);
@@ -50,9 +55,9 @@ class BatchNormBlockTest {
 
     @Test
     void fusedBlocksMatchStockLayersInDoublePrecision() {
-        MultiLayerNetwork fused = StepModels.network(step4, 5);
-        MultiLayerNetwork reference = doublePrecisionStockReference();
-        assertThat(fused.getnLayers()).isEqualTo(reference.getnLayers() - 12); // 6 blocks: 3 layers become 1
+        MultiLayerNetwork fused = StepModels.network(step4NoDropout, 5);
+        MultiLayerNetwork reference = doublePrecisionStockReference(step4NoDropout);
+        assertThat(fused.getnLayers()).isEqualTo(reference.getnLayers() - 6); // 6 blocks: BatchNorm + ReLU become 1
         assertThat(fused.getLayer(1).getHelper()).as("the fused layer's BatchNorm helper").isInstanceOf(OneDnnBatchNorm.class);
         assertThat(reference.getLayer(1).getHelper()).as("stock BatchNorm with helpers off").isNull();
         reference.setParams(fused.params().castTo(DataType.DOUBLE));
@@ -61,7 +66,7 @@ class BatchNormBlockTest {
         // Inference: running statistics, no dropout.
         assertClose(fused.output(batch.getFeatures(), false), reference.output(batch64.getFeatures(), false), 1e-5);
 
-        // Training step: batch statistics, dropout masks from the same random stream.
+        // Training step: batch statistics.
         computeGradient(fused, batch);
         computeGradient(reference, batch64);
         assertThat(fused.score()).isCloseTo(reference.score(), within(1e-5 * Math.max(1, reference.score())));
@@ -78,7 +83,45 @@ class BatchNormBlockTest {
         for (int i = 0; i < fused.getnLayers(); i++) {
             if (fused.getLayer(i) instanceof BatchNormBlockLayer block) {
                 assertThat(block.helperFailures()).as("layer %d fell back to DL4J's built-in code", i).isZero();
+                assertThat(block.javaSteps()).as("layer %d trained by BatchNormKernel", i).isEqualTo(2);
             }
+        }
+    }
+
+    @Test
+    void dropoutGradientsAreTheStockLayersGivenTheSameMask() {
+        MultiLayerNetwork fused = StepModels.network(step4, 5);
+        MultiLayerNetwork reference = doublePrecisionStockReference(step4NoDropout);
+        reference.setParams(fused.params().castTo(DataType.DOUBLE));
+        fused.initGradientsView(); // what fit does before the first backprop
+        reference.initGradientsView();
+        LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
+        // The first block (the largest), on the first convolution's output for the batch.
+        INDArray x = fused.feedForwardToLayer(0, batch.getFeatures(), false).get(1);
+        BatchNormBlockLayer block = (BatchNormBlockLayer) fused.getLayer(1);
+        block.setInput(x, noWorkspaces);
+        INDArray out = block.activate(true, noWorkspaces).dup();
+        Nd4j.getRandom().setSeed(21);
+        INDArray epsilon = Nd4j.randn(DataType.FLOAT, out.shape());
+        Pair<Gradient, INDArray> fusedGrad = block.backpropGradient(epsilon, noWorkspaces);
+        assertThat(block.javaSteps()).isEqualTo(1);
+
+        Layer stockBatchNorm = reference.getLayer(1);
+        stockBatchNorm.setInput(x.castTo(DataType.DOUBLE), noWorkspaces);
+        INDArray y = stockBatchNorm.activate(true, noWorkspaces);
+        INDArray kept = out.gt(0).castTo(DataType.DOUBLE);
+        double positive = y.gt(0).castTo(DataType.DOUBLE).sumNumber().doubleValue();
+        assertThat(kept.mul(y.lte(0).castTo(DataType.DOUBLE)).sumNumber().doubleValue())
+                .as("outputs kept where BatchNorm was not positive").isZero();
+        assertThat(1 - kept.sumNumber().doubleValue() / positive).as("dropped share of ReLU's positives")
+                .isCloseTo(0.2, within(0.005));
+        assertClose(out, y.mul(kept).divi(0.8), 1e-5);
+
+        Pair<Gradient, INDArray> stockGrad = stockBatchNorm.backpropGradient(epsilon.castTo(DataType.DOUBLE).mul(kept).divi(0.8), noWorkspaces);
+        assertThat(fusedGrad.getSecond().norm2Number().doubleValue()).as("a real gradient").isGreaterThan(1e-3);
+        assertClose(fusedGrad.getSecond(), stockGrad.getSecond(), 1e-4);
+        for (String param : List.of("gamma", "beta")) {
+            assertClose(fusedGrad.getFirst().getGradientFor(param), stockGrad.getFirst().getGradientFor(param), 1e-4);
         }
     }
 
@@ -107,11 +150,16 @@ class BatchNormBlockTest {
         return a.eq(0).castTo(DataType.FLOAT).meanNumber().doubleValue();
     }
 
-    private static MultiLayerNetwork doublePrecisionStockReference() {
+    private static StepSpec step4WithDropout(double dropout) {
+        return ConfigLoader.load(null, Map.of("drilldown.run-steps", List.of("4"), "drilldown.steps.4.dropout", dropout))
+                .steps().get(0);
+    }
+
+    private static MultiLayerNetwork doublePrecisionStockReference(StepSpec step) {
         String old = System.getProperty(NativeHelpers.HELPERS_DISABLE);
         System.setProperty(NativeHelpers.HELPERS_DISABLE, "true");
         try {
-            MultiLayerConfiguration conf = StepModels.configuration(step4, 5, false);
+            MultiLayerConfiguration conf = StepModels.configuration(step, 5, false);
             conf.setDataType(DataType.DOUBLE);
             conf.setTrainingWorkspaceMode(WorkspaceMode.NONE);
             conf.setInferenceWorkspaceMode(WorkspaceMode.NONE);
