@@ -47,29 +47,38 @@ final class BatchNormKernel {
             double scale = gamma[ch] / Math.sqrt(v + eps);
             float a = (float) scale;
             float b = (float) (beta[ch] - m * scale);
+            long state = seed ^ (ch * 0xD1B54A32D192ED03L); // this channel's dropout stream
             for (int i = 0; i < n; i++) {
                 int from = (i * c + ch) * hw;
-                for (int j = from; j < from + hw; j++) {
-                    out[j] = Math.max(0f, x[j] * a + b);
-                }
-            }
-            if (dropBelow > 0) {
-                long state = seed ^ (ch * 0xD1B54A32D192ED03L);
-                for (int i = 0; i < n; i++) {
-                    int from = (i * c + ch) * hw;
-                    long bits = 0;
-                    for (int j = from, k = 0; j < from + hw; j++, k = (k + 1) & 3) {
-                        if (k == 0) {
-                            state += 0x9E3779B97F4A7C15L;
-                            bits = mix(state);
-                        }
-                        int draw = (int) (bits >>> (k << 4)) & 0xFFFF;
-                        int dropped = (draw - dropBelow) >> 31; // all ones when draw < dropBelow
-                        out[j] *= Float.intBitsToFloat(Float.floatToRawIntBits(keptScale) & ~dropped);
+                int end = from + hw;
+                if (dropBelow == 0) {
+                    for (int j = from; j < end; j++) {
+                        out[j] = Math.max(0f, x[j] * a + b);
                     }
+                    continue;
+                }
+                int j = from;
+                for (; j + 3 < end; j += 4) {
+                    state += 0x9E3779B97F4A7C15L;
+                    long bits = mix(state);
+                    out[j] = Math.max(0f, x[j] * a + b) * keep((int) bits & 0xFFFF, dropBelow, keptScale);
+                    out[j + 1] = Math.max(0f, x[j + 1] * a + b) * keep((int) (bits >>> 16) & 0xFFFF, dropBelow, keptScale);
+                    out[j + 2] = Math.max(0f, x[j + 2] * a + b) * keep((int) (bits >>> 32) & 0xFFFF, dropBelow, keptScale);
+                    out[j + 3] = Math.max(0f, x[j + 3] * a + b) * keep((int) (bits >>> 48), dropBelow, keptScale);
+                }
+                state += 0x9E3779B97F4A7C15L;
+                long bits = mix(state);
+                for (; j < end; j++, bits >>>= 16) {
+                    out[j] = Math.max(0f, x[j] * a + b) * keep((int) bits & 0xFFFF, dropBelow, keptScale);
                 }
             }
         });
+    }
+
+    /** keptScale, or 0 when the 16-bit {@code draw} is under {@code dropBelow}; no branch (the draws are random). */
+    private static float keep(int draw, int dropBelow, float keptScale) {
+        int dropped = (draw - dropBelow) >> 31; // all ones when draw < dropBelow
+        return Float.intBitsToFloat(Float.floatToRawIntBits(keptScale) & ~dropped);
     }
 
     // SplitMix64's output function (Steele, Lea, Flood 2014), as java.util.SplittableRandom's.
