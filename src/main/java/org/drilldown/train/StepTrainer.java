@@ -7,6 +7,7 @@ import org.apache.commons.io.FileUtils;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -116,8 +117,7 @@ final class StepTrainer {
         Broadcast<INDArray> params = sc.broadcast(net.params().dup());
         String json = net.getLayerWiseConfigurations().toJson();
         try {
-            Dataset<Row> trainSample = config.trainEvalImages() > 0
-                    ? trainFrame.where(functions.col("id").lt(config.trainEvalImages())) : trainFrame;
+            Dataset<Row> trainSample = trainEvalSample(trainFrame, trainImages, config.trainEvalImages());
             Score train = score(batches(trainSample, rotation, config.evalBatchSize(), null), json, params);
             Score test = score(testBatches, json, params);
             double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
@@ -148,6 +148,20 @@ final class StepTrainer {
             builder.rddTrainingApproach(RDDTrainingApproach.Direct);
         }
         return new RecordingTrainingMaster(builder);
+    }
+
+    /**
+     * The training images scored after each epoch: {@code size} of them (0 = all), every k-th id with
+     * k = total / size, so that the sample spreads over the whole split and every partition scores its share.
+     * (The first {@code size} ids all sat in the first partition: one worker scored them while the rest waited.)
+     */
+    static Dataset<Row> trainEvalSample(Dataset<Row> trainFrame, long total, long size) {
+        if (size <= 0 || size >= total) {
+            return trainFrame;
+        }
+        long every = total / size;
+        Column id = functions.col("id");
+        return trainFrame.where(id.mod(every).equalTo(0).and(id.lt(every * size)));
     }
 
     private JavaRDD<DataSet> batches(Dataset<Row> frame, RandomRotation rotation, int batchSize, Long shuffleSeed) {

@@ -95,6 +95,8 @@ class InterruptionTest {
         cmd.addAll(List.of("-Xmx2g", "-cp", System.getProperty("java.class.path"), "org.drilldown.cli.Main",
                 "run", "--master", "local[2]", "--steps", "3", "--epochs", "8", "--train-limit", "2000",
                 "--test-limit", "500", "--workers", "2", "--data", TestData.mnistDir().toString(),
+                // 2,000 images at batch 128 give each worker 7 minibatches an epoch: fewer than the default 10.
+                "--averaging-frequency", "5",
                 "--out", out.toString(), "--run-id", runId));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(out.resolve(runId + ".log").toFile());

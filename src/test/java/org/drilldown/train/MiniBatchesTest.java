@@ -50,6 +50,27 @@ class MiniBatchesTest {
         assertThat(first.getFeatures().minNumber().doubleValue()).isCloseTo(-0.1307 / 0.3081, org.assertj.core.api.Assertions.within(1e-5));
     }
 
+    @Test
+    void theTrainEvalSampleSpreadsOverEveryPartition() {
+        SparkSession spark = SharedSpark.get();
+        MnistSplit split = new MnistFiles(TestData.mnistDir()).train().limit(1000);
+        Dataset<Row> frame = MnistFrames.toFrame(spark, split, 2);
+
+        List<Integer> perPartition = StepTrainer.trainEvalSample(frame, 1000, 200).javaRDD()
+                .mapPartitions(rows -> {
+                    int n = 0;
+                    for (; rows.hasNext(); rows.next()) {
+                        n++;
+                    }
+                    return List.of(n).iterator();
+                }).collect();
+        assertThat(perPartition).as("images sampled per partition").containsExactly(100, 100);
+        List<Long> ids = StepTrainer.trainEvalSample(frame, 1000, 200).select("id").as(org.apache.spark.sql.Encoders.LONG()).collectAsList();
+        assertThat(ids).hasSize(200).contains(0L, 5L, 995L).doesNotContain(1L, 998L);
+        assertThat(StepTrainer.trainEvalSample(frame, 1000, 0).count()).as("0 = all").isEqualTo(1000);
+        assertThat(StepTrainer.trainEvalSample(frame, 1000, 5000).count()).as("more than there are = all").isEqualTo(1000);
+    }
+
     /** One image per DataSet, in id order (no shuffle), as flat float arrays. */
     private static List<float[]> images(Dataset<Row> frame, RandomRotation rotation) {
         return frame.javaRDD().mapPartitions(new MiniBatches(rotation, 0.0, 1.0, 1, null))
