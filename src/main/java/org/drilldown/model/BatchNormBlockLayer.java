@@ -149,7 +149,7 @@ final class BatchNormBlockLayer extends BatchNormalization {
         boolean logStd = layerConf().isUseLogStd();
         String varParam = logStd ? BatchNormalizationParamInitializer.GLOBAL_LOG_STD : BatchNormalizationParamInitializer.GLOBAL_VAR;
         float[] runningMean = new float[b.c];
-        float[] runningVar = new float[b.c];
+        float[] runningVar = new float[b.c]; // the variance, or log10(std) where logStd
         read(getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN), runningMean);
         read(getParam(varParam), runningVar);
         double[] dMean = new double[b.c];
