@@ -14,7 +14,8 @@ import java.util.stream.IntStream;
  * Inverted dropout is part of the forward pass: each activation draws 16 random bits (SplitMix64, four
  * draws per 64-bit number, one stream per channel from the caller's seed) and is dropped when they fall
  * under {@code round(dropProbability * 65536)}, so the rate is the configured one to within 1 / 131,072;
- * kept ones are scaled by 1 / (1 - dropProbability). ND4J's random op did the same at four times the cost.
+ * kept ones are scaled by 1 / (1 - dropProbability). ND4J's random op took twice as long
+ * (1.6 against 0.8 ns an activation, perf and a loop over one block's activations).
  */
 final class BatchNormKernel {
     private BatchNormKernel() {
