@@ -13,30 +13,25 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
-import org.nd4j.linalg.api.ops.random.impl.DropOutInverted;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * {@link BatchNormBlock} at work: BatchNorm, ReLU and dropout. Backprop uses the output's sign as both ReLU's
- * derivative and the dropout mask, so no mask is kept.
- * Training in float on NCHW activations (what the job does) runs all three as {@link BatchNormKernel} on Java
- * copies of the activations. Otherwise (double precision, another layout) DL4J's BatchNormalization code
- * runs, then ReLU and ND4J's dropout op in place on its output; inference goes through {@link OneDnnBatchNorm}
- * where DL4J chose its oneDNN helper.
+ * {@link BatchNormBlock} at work: BatchNorm, ReLU and dropout. Training (float NCHW activations, what every
+ * step model has) runs all three as {@link BatchNormKernel} on Java copies of the activations; backprop uses
+ * the output's sign as both ReLU's derivative and the dropout mask. Inference is DL4J's BatchNormalization
+ * with the running statistics, through {@link OneDnnBatchNorm} where DL4J chose its oneDNN helper, then ReLU.
  */
 final class BatchNormBlockLayer extends BatchNormalization {
     private final double retain;  // probability of keeping an activation; 1 = no dropout
-    private INDArray output;      // this iteration's output, kept for backprop
-    private Batch batch;          // the Java path's copy of the input and its statistics; arrays reused
-    private boolean javaForward;  // this iteration's forward pass took the Java path
+    private Batch batch;          // the kernel's copy of the input, output and statistics; arrays reused
+    private boolean trained;      // a training forward pass ran and awaits its backprop
     private long javaSteps;       // training steps (forward and backward) done by BatchNormKernel
 
     /** What {@link BatchNormKernel}'s backward needs from the forward pass; arrays reused while shapes hold. */
     private static final class Batch {
         final int n, c, hw;
-        final float[] x, out, grad, gamma;
+        final float[] x, out, grad, gamma, beta;
         final double[] mean, var, dGamma, dBeta;
 
         Batch(int n, int c, int hw) {
@@ -47,6 +42,7 @@ final class BatchNormBlockLayer extends BatchNormalization {
             out = new float[x.length];
             grad = new float[x.length];
             gamma = new float[c];
+            beta = new float[c];
             mean = new double[c];
             var = new double[c];
             dGamma = new double[c];
@@ -67,67 +63,47 @@ final class BatchNormBlockLayer extends BatchNormalization {
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
-        INDArray out;
-        javaForward = training && javaPath(input);
-        if (javaForward) {
-            out = forwardInJava(workspaceMgr);
-        } else {
-            out = super.activate(training, workspaceMgr);
-            Transforms.relu(out, false);
-            if (training && retain < 1.0) {
-                // Inverted dropout in place: zero with probability 1 - retain, else scale by 1 / retain. The same
-                // random op (and draws) as DL4J's Dropout, which applies it to a mask of ones and multiplies.
-                Nd4j.getExecutioner().exec(new DropOutInverted(out, out, retain));
-            }
+        trained = training;
+        if (training) {
+            return forwardInJava(workspaceMgr);
         }
-        output = training ? out : null;
+        INDArray out = super.activate(false, workspaceMgr);
+        Transforms.relu(out, false);
         return out;
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        if (output == null) {
+        if (!trained) {
             throw new IllegalStateException("BatchNormBlock: backprop without a training forward pass");
         }
-        if (javaForward) {
-            return backwardInJava(epsilon, workspaceMgr);
-        }
-        // d(out)/d(bn) is 1 / retain where the output is positive (kept by dropout and by ReLU), else 0: no mask
-        // needs keeping, the output's sign is the mask.
-        INDArray grad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, output.dataType(), output.shape());
-        Nd4j.exec(new RectifiedLinearDerivative(output, epsilon, grad));
-        if (retain < 1.0) {
-            grad.muli(1.0 / retain);
-        }
-        output = null;
-        return super.backpropGradient(grad, workspaceMgr);
+        return backwardInJava(epsilon, workspaceMgr);
     }
 
     @Override
     public void clear() {
         super.clear();
-        output = null;
-        javaForward = false;
-    }
-
-    private boolean javaPath(INDArray x) {
-        org.deeplearning4j.nn.conf.layers.BatchNormalization conf = layerConf();
-        return x.dataType() == DataType.FLOAT && dataType == DataType.FLOAT && x.rank() == 4
-                && conf.getCnn2DFormat() == CNN2DFormat.NCHW && !conf.isLockGammaBeta()
-                && x.length() <= Integer.MAX_VALUE;
+        trained = false;
     }
 
     private INDArray forwardInJava(LayerWorkspaceMgr workspaceMgr) {
+        org.deeplearning4j.nn.conf.layers.BatchNormalization conf = layerConf();
+        if (input.dataType() != DataType.FLOAT || dataType != DataType.FLOAT || input.rank() != 4
+                || conf.getCnn2DFormat() != CNN2DFormat.NCHW || conf.isLockGammaBeta() || input.length() > Integer.MAX_VALUE) {
+            throw new IllegalStateException("BatchNormBlock trains float NCHW activations with trainable gamma and beta; got "
+                    + input.dataType() + " " + input.shapeInfoToString() + " in a " + dataType + " network, "
+                    + conf.getCnn2DFormat() + (conf.isLockGammaBeta() ? ", locked gamma/beta" : "")
+                    + ": build the network in float, or with DL4J's stock layers (StepModels, fusedBlocks = false)");
+        }
         if (batch == null || !batch.fits(input)) {
             batch = new Batch((int) input.size(0), (int) input.size(1), (int) (input.size(2) * input.size(3)));
         }
         Batch b = batch;
         read(input, b.x);
         read(getParam(BatchNormalizationParamInitializer.GAMMA), b.gamma);
-        float[] beta = new float[b.c];
-        read(getParam(BatchNormalizationParamInitializer.BETA), beta);
+        read(getParam(BatchNormalizationParamInitializer.BETA), b.beta);
         // The dropout draws' seed from ND4J's generator, so the network's seed fixes the masks.
-        BatchNormKernel.forward(b.x, b.n, b.c, b.hw, b.gamma, beta, layerConf().getEps(), 1 - retain,
+        BatchNormKernel.forward(b.x, b.n, b.c, b.hw, b.gamma, b.beta, layerConf().getEps(), 1 - retain,
                 Nd4j.getRandom().nextLong(), b.mean, b.var, b.out, parallel());
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, input.shape(), 'c');
         write(b.out, out);
@@ -152,24 +128,22 @@ final class BatchNormBlockLayer extends BatchNormalization {
         float[] runningVar = new float[b.c]; // the variance, or log10(std) where logStd
         read(getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN), runningMean);
         read(getParam(varParam), runningVar);
-        double[] dMean = new double[b.c];
-        double[] dVar = new double[b.c];
-        for (int ch = 0; ch < b.c; ch++) {
-            dMean[ch] = (runningMean[ch] - b.mean[ch]) * (1 - decay);
+        for (int ch = 0; ch < b.c; ch++) { // in place: each array becomes its "gradient"
+            runningMean[ch] = (float) ((runningMean[ch] - b.mean[ch]) * (1 - decay));
             if (logStd) {
                 double var = Math.pow(10, 2.0 * runningVar[ch]);
-                dVar[ch] = Math.log10(var / (decay * var + (1 - decay) * b.var[ch])) / 2;
+                runningVar[ch] = (float) (Math.log10(var / (decay * var + (1 - decay) * b.var[ch])) / 2);
             } else {
-                dVar[ch] = (runningVar[ch] - b.var[ch]) * (1 - decay);
+                runningVar[ch] = (float) ((runningVar[ch] - b.var[ch]) * (1 - decay));
             }
         }
         Gradient gradient = new DefaultGradient();
         gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, write(b.dGamma, BatchNormalizationParamInitializer.GAMMA));
         gradient.setGradientFor(BatchNormalizationParamInitializer.BETA, write(b.dBeta, BatchNormalizationParamInitializer.BETA));
-        gradient.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_MEAN, write(dMean, BatchNormalizationParamInitializer.GLOBAL_MEAN));
-        gradient.setGradientFor(varParam, write(dVar, varParam));
-        output = null;
-        javaForward = false;
+        gradient.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_MEAN,
+                write(runningMean, gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_MEAN)));
+        gradient.setGradientFor(varParam, write(runningVar, gradientViews.get(varParam)));
+        trained = false;
         javaSteps++;
         return new Pair<>(gradient, dx);
     }

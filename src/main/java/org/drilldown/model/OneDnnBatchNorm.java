@@ -14,9 +14,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J's oneDNN BatchNorm helper ({@code MKLDNNBatchNormHelper}) for inference only: libnd4j's {@code batchnorm}
- * op (oneDNN inside) with the running statistics, for NCHW float input. Training never reaches it:
- * {@link BatchNormBlockLayer} trains float NCHW batches with {@link BatchNormKernel}, and for anything else this
- * helper returns null, so DL4J's built-in code runs.
+ * op (oneDNN inside) with the running statistics, for NCHW float input; for anything else it returns null and
+ * DL4J's built-in code runs. Training never reaches it: {@link BatchNormBlockLayer} trains with
+ * {@link BatchNormKernel}.
  */
 final class OneDnnBatchNorm implements BatchNormalizationHelper {
     @Override

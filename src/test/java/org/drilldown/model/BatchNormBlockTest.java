@@ -1,6 +1,7 @@
 package org.drilldown.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
@@ -123,6 +124,21 @@ class BatchNormBlockTest {
         for (String param : List.of("gamma", "beta")) {
             assertClose(fusedGrad.getFirst().getGradientFor(param), stockGrad.getFirst().getGradientFor(param), 1e-4);
         }
+    }
+
+    @Test
+    void trainingAnythingButFloatIsRefusedWithWhatToDo() {
+        MultiLayerConfiguration conf = StepModels.configuration(step4, 5, true);
+        conf.setDataType(DataType.DOUBLE);
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        DataSet doubles = new DataSet(batch.getFeatures().castTo(DataType.DOUBLE), batch.getLabels().castTo(DataType.DOUBLE));
+        assertThat(net.output(doubles.getFeatures(), false).shape()).containsExactly(64, 10); // inference works
+        assertThatThrownBy(() -> net.fit(doubles))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("BatchNormBlock trains float NCHW activations")
+                .hasMessageContaining("DOUBLE")
+                .hasMessageContaining("fusedBlocks = false");
     }
 
     @Test
