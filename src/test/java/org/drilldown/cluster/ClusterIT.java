@@ -64,7 +64,10 @@ class ClusterIT {
     @Order(1)
     void aSubmittedJobTrainsOnTheExecutorsAndWritesTheTables() throws Exception {
         Path out = tmp.resolve("out-small");
-        Script job = submit(out, "small", "--steps", "2,4", "--epochs", "1", "--train-limit", "3000");
+        // 1,500 images per worker = 47 minibatches: averaging every 5 gives nine rounds (the default 10 gives
+        // four, and step 4's first epoch at a fifth of its learning rate then scored 28-46 %, measured).
+        Script job = submit(out, "small", "--steps", "2,4", "--epochs", "1", "--train-limit", "3000",
+                "--averaging-frequency", "5");
         assertThat(job.code).as(job.output).isZero();
         assertThat(job.output).contains("run small done");
 
@@ -77,7 +80,8 @@ class ClusterIT {
         List<Row> epochs = spark.read().parquet(out.resolve("metrics/epochs").toString()).orderBy("step").collectAsList();
         assertThat(epochs).extracting(r -> r.getAs("step") + "/" + r.getAs("epoch")).containsExactly("2/1", "4/1");
         // Step 4 (BatchNorm) learns in one small epoch: well above the 10 % of chance.
-        assertThat((Double) epochs.get(1).getAs("test_accuracy")).isGreaterThan(30.0);
+        assertThat((Double) epochs.get(1).getAs("test_accuracy")).as(job.output).isGreaterThan(30.0);
+        System.out.println("cluster test: step 4 test accuracy " + epochs.get(1).getAs("test_accuracy"));
         // The work ran in the executors' JVMs, which had to receive DL4J through --jars.
         assertThat(executorLogs()).anySatisfy(log -> assertThat(log).contains("nd4j-native"));
     }
