@@ -14,6 +14,7 @@ import org.apache.spark.sql.SparkSession;
 import org.drilldown.config.ConfigLoader;
 import org.drilldown.config.JobConfig;
 import org.drilldown.config.SparkSessions;
+import org.drilldown.config.TrainAccuracy;
 import org.drilldown.data.MnistData;
 import org.apache.hadoop.util.ShutdownHookManager;
 import org.drilldown.metrics.DriverLock;
@@ -107,7 +108,8 @@ final class RunCommand implements Callable<Integer> {
                         + "' trained on (SHA-256 " + sha + ", recorded " + recorded.dataChecksums().get(file) + ")");
             }
         });
-        long trainEval = config.trainEvalImages() > 0 ? Math.min(config.trainEvalImages(), mnist.train().size())
+        long trainEval = config.trainAccuracy() == TrainAccuracy.FITTED_BATCHES ? 0
+                : config.trainEvalImages() > 0 ? Math.min(config.trainEvalImages(), mnist.train().size())
                 : mnist.train().size();
         try (DriverLock lock = DriverLock.reacquire(location, resume)) {
             return train(config, location, resume, mnist, spark -> ResumeState.read(spark, location, resume, config,

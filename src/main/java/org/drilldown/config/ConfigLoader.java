@@ -46,8 +46,14 @@ public final class ConfigLoader {
     }
 
     /**
+     * What runs recorded before a key existed did in its place, where that differs from today's default:
+     * a resumed or reported old run keeps its own behaviour.
+     */
+    private static final String BEFORE_THE_KEY_EXISTED = "drilldown.training.train-accuracy = after-epoch";
+
+    /**
      * Rebuilds the configuration a run recorded in {@code runs.config}; keys added to Drilldown since that
-     * run fall back to today's embedded defaults.
+     * run take {@link #BEFORE_THE_KEY_EXISTED} or else today's embedded defaults.
      */
     public static JobConfig fromRecorded(String json) {
         return fromRecorded(json, Map.of());
@@ -58,7 +64,7 @@ public final class ConfigLoader {
         try {
             Config recorded = ConfigFactory.parseString(json).atKey("drilldown");
             return build(ConfigFactory.parseMap(overrides, "command-line flags").withFallback(recorded)
-                    .withFallback(embedded()).resolve());
+                    .withFallback(ConfigFactory.parseString(BEFORE_THE_KEY_EXISTED)).withFallback(embedded()).resolve());
         } catch (ConfigException e) {
             throw new ConfigError("the run's recorded config: " + e.getMessage());
         }
@@ -118,6 +124,7 @@ public final class ConfigLoader {
                 d.getInt("training.averaging-frequency"),
                 d.getInt("training.prefetch-batches"),
                 d.getInt("training.eval-batch-size"),
+                TrainAccuracy.parse("drilldown.training.train-accuracy", d.getString("training.train-accuracy")),
                 d.getInt("training.train-eval-images"),
                 d.getString("training.export-dir"),
                 new TargetSpec(d.getDouble("target.test-accuracy"), d.getInt("target.last-epochs"),

@@ -16,6 +16,7 @@ public record JobConfig(
         int averagingFrequency,
         int prefetchBatches,
         int evalBatchSize,
+        TrainAccuracy trainAccuracy,
         int trainEvalImages,
         String exportDir,
         TargetSpec target,

@@ -26,7 +26,8 @@ public final class ResumeState {
 
     /**
      * Call while holding the run's {@link DriverLock}. {@code trainEvalImages}: how many training images each
-     * epoch's train accuracy was measured on.
+     * epoch's train accuracy was measured on; 0 = the epoch's own training images (train accuracy from the
+     * fitted minibatches).
      */
     public static ResumePoint read(SparkSession spark, MetricsLocation location, String runId, JobConfig config,
                                    long trainEvalImages, Checkpoints checkpoints) {
@@ -75,8 +76,9 @@ public final class ResumeState {
 
     private static EpochResult epoch(StepSpec step, Row r, long trainEvalImages) {
         long testImages = r.getAs("test_images");
+        long trainScored = trainEvalImages > 0 ? trainEvalImages : r.<Long>getAs("train_images");
         return new EpochResult(step.key(), r.getAs("epoch"), step.epochs(), r.getAs("learning_rate"),
-                Score.of(trainEvalImages, r.getAs("train_accuracy"), r.getAs("train_loss")),
+                Score.of(trainScored, r.getAs("train_accuracy"), r.getAs("train_loss")),
                 Score.of(testImages, r.getAs("test_accuracy"), r.getAs("test_loss")),
                 r.getAs("epoch_seconds"), r.getAs("train_images"), r.getAs("eval_seconds"), List.of(), List.of());
     }

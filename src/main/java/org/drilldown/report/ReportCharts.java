@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.drilldown.config.StepSpec;
+import org.drilldown.config.TrainAccuracy;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -32,7 +33,9 @@ final class ReportCharts {
     String accuracy(StepSpec step) throws IOException {
         List<Row> epochs = data.epochsOf(step.key());
         XYChart chart = chart("Step " + step.key() + " (" + step.name() + "): accuracy per epoch", "epoch", "accuracy (%)");
-        series(chart, "train (rotated sample, dropout off)", column(epochs, "epoch"), column(epochs, "train_accuracy"));
+        String train = data.config().trainAccuracy() == TrainAccuracy.FITTED_BATCHES
+                ? "train (minibatches as fitted: rotated, dropout on)" : "train (after the epoch: rotated sample, dropout off)";
+        series(chart, train, column(epochs, "epoch"), column(epochs, "train_accuracy"));
         series(chart, "test", column(epochs, "epoch"), column(epochs, "test_accuracy"));
         targetLine(chart, epochs.size());
         chart.getStyler().setLegendPosition(LegendPosition.InsideSE);

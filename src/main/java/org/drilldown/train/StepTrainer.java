@@ -20,6 +20,7 @@ import org.drilldown.augment.RandomRotation;
 import org.drilldown.augment.Seeds;
 import org.drilldown.config.JobConfig;
 import org.drilldown.config.StepSpec;
+import org.drilldown.config.TrainAccuracy;
 import org.drilldown.data.SplitStats;
 import org.drilldown.model.ParamCount;
 import org.drilldown.model.StepModels;
@@ -30,7 +31,8 @@ import org.nd4j.linalg.dataset.DataSet;
  * Trains one step with DL4J parameter averaging: every epoch re-augments the training frame in its
  * partitions, fits through {@link ParameterAveragingTrainingMaster} (Export approach where DL4J supports
  * it, with {@link BatchFiles} in local mode; updater state kept across averaging rounds), then scores the
- * model on (a fixed sample of) that epoch's rotated training images and on the test set.
+ * model on the test set. Train scores come from the fitted minibatches ({@link FittedBatchScore}) or, as
+ * configured, from a pass over (a fixed sample of) that epoch's rotated training images.
  */
 final class StepTrainer {
     private final JavaSparkContext sc;
@@ -65,6 +67,12 @@ final class StepTrainer {
         RecordingTrainingMaster master = trainingMaster(workers, step.batchSize(),
                 config.averagingFrequency(), config.prefetchBatches(), exportDir, stepSeed);
         SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
+        ScoreAccumulator fitted = null;
+        if (config.trainAccuracy() == TrainAccuracy.FITTED_BATCHES) {
+            fitted = new ScoreAccumulator();
+            sc.sc().register(fitted, "fitted batches, step " + step.key());
+            sparkNet.setListeners(new FittedBatchScore(fitted));
+        }
 
         JavaRDD<DataSet> testBatches = batches(testFrame, null, config.evalBatchSize(), null)
                 .persist(StorageLevel.MEMORY_ONLY_SER());
@@ -72,7 +80,8 @@ final class StepTrainer {
         List<EpochResult> epochs = new ArrayList<>(recorded);
         try {
             for (int epoch = recorded.size() + 1; epoch <= step.epochs(); epoch++) {
-                EpochResult result = epoch(step, epoch, sparkNet, master, trainFrame, testBatches, trainImages, stepSeed);
+                EpochResult result = epoch(step, epoch, sparkNet, master, fitted, trainFrame, testBatches, trainImages,
+                        stepSeed);
                 epochs.add(result);
                 // Checkpoint first: an epoch with metric rows always has its checkpoint to resume from.
                 checkpoints.save(step.key(), epoch, sparkNet.getNetwork());
@@ -85,7 +94,7 @@ final class StepTrainer {
     }
 
     private EpochResult epoch(StepSpec step, int epoch, SparkDl4jMultiLayer sparkNet,
-                              RecordingTrainingMaster master, Dataset<Row> trainFrame,
+                              RecordingTrainingMaster master, ScoreAccumulator fitted, Dataset<Row> trainFrame,
                               JavaRDD<DataSet> testBatches, long trainImages, long stepSeed) {
         double lr = step.learningRateAt(epoch);
         sparkNet.getNetwork().setLearningRate(lr);
@@ -94,6 +103,9 @@ final class StepTrainer {
 
         long start = System.nanoTime();
         master.startEpoch();
+        if (fitted != null) {
+            fitted.reset();
+        }
         sparkNet.setCollectTrainingStats(false); // off and on: DL4J starts a fresh set of stats for this epoch
         sparkNet.setCollectTrainingStats(true);
         JavaRDD<DataSet> epochBatches = batches(trainFrame, rotation, step.batchSize(), Seeds.derive(stepSeed, epoch));
@@ -117,8 +129,8 @@ final class StepTrainer {
         Broadcast<INDArray> params = sc.broadcast(net.params().dup());
         String json = net.getLayerWiseConfigurations().toJson();
         try {
-            Dataset<Row> trainSample = trainEvalSample(trainFrame, trainImages, config.trainEvalImages());
-            Score train = score(batches(trainSample, rotation, config.evalBatchSize(), null), json, params);
+            Score train = fitted != null ? fitted.value() : score(batches(trainEvalSample(trainFrame, trainImages,
+                    config.trainEvalImages()), rotation, config.evalBatchSize(), null), json, params);
             Score test = score(testBatches, json, params);
             double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
             return new EpochResult(step.key(), epoch, step.epochs(), lr, train, test, fitSeconds, trainImages, evalSeconds,

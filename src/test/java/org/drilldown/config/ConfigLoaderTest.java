@@ -72,6 +72,9 @@ class ConfigLoaderTest {
                 .hasMessageContaining("drilldown.training.workers");
         assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.steps.4.batch-size = 0"), Map.of()))
                 .hasMessageContaining("'drilldown.steps.4.batch-size' = 0");
+        assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.training.train-accuracy = test-set"), Map.of()))
+                .hasMessageContaining("'drilldown.training.train-accuracy' = \"test-set\"")
+                .hasMessageContaining("[\"fitted-batches\", \"after-epoch\"]");
         assertThatThrownBy(() -> ConfigLoader.load(tmp.resolve("missing.conf"), Map.of()))
                 .hasMessageContaining("missing.conf").hasMessageContaining("no such file");
     }
@@ -98,6 +101,17 @@ class ConfigLoaderTest {
         assertThat(rebuilt.steps().get(1).learningRate()).isEqualTo(0.07);
         assertThat(rebuilt.steps().get(1).epochs()).isEqualTo(3);
         assertThat(rebuilt.steps().get(1).referenceBestTestAccuracy()).isEqualTo(99.44);
+        assertThat(rebuilt.trainAccuracy()).isEqualTo(TrainAccuracy.FITTED_BATCHES);
+    }
+
+    /** A run recorded before train-accuracy existed scored its train accuracy after each epoch, and still says so. */
+    @Test
+    void aRunRecordedBeforeTrainAccuracyExistedKeepsItsAfterEpochScores() {
+        String json = ConfigLoader.defaults().resolvedJson();
+        String old = json.replace("\"train-accuracy\":\"fitted-batches\",", "");
+        assertThat(old).isNotEqualTo(json);
+        assertThat(ConfigLoader.fromRecorded(old).trainAccuracy()).isEqualTo(TrainAccuracy.AFTER_EPOCH);
+        assertThat(ConfigLoader.defaults().trainAccuracy()).isEqualTo(TrainAccuracy.FITTED_BATCHES);
     }
 
     @Test

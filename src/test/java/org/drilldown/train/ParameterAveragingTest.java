@@ -54,4 +54,37 @@ class ParameterAveragingTest {
         assertThat(moved).as("largest parameter change").isGreaterThan(1e-2);
         assertThat(difference).as("largest difference, distributed vs single").isLessThan(moved * 1e-3);
     }
+
+    /**
+     * The fitted-batch train score comes back from the workers through Spark: every example fitted counts once,
+     * scored as the network predicted it in that training forward pass (before the update), as one machine
+     * predicts the batch in training mode from the same parameters.
+     */
+    @Test
+    void fittedBatchScoresReachTheDriverOncePerExampleAsPredictedBeforeEachUpdate() {
+        StepSpec step = ConfigLoader.load(null, java.util.Map.of("drilldown.run-steps", List.of("3"),
+                "drilldown.steps.3.dropout", 0.0, "drilldown.steps.3.learning-rate", 0.05)).steps().get(0);
+        MultiLayerNetwork single = StepModels.network(step, 7);
+        DataSet batch = new SingleProcessTrainer(0.1307, 0.3081)
+                .batches(new MnistFiles(TestData.mnistDir()).test().limit(32), null, 32, null).get(0);
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(SharedSpark.get().sparkContext());
+        ScoreAccumulator fitted = new ScoreAccumulator();
+        sc.sc().register(fitted, "test fitted batches");
+        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, single.clone(),
+                StepTrainer.trainingMaster(2, 32, 1, 0, exportDir.toString(), 1));
+        sparkNet.setListeners(new FittedBatchScore(fitted));
+
+        Score expected = Score.EMPTY;
+        for (int round = 0; round < 2; round++) {
+            Score predicted = ScorePartition.score(single.output(batch.getFeatures(), true), batch.getLabels());
+            expected = expected.plus(predicted).plus(predicted); // two workers, same batch, same parameters
+            sparkNet.fit(sc.parallelize(List.of(batch, batch.copy()), 2));
+            single.fit(batch);
+        }
+
+        Score got = fitted.value();
+        assertThat(got.count()).as("examples scored").isEqualTo(4 * 32);
+        assertThat(got.correct()).as("correct predictions").isEqualTo(expected.correct());
+        assertThat(got.loss()).as("mean cross-entropy").isCloseTo(expected.loss(), org.assertj.core.data.Percentage.withPercentage(0.1));
+    }
 }
