@@ -26,6 +26,8 @@ import org.drilldown.model.ParamCount;
 import org.drilldown.model.StepModels;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Trains one step with DL4J parameter averaging: every epoch re-augments the training frame in its
@@ -35,6 +37,7 @@ import org.nd4j.linalg.dataset.DataSet;
  * configured, from a pass over (a fixed sample of) that epoch's rotated training images.
  */
 final class StepTrainer {
+    private static final Logger LOG = LoggerFactory.getLogger(StepTrainer.class);
     private final JavaSparkContext sc;
     private final JobConfig config;
     private final int workers;
@@ -67,12 +70,10 @@ final class StepTrainer {
         RecordingTrainingMaster master = trainingMaster(workers, step.batchSize(),
                 config.averagingFrequency(), config.prefetchBatches(), exportDir, stepSeed);
         SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
-        ScoreAccumulator fitted = null;
-        if (config.trainAccuracy() == TrainAccuracy.FITTED_BATCHES) {
-            fitted = new ScoreAccumulator();
-            sc.sc().register(fitted, "fitted batches, step " + step.key());
-            sparkNet.setListeners(new FittedBatchScore(fitted));
-        }
+        // Every fitted minibatch is scored and counted: the count is what the epoch really trained on.
+        ScoreAccumulator fitted = new ScoreAccumulator();
+        sc.sc().register(fitted, "fitted batches, step " + step.key());
+        sparkNet.setListeners(new FittedBatchScore(fitted));
 
         JavaRDD<DataSet> testBatches = batches(testFrame, null, config.evalBatchSize(), null)
                 .persist(StorageLevel.MEMORY_ONLY_SER());
@@ -103,9 +104,7 @@ final class StepTrainer {
 
         long start = System.nanoTime();
         master.startEpoch();
-        if (fitted != null) {
-            fitted.reset();
-        }
+        fitted.reset();
         sparkNet.setCollectTrainingStats(false); // off and on: DL4J starts a fresh set of stats for this epoch
         sparkNet.setCollectTrainingStats(true);
         JavaRDD<DataSet> epochBatches = batches(trainFrame, rotation, step.batchSize(), Seeds.derive(stepSeed, epoch));
@@ -115,13 +114,18 @@ final class StepTrainer {
             // Local mode: the Export approach with our own bulk batch files (BatchFiles) instead of DL4J's export.
             String dir = exportDir + "/batches-" + step.key() + "-" + epoch + "-" + UUID.randomUUID();
             try {
-                List<String> paths = BatchFiles.write(epochBatches, dir);
-                sparkNet.fitPaths(sc.parallelize(paths, Math.max(1, workers)), new BatchFiles.Loader());
+                fitEveryBatch(sparkNet, BatchFiles.write(epochBatches, dir));
             } finally {
                 FileUtils.deleteQuietly(new java.io.File(dir)); // scratch: the next epoch writes its own
             }
         }
         double fitSeconds = (System.nanoTime() - start) / 1e9;
+        long trained = fitted.value().count();
+        if (trained < trainImages) {
+            LOG.warn("step {} epoch {}: DL4J trained {} of the epoch's {} images: off local mode its parameter"
+                    + " averaging leaves out the minibatches that do not fill a whole round of every worker (fewer"
+                    + " workers or a lower averaging-frequency leave out fewer)", step.key(), epoch, trained, trainImages);
+        }
         List<WorkerTiming> timings = TrainingStats.timings(sparkNet.getSparkTrainingStats());
 
         long evalStart = System.nanoTime();
@@ -129,15 +133,32 @@ final class StepTrainer {
         Broadcast<INDArray> params = sc.broadcast(net.params().dup());
         String json = net.getLayerWiseConfigurations().toJson();
         try {
-            Score train = fitted != null ? fitted.value() : score(batches(trainEvalSample(trainFrame, trainImages,
-                    config.trainEvalImages()), rotation, config.evalBatchSize(), null), json, params);
+            Score train = config.trainAccuracy() == TrainAccuracy.FITTED_BATCHES ? fitted.value()
+                    : score(batches(trainEvalSample(trainFrame, trainImages, config.trainEvalImages()), rotation,
+                    config.evalBatchSize(), null), json, params);
             Score test = score(testBatches, json, params);
             double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
-            return new EpochResult(step.key(), epoch, step.epochs(), lr, train, test, fitSeconds, trainImages, evalSeconds,
+            return new EpochResult(step.key(), epoch, step.epochs(), lr, train, test, fitSeconds, trained, evalSeconds,
                     master.rounds(), timings);
         } finally {
             params.destroy();
             master.deleteTempFiles(sc); // each epoch exports anew; its files are not needed again
+        }
+    }
+
+    /**
+     * DL4J's parameter averaging fits {@code averaging-frequency} minibatches per worker and round and leaves
+     * out the minibatches that do not fill a whole round of every worker (up to workers x frequency - 1 an
+     * epoch: 480 of MNIST's 60,000 images at the defaults, 15 % of a 3,000-image run). So the whole rounds go
+     * first, in one call, and the rest as one short round of its own.
+     */
+    private void fitEveryBatch(SparkDl4jMultiLayer sparkNet, List<String> paths) {
+        int round = Math.max(1, workers) * config.averagingFrequency();
+        int whole = paths.size() / round * round;
+        for (List<String> part : List.of(paths.subList(0, whole), paths.subList(whole, paths.size()))) {
+            if (!part.isEmpty()) {
+                sparkNet.fitPaths(sc.parallelize(part, Math.max(1, workers)), new BatchFiles.Loader());
+            }
         }
     }
 

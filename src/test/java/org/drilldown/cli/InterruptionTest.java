@@ -1,6 +1,7 @@
 package org.drilldown.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -10,7 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
 import org.drilldown.TestData;
+import org.drilldown.data.MnistFiles;
+import org.drilldown.train.Score;
+import org.drilldown.train.SingleProcessTrainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +62,18 @@ class InterruptionTest {
         try (Stream<Path> files = Files.list(out.resolve("runs/killed/checkpoints"))) {
             assertThat(files.map(f -> f.getFileName().toString())).containsExactly("step-3-epoch-8.zip");
         }
+
+        // This run scores train accuracy after each epoch (train-accuracy = after-epoch, its --conf), and the
+        // resumed part kept that: epoch 8's figure is the epoch-8 checkpoint's accuracy on all 2,000 training
+        // images (step 3 does not rotate), dropout off, normalised by the run's own statistics.
+        String[] stats = query("select mean, std from data_stats where split = 'train'").out().split("\n")[1].split(",");
+        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(
+                out.resolve("runs/killed/checkpoints/step-3-epoch-8.zip").toFile(), false);
+        Score rescored = SingleProcessTrainer.score(net, new SingleProcessTrainer(Double.parseDouble(stats[0]),
+                Double.parseDouble(stats[1])).batches(new MnistFiles(TestData.mnistDir()).train().limit(2000), null, 1000, null),
+                new double[1]);
+        double recorded = Double.parseDouble(query("select train_accuracy from epochs where epoch = 8").out().split("\n")[1]);
+        assertThat(recorded).as("recorded vs rescored train accuracy").isCloseTo(rescored.accuracy(), within(0.051));
     }
 
     @Test
@@ -85,6 +103,10 @@ class InterruptionTest {
         return c;
     }
 
+    private Path afterEpochConf() throws IOException {
+        return Files.writeString(out.resolve("after-epoch.conf"), "drilldown.training.train-accuracy = after-epoch\n");
+    }
+
     private Process startJob(String runId) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -93,7 +115,8 @@ class InterruptionTest {
                 .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Dorg."))
                 .forEach(cmd::add);
         cmd.addAll(List.of("-Xmx2g", "-cp", System.getProperty("java.class.path"), "org.drilldown.cli.Main",
-                "run", "--master", "local[2]", "--steps", "3", "--epochs", "8", "--train-limit", "2000",
+                "run", "--conf", afterEpochConf().toString(),
+                "--master", "local[2]", "--steps", "3", "--epochs", "8", "--train-limit", "2000",
                 "--test-limit", "500", "--workers", "2", "--data", TestData.mnistDir().toString(),
                 // 2,000 images at batch 128 give each worker 7 minibatches an epoch: fewer than the default 10.
                 "--averaging-frequency", "5",
