@@ -18,10 +18,6 @@ public enum TrainAccuracy {
         this.configName = configName;
     }
 
-    public String configName() {
-        return configName;
-    }
-
     static TrainAccuracy parse(String key, String value) {
         return Arrays.stream(values()).filter(v -> v.configName.equals(value)).findFirst()
                 .orElseThrow(() -> new ConfigError(key, "\"" + value + "\"", "must be one of "
