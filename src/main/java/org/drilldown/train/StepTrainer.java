@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.apache.commons.io.FileUtils;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -28,6 +30,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Tuple2;
 
 /**
  * Trains one step with DL4J parameter averaging: every epoch re-augments the training frame in its
@@ -109,7 +112,7 @@ final class StepTrainer {
         sparkNet.setCollectTrainingStats(true);
         JavaRDD<DataSet> epochBatches = batches(trainFrame, rotation, step.batchSize(), Seeds.derive(stepSeed, epoch));
         if (exportDir == null || !sc.isLocal()) {
-            sparkNet.fit(epochBatches); // Direct, or DL4J's own Export to the cluster's default filesystem
+            fitEveryBatch(sparkNet, epochBatches); // Direct, or DL4J's own Export to the cluster's default filesystem
         } else {
             // Local mode: the Export approach with our own bulk batch files (BatchFiles) instead of DL4J's export.
             String dir = exportDir + "/batches-" + step.key() + "-" + epoch + "-" + UUID.randomUUID();
@@ -121,10 +124,8 @@ final class StepTrainer {
         }
         double fitSeconds = (System.nanoTime() - start) / 1e9;
         long trained = fitted.value().count();
-        if (trained < trainImages) {
-            LOG.warn("step {} epoch {}: DL4J trained {} of the epoch's {} images: off local mode its parameter"
-                    + " averaging leaves out the minibatches that do not fill a whole round of every worker (fewer"
-                    + " workers or a lower averaging-frequency leave out fewer)", step.key(), epoch, trained, trainImages);
+        if (trained != trainImages) {
+            LOG.warn("step {} epoch {}: the workers fitted {} images, the epoch has {}", step.key(), epoch, trained, trainImages);
         }
         List<WorkerTiming> timings = TrainingStats.timings(sparkNet.getSparkTrainingStats());
 
@@ -159,6 +160,34 @@ final class StepTrainer {
             if (!part.isEmpty()) {
                 sparkNet.fitPaths(sc.parallelize(part, Math.max(1, workers)), new BatchFiles.Loader());
             }
+        }
+    }
+
+    /**
+     * The same for an RDD of minibatches (off local mode): numbered, the whole rounds spread so that worker
+     * partition p holds the minibatches numbered p modulo workers (DL4J deals each partition's share out
+     * evenly over the rounds only when it divides evenly), then the rest. Costs a shuffle of the epoch's
+     * minibatches.
+     */
+    private void fitEveryBatch(SparkDl4jMultiLayer sparkNet, JavaRDD<DataSet> batches) {
+        int parts = Math.max(1, workers);
+        long round = (long) parts * config.averagingFrequency();
+        JavaPairRDD<Long, DataSet> numbered = batches.zipWithIndex().mapToPair(Tuple2::swap)
+                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        try {
+            long count = numbered.count();
+            long whole = count / round * round;
+            // Long keys below 2^31 hash to themselves: HashPartitioner puts minibatch i in partition i % parts.
+            JavaRDD<DataSet> rounds = numbered.filter(b -> b._1() < whole).partitionBy(new HashPartitioner(parts)).values();
+            JavaRDD<DataSet> rest = numbered.filter(b -> b._1() >= whole).values();
+            if (whole > 0) {
+                sparkNet.fit(rounds);
+            }
+            if (count > whole) {
+                sparkNet.fit(rest);
+            }
+        } finally {
+            numbered.unpersist(false);
         }
     }
 
