@@ -43,21 +43,32 @@ measure() {  # name, command...: stdout to $dir/name.out, peak RSS to $dir/name.
     || { echo "bench: $name failed, see $dir/$name.err" >&2; exit 1; }
 }
 
+dl4j() {  # name, batch, extra bench options...
+  local name="$1" batch="$2"; shift 2
+  OMP_NUM_THREADS="$threads" measure "$name" "${java_cmd[@]}" bench --step "$step" --batch "$batch" --epochs "$epochs" \
+    "${train_limit_args[@]}" "$@"
+}
+torch() {  # batch
+  measure "torch-step$step-b$1" /usr/bin/python3 "$torch_ref" --data data/mnist --step "$step" --epochs "$epochs" \
+    --batch "$1" --threads "$threads" --train-limit "${limit/#0/60000}"
+}
+
+# Each ratio's two terms run back to back: this machine's speed drifts by ±10 % over minutes, so a DL4J
+# figure measured six minutes before its PyTorch counterpart compared the drift as much as the frameworks.
+# Order: PyTorch b32, DL4J b32, Spark (both ratios at batch 32 share the DL4J run), DL4J b128, PyTorch b128,
+# then the stock-layer variant (compared with DL4J b32 only).
 for step in ${steps//,/ }; do
-  for batch in 32 128; do
-    OMP_NUM_THREADS="$threads" measure "dl4j-step$step-b$batch" "${java_cmd[@]}" bench --step "$step" --batch "$batch" --epochs "$epochs" "${train_limit_args[@]}"
-  done
-  # The same at batch 32 with DL4J's three stock layers per BatchNorm block instead of BatchNormBlock.
-  OMP_NUM_THREADS="$threads" measure "dl4j-step$step-b32-stock" "${java_cmd[@]}" bench --step "$step" --batch 32 --no-fused --epochs "$epochs" "${train_limit_args[@]}"
+  torch 32
+  dl4j "dl4j-step$step-b32" 32
   # Spark: one worker per core, one native thread per worker, the step's own batch and rotation.
   OMP_NUM_THREADS=1 measure "spark-step$step" "${java_cmd[@]}" run --master "local[$threads]" --workers "$threads" \
     --steps "$step" --epochs "$epochs" "${train_limit_args[@]}" --out "$dir/spark" --run-id "bench-step$step"
   "${java_cmd[@]}" query --out "$dir/spark" --format json \
     "select * from epochs where run_id = 'bench-step$step' order by epoch" > "$dir/spark-step$step.epochs.json" 2>/dev/null
-  for batch in 32 128; do
-    measure "torch-step$step-b$batch" /usr/bin/python3 "$torch_ref" --data data/mnist --step "$step" --epochs "$epochs" \
-      --batch "$batch" --threads "$threads" --train-limit "${limit/#0/60000}"
-  done
+  dl4j "dl4j-step$step-b128" 128
+  torch 128
+  # The same at batch 32 with DL4J's three stock layers per BatchNorm block instead of BatchNormBlock.
+  dl4j "dl4j-step$step-b32-stock" 32 --no-fused
 done
 
 /usr/bin/python3 "$ROOT/scripts/bench_summary.py" "$dir" "$steps" "$threads" "$*"
