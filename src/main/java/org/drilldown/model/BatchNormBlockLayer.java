@@ -33,6 +33,7 @@ final class BatchNormBlockLayer extends BatchNormalization {
         final int n, c, hw;
         final float[] x, out, grad, gamma, beta;
         final double[] mean, var, dGamma, dBeta;
+        final float[] runningMean, runningVar, perChannel; // DL4J's running-statistic "gradients"; a float copy
 
         Batch(int n, int c, int hw) {
             this.n = n;
@@ -47,6 +48,9 @@ final class BatchNormBlockLayer extends BatchNormalization {
             var = new double[c];
             dGamma = new double[c];
             dBeta = new double[c];
+            runningMean = new float[c];
+            runningVar = new float[c];
+            perChannel = new float[c];
         }
 
         boolean fits(INDArray a) {
@@ -124,8 +128,8 @@ final class BatchNormBlockLayer extends BatchNormalization {
         double decay = layerConf().getDecay();
         boolean logStd = layerConf().isUseLogStd();
         String varParam = logStd ? BatchNormalizationParamInitializer.GLOBAL_LOG_STD : BatchNormalizationParamInitializer.GLOBAL_VAR;
-        float[] runningMean = new float[b.c];
-        float[] runningVar = new float[b.c]; // the variance, or log10(std) where logStd
+        float[] runningMean = b.runningMean;
+        float[] runningVar = b.runningVar; // the variance, or log10(std) where logStd
         read(getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN), runningMean);
         read(getParam(varParam), runningVar);
         for (int ch = 0; ch < b.c; ch++) { // in place: each array becomes its "gradient"
@@ -138,8 +142,8 @@ final class BatchNormBlockLayer extends BatchNormalization {
             }
         }
         Gradient gradient = new DefaultGradient();
-        gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, write(b.dGamma, BatchNormalizationParamInitializer.GAMMA));
-        gradient.setGradientFor(BatchNormalizationParamInitializer.BETA, write(b.dBeta, BatchNormalizationParamInitializer.BETA));
+        gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, write(b.dGamma, b.perChannel, BatchNormalizationParamInitializer.GAMMA));
+        gradient.setGradientFor(BatchNormalizationParamInitializer.BETA, write(b.dBeta, b.perChannel, BatchNormalizationParamInitializer.BETA));
         gradient.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_MEAN,
                 write(runningMean, gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_MEAN)));
         gradient.setGradientFor(varParam, write(runningVar, gradientViews.get(varParam)));
@@ -148,12 +152,11 @@ final class BatchNormBlockLayer extends BatchNormalization {
         return new Pair<>(gradient, dx);
     }
 
-    private INDArray write(double[] values, String param) {
-        float[] f = new float[values.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) values[i];
+    private INDArray write(double[] values, float[] scratch, String param) {
+        for (int i = 0; i < values.length; i++) {
+            scratch[i] = (float) values[i];
         }
-        return write(f, gradientViews.get(param));
+        return write(scratch, gradientViews.get(param));
     }
 
     // Bulk copies between ND4J's native buffers and the Java arrays (views and other orders copied to 'c' first).

@@ -54,7 +54,7 @@ final class ScorePartition implements FlatMapFunction<Iterator<DataSet>, Score> 
         return new Score(p.length, correct, loss);
     }
 
-    static int argMax(float[] row) {
+    private static int argMax(float[] row) {
         int best = 0;
         for (int j = 1; j < row.length; j++) {
             if (row[j] > row[best]) {
