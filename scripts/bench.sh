@@ -6,23 +6,28 @@
 #   3. the PyTorch yardstick (shared/bench/torch_reference.py, Debian's python3-torch), same model, batch, threads.
 # Peak resident memory of each comes from /usr/bin/time -v. Prints a table and writes out/bench/<id>/bench.json.
 #
-#   scripts/bench.sh [--steps 4[,1]] [--train-limit N] [--threads N] [--epochs N] [--torch PATH]
+#   scripts/bench.sh [--steps 4[,1]] [--train-limit N] [--threads N] [--epochs N] [--repeats N] [--torch PATH]
 # Every measurement runs --epochs epochs (default 2) and reports the last: steady state, after the JVM's JIT,
-# ND4J's workspaces and DL4J's Export have warmed up (and PyTorch's allocator, for symmetry).
+# ND4J's workspaces and DL4J's Export have warmed up (and PyTorch's allocator, for symmetry). The batch-32
+# trio (PyTorch, DL4J, Spark) runs --repeats times (default 3), each time back to back; the table gives the
+# median of the paired ratios (this machine's speed drifts by +-10 % over minutes, so one pair says little).
+# ~14 minutes for step 4 at the defaults on 2 cores.
 # Needs: apt-get install -y time python3-torch
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-steps="4"; limit=0; threads="$(nproc)"; epochs=2; torch_ref="$ROOT/../shared/bench/torch_reference.py"
+steps="4"; limit=0; threads="$(nproc)"; epochs=2; repeats=3; torch_ref="$ROOT/../shared/bench/torch_reference.py"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --steps) steps="$2"; shift 2 ;;
     --train-limit) limit="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
     --epochs) epochs="$2"; shift 2 ;;
+    --repeats) repeats="$2"; shift 2 ;;
     --torch) torch_ref="$2"; shift 2 ;;
     *) echo "bench: unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
+[[ "$repeats" =~ ^[1-9][0-9]*$ ]] || { echo "bench: --repeats must be a positive whole number, got '$repeats'" >&2; exit 2; }
 [[ -x /usr/bin/time ]] || { echo "bench: needs /usr/bin/time (apt-get install -y time)" >&2; exit 2; }
 /usr/bin/python3 -c "import torch" 2>/dev/null || { echo "bench: needs PyTorch (apt-get install -y python3-torch)" >&2; exit 2; }
 [[ -f "$torch_ref" ]] || { echo "bench: no PyTorch reference at $torch_ref (pass --torch PATH)" >&2; exit 2; }
@@ -48,27 +53,32 @@ dl4j() {  # name, batch, extra bench options...
   OMP_NUM_THREADS="$threads" measure "$name" "${java_cmd[@]}" bench --step "$step" --batch "$batch" --epochs "$epochs" \
     "${train_limit_args[@]}" "$@"
 }
-torch() {  # batch
-  measure "torch-step$step-b$1" /usr/bin/python3 "$torch_ref" --data data/mnist --step "$step" --epochs "$epochs" \
-    --batch "$1" --threads "$threads" --train-limit "${limit/#0/60000}"
+torch() {  # name, batch
+  measure "$1" /usr/bin/python3 "$torch_ref" --data data/mnist --step "$step" --epochs "$epochs" \
+    --batch "$2" --threads "$threads" --train-limit "${limit/#0/60000}"
+}
+spark() {  # name: one worker per core, one native thread per worker, the step's own batch and rotation
+  OMP_NUM_THREADS=1 measure "$1" "${java_cmd[@]}" run --master "local[$threads]" --workers "$threads" \
+    --steps "$step" --epochs "$epochs" "${train_limit_args[@]}" --out "$dir/spark" --run-id "bench-$1"
+  "${java_cmd[@]}" query --out "$dir/spark" --format json \
+    "select * from epochs where run_id = 'bench-$1' order by epoch" > "$dir/$1.epochs.json" 2>/dev/null
 }
 
 # Each ratio's two terms run back to back: this machine's speed drifts by ±10 % over minutes, so a DL4J
 # figure measured six minutes before its PyTorch counterpart compared the drift as much as the frameworks.
-# Order: PyTorch b32, DL4J b32, Spark (both ratios at batch 32 share the DL4J run), DL4J b128, PyTorch b128,
-# then the stock-layer variant (compared with DL4J b32 only).
+# Per repeat: PyTorch b32, DL4J b32, Spark (both batch-32 ratios share the DL4J run); then once DL4J b128,
+# PyTorch b128, and the stock-layer variant (compared with DL4J b32 only). Both frameworks run under the
+# same environment, the malloc settings of scripts/lib.sh included.
 for step in ${steps//,/ }; do
-  torch 32
-  dl4j "dl4j-step$step-b32" 32
-  # Spark: one worker per core, one native thread per worker, the step's own batch and rotation.
-  OMP_NUM_THREADS=1 measure "spark-step$step" "${java_cmd[@]}" run --master "local[$threads]" --workers "$threads" \
-    --steps "$step" --epochs "$epochs" "${train_limit_args[@]}" --out "$dir/spark" --run-id "bench-step$step"
-  "${java_cmd[@]}" query --out "$dir/spark" --format json \
-    "select * from epochs where run_id = 'bench-step$step' order by epoch" > "$dir/spark-step$step.epochs.json" 2>/dev/null
+  for ((r = 1; r <= repeats; r++)); do
+    torch "torch-step$step-b32-r$r" 32
+    dl4j "dl4j-step$step-b32-r$r" 32
+    spark "spark-step$step-r$r"
+  done
   dl4j "dl4j-step$step-b128" 128
-  torch 128
+  torch "torch-step$step-b128" 128
   # The same at batch 32 with DL4J's three stock layers per BatchNorm block instead of BatchNormBlock.
   dl4j "dl4j-step$step-b32-stock" 32 --no-fused
 done
 
-/usr/bin/python3 "$ROOT/scripts/bench_summary.py" "$dir" "$steps" "$threads" "$*"
+/usr/bin/python3 "$ROOT/scripts/bench_summary.py" "$dir" "$steps" "$threads" "$repeats" "$*"

@@ -120,8 +120,7 @@ final class RunCommand implements Callable<Integer> {
     /** Starts Spark and trains, recording a Ctrl-C or kill as an interruption. */
     private Integer train(JobConfig config, MetricsLocation location, String id, MnistData mnist,
                           Function<SparkSession, ResumePoint> resumePoint) {
-        SparkSession spark = SparkSessions.create(config,
-                Map.of("spark.executor.extraJavaOptions", DrilldownJob.executorJavaOptions(config)));
+        SparkSession spark = SparkSessions.create(config, DrilldownJob.executorSettings(config, System.getenv()));
         Runnable onSignal = null;
         try {
             ResumePoint from = resumePoint.apply(spark);

@@ -3,7 +3,9 @@ package org.drilldown.train;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.commons.io.FileUtils;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -28,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class DrilldownJob {
     private static final Logger LOG = LoggerFactory.getLogger(DrilldownJob.class);
     private static final double GIB = 1024.0 * 1024 * 1024;
+    static final String MALLOC_ENV = "GLIBC_TUNABLES";
+    static final String EXECUTOR_MALLOC_ENV = "spark.executorEnv." + MALLOC_ENV;
     private final SparkSession spark;
     private final JobConfig config;
 
@@ -39,6 +43,21 @@ public final class DrilldownJob {
     /** JVM options every executor needs: the oneDNN switches and the system clock for DL4J's training stats. */
     public static String executorJavaOptions(JobConfig config) {
         return (NativeHelpers.executorJavaOptions(config.onednn()) + " " + TrainingStats.SYSTEM_CLOCK).trim();
+    }
+
+    /**
+     * Spark settings the job adds for its executors: {@link #executorJavaOptions}, and the driver's glibc
+     * malloc settings ({@value #MALLOC_ENV}, which scripts/lib.sh sets: libnd4j's per-call oneDNN scratchpads
+     * otherwise make glibc map and unmap a heap dozens of times a second) unless conf/ sets the executors' own.
+     */
+    public static Map<String, String> executorSettings(JobConfig config, Map<String, String> driverEnv) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("spark.executor.extraJavaOptions", executorJavaOptions(config));
+        String malloc = driverEnv.get(MALLOC_ENV);
+        if (malloc != null && !malloc.isBlank() && !config.sparkSettings().containsKey(EXECUTOR_MALLOC_ENV)) {
+            settings.put(EXECUTOR_MALLOC_ENV, malloc);
+        }
+        return settings;
     }
 
     /** Checks what can be checked without Spark: every step's model builds and the data reads cleanly. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Random;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -43,11 +44,26 @@ public final class MiniBatches implements FlatMapFunction<Iterator<Row>, DataSet
             long partition = task == null ? 0 : task.partitionId();
             Collections.shuffle(all, new Random(Seeds.derive(shuffleSeed, partition)));
         }
-        List<DataSet> batches = new ArrayList<>((all.size() + batchSize - 1) / batchSize);
-        for (int start = 0; start < all.size(); start += batchSize) {
-            batches.add(batch(all.subList(start, Math.min(all.size(), start + batchSize))));
-        }
-        return batches.iterator();
+        // Built one at a time as the consumer asks: a partition's minibatches never sit in memory all at once,
+        // and a prefetching consumer (the single-process bench) overlaps building them with training.
+        return new Iterator<>() {
+            private int start;
+
+            @Override
+            public boolean hasNext() {
+                return start < all.size();
+            }
+
+            @Override
+            public DataSet next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                List<Row> rows = all.subList(start, Math.min(all.size(), start + batchSize));
+                start += rows.size();
+                return batch(rows);
+            }
+        };
     }
 
     private DataSet batch(List<Row> rows) {
