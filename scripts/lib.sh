@@ -42,7 +42,7 @@ build_commit() {
 # memory for reuse instead of handing it back to the kernel. libnd4j builds a oneDNN primitive on every
 # convolution call, and each allocates its scratchpad afresh; under glibc's defaults that created and
 # deleted a 64 MiB malloc heap about 40 times a second (mmap, munmap, then page faults on every fresh page).
-# With these, evaluation ran ~25 % and training ~4 % faster (docs/performance.md). Executors on a cluster
+# With these, evaluation ran ~25 % faster and training ~4 % (within run-to-run noise; docs/performance.md). Executors on a cluster
 # inherit the driver's value (spark.executorEnv.GLIBC_TUNABLES). A value already set in the environment wins.
 DEFAULT_MALLOC_TUNABLES="glibc.malloc.top_pad=67108864:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824"
 export GLIBC_TUNABLES="${GLIBC_TUNABLES:-$DEFAULT_MALLOC_TUNABLES}"
