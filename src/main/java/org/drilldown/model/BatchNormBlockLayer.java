@@ -1,6 +1,7 @@
 package org.drilldown.model;
 
 import java.lang.reflect.Field;
+import java.util.Arrays;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -33,7 +34,7 @@ final class BatchNormBlockLayer extends BatchNormalization {
         final int n, c, hw;
         final float[] x, out, grad, gamma, beta;
         final double[] mean, var, dGamma, dBeta;
-        final float[] runningMean, runningVar, perChannel; // DL4J's running-statistic "gradients"; a float copy
+        final float[] runningMean, runningVar, perChannel; // the running statistics; a float scratch per channel
 
         Batch(int n, int c, int hw) {
             this.n = n;
@@ -84,6 +85,12 @@ final class BatchNormBlockLayer extends BatchNormalization {
         return backwardInJava(epsilon, workspaceMgr);
     }
 
+    /** Every gradient is a true gradient here, the running statistics' zeros included (see backwardInJava). */
+    @Override
+    public boolean updaterDivideByMinibatch(String paramName) {
+        return true;
+    }
+
     @Override
     public void clear() {
         super.clear();
@@ -122,9 +129,10 @@ final class BatchNormBlockLayer extends BatchNormalization {
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
         write(b.grad, dx);
 
-        // The running statistics as DL4J keeps them: "gradients" its no-op updater subtracts (safe under parameter
-        // averaging; see DL4J's BatchNormalization): (1 - decay) (running mean - batch mean), and for the variance,
-        // kept as log10(std) by default, log10(std now) - log10(std next) where var next = decay var + (1 - decay) batch var.
+        // The running statistics, updated here as PyTorch does in its training forward pass: mean = decay mean +
+        // (1 - decay) batch mean, likewise the variance (kept as log10(std) by default). DL4J's own layer hands
+        // its no-op updater the difference as a "gradient"; this one shares the network's updater (see
+        // BatchNormBlock#getUpdaterByParam) and hands it zeros.
         double decay = layerConf().getDecay();
         boolean logStd = layerConf().isUseLogStd();
         String varParam = logStd ? BatchNormalizationParamInitializer.GLOBAL_LOG_STD : BatchNormalizationParamInitializer.GLOBAL_VAR;
@@ -132,21 +140,24 @@ final class BatchNormBlockLayer extends BatchNormalization {
         float[] runningVar = b.runningVar; // the variance, or log10(std) where logStd
         read(getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN), runningMean);
         read(getParam(varParam), runningVar);
-        for (int ch = 0; ch < b.c; ch++) { // in place: each array becomes its "gradient"
-            runningMean[ch] = (float) ((runningMean[ch] - b.mean[ch]) * (1 - decay));
+        for (int ch = 0; ch < b.c; ch++) {
+            runningMean[ch] = (float) (decay * runningMean[ch] + (1 - decay) * b.mean[ch]);
             if (logStd) {
                 double var = Math.pow(10, 2.0 * runningVar[ch]);
-                runningVar[ch] = (float) (Math.log10(var / (decay * var + (1 - decay) * b.var[ch])) / 2);
+                runningVar[ch] = (float) (Math.log10(decay * var + (1 - decay) * b.var[ch]) / 2);
             } else {
-                runningVar[ch] = (float) ((runningVar[ch] - b.var[ch]) * (1 - decay));
+                runningVar[ch] = (float) (decay * runningVar[ch] + (1 - decay) * b.var[ch]);
             }
         }
+        write(runningMean, getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN));
+        write(runningVar, getParam(varParam));
         Gradient gradient = new DefaultGradient();
         gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, write(b.dGamma, b.perChannel, BatchNormalizationParamInitializer.GAMMA));
         gradient.setGradientFor(BatchNormalizationParamInitializer.BETA, write(b.dBeta, b.perChannel, BatchNormalizationParamInitializer.BETA));
+        Arrays.fill(b.perChannel, 0f); // the running statistics' gradients
         gradient.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_MEAN,
-                write(runningMean, gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_MEAN)));
-        gradient.setGradientFor(varParam, write(runningVar, gradientViews.get(varParam)));
+                write(b.perChannel, gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_MEAN)));
+        gradient.setGradientFor(varParam, write(b.perChannel, gradientViews.get(varParam)));
         trained = false;
         javaSteps++;
         return new Pair<>(gradient, dx);

@@ -23,10 +23,15 @@ public final class ParamCount {
         long total = 0;
         for (Map.Entry<String, INDArray> e : net.paramTable().entrySet()) {
             String name = e.getKey().substring(e.getKey().indexOf('_') + 1);
-            if (!RUNNING_STATS.contains(name)) {
+            if (!isRunningStatistic(name)) {
                 total += e.getValue().length();
             }
         }
         return total;
+    }
+
+    /** Whether a layer's parameter (its name within the layer) is a BatchNorm running mean or variance. */
+    static boolean isRunningStatistic(String paramName) {
+        return RUNNING_STATS.contains(paramName);
     }
 }

@@ -84,7 +84,7 @@ public final class StepModels {
     public static MultiLayerNetwork network(StepSpec step, long seed, boolean fusedBlocks) {
         MultiLayerNetwork net = new MultiLayerNetwork(configuration(step, seed, fusedBlocks));
         net.init();
-        return net;
+        return InPlaceUpdater.install(net);
     }
 
     private static void add(NeuralNetConfiguration.ListBuilder list, LayerSpec layer, StepSpec step, boolean fusedBlocks) {

@@ -195,7 +195,7 @@ final class StepTrainer {
     /**
      * Parameter averaging as the job uses it: DataSets of {@code batchSize} examples, updater (momentum)
      * state averaged and kept across rounds (DL4J's default drops it), and the Export approach into
-     * {@code exportDir}, or the Direct approach when it is null.
+     * {@code exportDir}, or the Direct approach when it is null. Workers train with {@link InPlaceUpdaterHook}.
      */
     static RecordingTrainingMaster trainingMaster(int workers, int batchSize, int averagingFrequency,
                                                   int prefetch, String exportDir, long seed) {
@@ -214,7 +214,9 @@ final class StepTrainer {
         } else {
             builder.rddTrainingApproach(RDDTrainingApproach.Direct);
         }
-        return new RecordingTrainingMaster(builder);
+        RecordingTrainingMaster master = new RecordingTrainingMaster(builder);
+        master.addHook(new InPlaceUpdaterHook());
+        return master;
     }
 
     /**

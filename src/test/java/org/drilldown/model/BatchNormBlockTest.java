@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
@@ -11,6 +12,7 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.drilldown.TestData;
 import org.drilldown.config.ConfigLoader;
@@ -67,13 +69,19 @@ class BatchNormBlockTest {
         // Inference: running statistics, no dropout.
         assertClose(fused.output(batch.getFeatures(), false), reference.output(batch64.getFeatures(), false), 1e-5);
 
-        // Training step: batch statistics.
+        // Training step: batch statistics. The fused blocks write their running statistics during backprop and
+        // give them zero gradients; DL4J's layers give their no-op updater the change as a "gradient".
+        INDArray paramsBefore = fused.params().dup();
         computeGradient(fused, batch);
         computeGradient(reference, batch64);
         assertThat(fused.score()).isCloseTo(reference.score(), within(1e-5 * Math.max(1, reference.score())));
-        INDArray g = reference.gradient().gradient();
+        boolean[] runningStatistic = runningStatisticPositions(fused);
+        INDArray g = withZeros(reference.gradient().gradient(), runningStatistic);
         assertThat(g.norm2Number().doubleValue()).as("a real gradient").isGreaterThan(1e-3);
         assertClose(fused.gradient().gradient(), g, 1e-4);
+        assertThat(withZeros(fused.params().sub(paramsBefore), negate(runningStatistic)).norm2Number().doubleValue())
+                .as("running statistics written during backprop").isGreaterThan(1e-4);
+        fused.setParams(paramsBefore);
 
         // A whole fit step moves both networks alike (updater, running mean and variance included).
         Nd4j.getRandom().setSeed(12);
@@ -185,6 +193,51 @@ class BatchNormBlockTest {
         } finally {
             System.setProperty(NativeHelpers.HELPERS_DISABLE, old == null ? "false" : old);
         }
+    }
+
+    @Test
+    void oneUpdaterBlockForTheWholeNetwork() {
+        // The running statistics share the network's updater, so DL4J applies it once per step, not once per run of
+        // equal updaters (13 blocks in step 4 with DL4J's no-op updater on them).
+        MultiLayerNetwork net = StepModels.network(step4, 5);
+        net.fit(batch);
+        assertThat(((BaseMultiLayerUpdater<?>) net.getUpdater()).getUpdaterBlocks()).hasSize(1);
+        assertThat(StepModels.network(step4, 5, false).getUpdater()).isInstanceOfSatisfying(BaseMultiLayerUpdater.class,
+                u -> assertThat(u.getUpdaterBlocks()).as("stock layers").hasSizeGreaterThan(1));
+    }
+
+    /** For each entry of the flattened parameters: whether it is a BatchNorm running mean or variance. */
+    private static boolean[] runningStatisticPositions(MultiLayerNetwork net) {
+        boolean[] positions = new boolean[(int) net.numParams()];
+        int offset = 0;
+        for (Layer layer : net.getLayers()) {
+            for (Map.Entry<String, INDArray> param : layer.paramTable().entrySet()) {
+                int length = (int) param.getValue().length();
+                if (ParamCount.isRunningStatistic(param.getKey())) {
+                    Arrays.fill(positions, offset, offset + length, true);
+                }
+                offset += length;
+            }
+        }
+        return positions;
+    }
+
+    private static INDArray withZeros(INDArray flat, boolean[] where) {
+        INDArray out = flat.dup().reshape(flat.length());
+        for (int i = 0; i < where.length; i++) {
+            if (where[i]) {
+                out.putScalar(i, 0);
+            }
+        }
+        return out.reshape(flat.shape());
+    }
+
+    private static boolean[] negate(boolean[] positions) {
+        boolean[] out = new boolean[positions.length];
+        for (int i = 0; i < positions.length; i++) {
+            out[i] = !positions[i];
+        }
+        return out;
     }
 
     private static void computeGradient(MultiLayerNetwork net, DataSet data) {

@@ -13,6 +13,7 @@ import org.drilldown.TestData;
 import org.drilldown.config.ConfigLoader;
 import org.drilldown.config.StepSpec;
 import org.drilldown.data.MnistFiles;
+import org.drilldown.model.InPlaceUpdater;
 import org.drilldown.model.StepModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +54,22 @@ class ParameterAveragingTest {
         double difference = averaged.sub(single.params()).amaxNumber().doubleValue();
         assertThat(moved).as("largest parameter change").isGreaterThan(1e-2);
         assertThat(difference).as("largest difference, distributed vs single").isLessThan(moved * 1e-3);
+    }
+
+    /** Workers swap in the in-place updater before their first minibatch, keeping the broadcast momentum state. */
+    @Test
+    void workersTrainWithTheInPlaceUpdater() {
+        assertThat(StepTrainer.trainingMaster(2, 32, 1, 0, exportDir.toString(), 1).getTrainingHookList())
+                .hasAtLeastOneElementOfType(InPlaceUpdaterHook.class);
+        StepSpec step = ConfigLoader.load(null, java.util.Map.of("drilldown.run-steps", List.of("3"))).steps().get(0);
+        MultiLayerNetwork workerCopy = StepModels.network(step, 5).clone(); // as DL4J builds it: its own updater
+        INDArray state = workerCopy.getUpdater().getStateViewArray();
+        assertThat(workerCopy.getUpdater()).isNotInstanceOf(InPlaceUpdater.class);
+
+        new InPlaceUpdaterHook().preUpdate((DataSet) null, workerCopy);
+
+        assertThat(workerCopy.getUpdater()).isInstanceOf(InPlaceUpdater.class);
+        assertThat(workerCopy.getUpdater().getStateViewArray()).isSameAs(state);
     }
 
     /**
