@@ -13,6 +13,7 @@ import org.drilldown.config.ConfigLoader;
 import org.drilldown.config.JobConfig;
 import org.drilldown.config.StepSpec;
 import org.drilldown.data.MnistData;
+import org.drilldown.model.InPlaceUpdater;
 import org.drilldown.model.ParamCount;
 import org.drilldown.model.StepModels;
 import org.drilldown.train.NativeHelpers;
@@ -61,7 +62,7 @@ final class BenchCommand implements Callable<Integer> {
         List<DataSet> test = trainer.batches(mnist.test(), null, 1000, null);
         ObjectMapper json = new ObjectMapper();
         for (int epoch = 1; epoch <= epochs; epoch++) {
-            net.setLearningRate(spec.learningRateAt(epoch));
+            InPlaceUpdater.setLearningRate(net, spec.learningRateAt(epoch));
             RandomRotation rotation = spec.rotationDegrees() > 0 ? new RandomRotation(config.seed(), epoch, spec.rotationDegrees()) : null;
             // Timed from the raw images on: building the minibatches (rotation, normalisation) counts, as in the
             // yardstick's epoch; DL4J's prefetching iterator overlaps it with training.

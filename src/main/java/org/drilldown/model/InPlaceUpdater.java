@@ -33,6 +33,15 @@ public final class InPlaceUpdater extends MultiLayerUpdater {
         return network;
     }
 
+    /**
+     * {@link MultiLayerNetwork#setLearningRate(double)}, which rebuilds DL4J's own updater (carrying its state
+     * over), then this updater again on that state.
+     */
+    public static void setLearningRate(MultiLayerNetwork network, double learningRate) {
+        network.setLearningRate(learningRate);
+        install(network);
+    }
+
     @Override
     public synchronized void update(Gradient gradient, int iteration, int epoch, int batchSize,
                                     LayerWorkspaceMgr workspaceMgr) {

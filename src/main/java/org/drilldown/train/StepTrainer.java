@@ -25,6 +25,7 @@ import org.drilldown.config.JobConfig;
 import org.drilldown.config.StepSpec;
 import org.drilldown.config.TrainAccuracy;
 import org.drilldown.data.SplitStats;
+import org.drilldown.model.InPlaceUpdater;
 import org.drilldown.model.ParamCount;
 import org.drilldown.model.StepModels;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -102,7 +103,7 @@ final class StepTrainer {
                               RecordingTrainingMaster master, ScoreAccumulator fitted, Dataset<Row> trainFrame,
                               JavaRDD<DataSet> testBatches, long trainImages, long stepSeed) {
         double lr = step.learningRateAt(epoch);
-        sparkNet.getNetwork().setLearningRate(lr);
+        InPlaceUpdater.setLearningRate(sparkNet.getNetwork(), lr);
         RandomRotation rotation = step.rotationDegrees() > 0
                 ? new RandomRotation(stepSeed, epoch, step.rotationDegrees()) : null;
 

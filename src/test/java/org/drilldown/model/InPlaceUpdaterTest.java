@@ -76,6 +76,19 @@ class InPlaceUpdaterTest {
     }
 
     @Test
+    void aNewLearningRateKeepsTheUpdaterAndItsState() {
+        MultiLayerNetwork net = StepModels.network(step4, 5);
+        net.fit(batches.get(0));
+        INDArray state = net.getUpdater().getStateViewArray().dup();
+
+        InPlaceUpdater.setLearningRate(net, 0.0123);
+
+        assertThat(net.getUpdater()).isInstanceOf(InPlaceUpdater.class);
+        assertThat(net.getUpdater().getStateViewArray()).isEqualTo(state);
+        assertThat(net.getLearningRate(0)).isEqualTo(0.0123);
+    }
+
+    @Test
     void aTrainingStepCreatesFarFewerNd4jBuffers() {
         MultiLayerNetwork inPlace = StepModels.network(step4, 5);
         MultiLayerNetwork stock = new MultiLayerNetwork(inPlace.getLayerWiseConfigurations().clone());
