@@ -41,10 +41,10 @@ public class BatchNormBlock extends BatchNormalization {
     /**
      * The network's updater for every parameter, the running mean and variance included: DL4J's BatchNormalization
      * gives those a no-op updater, which splits a network's updater into one block per run of parameters with
-     * equal updaters — 13 in step 4 instead of 1, each a few native ops and views per minibatch (updater 669
-     * DataBuffers a step against 129 for step 2's single block; docs/performance.md). The layer writes the running
-     * statistics itself and hands the updater zero gradients for them, which Nesterov momentum (or any
-     * updater with zero state) turns into zero updates.
+     * equal updaters — 13 in step 4 instead of 1, each its own native ops and array views every minibatch
+     * (docs/performance.md). The layer writes the running statistics itself and hands the updater zero
+     * gradients for them, which Nesterov momentum (or any updater whose state starts at zero) turns into zero
+     * updates.
      */
     @Override
     public IUpdater getUpdaterByParam(String paramName) {

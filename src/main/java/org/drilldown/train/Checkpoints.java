@@ -47,7 +47,7 @@ public final class Checkpoints {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read checkpoint " + file, e);
         } catch (IllegalStateException e) {
-            // DL4J refuses updater state of another length, e.g. from a Drilldown before 2c25769, whose BatchNorm
+            // DL4J refuses updater state of another length, e.g. from a Drilldown before 6c59495, whose BatchNorm
             // running statistics had no updater state.
             throw new IllegalStateException("cannot restore checkpoint " + file + ": " + e.getMessage()
                     + ". It was written by another version of Drilldown (the run's manifest names its commit):"

@@ -79,6 +79,8 @@ class BatchNormBlockTest {
         INDArray g = withZeros(reference.gradient().gradient(), runningStatistic);
         assertThat(g.norm2Number().doubleValue()).as("a real gradient").isGreaterThan(1e-3);
         assertClose(fused.gradient().gradient(), g, 1e-4);
+        assertThat(withZeros(fused.gradient().gradient(), negate(runningStatistic)).amaxNumber().doubleValue())
+                .as("running statistics' gradients").isZero();
         assertThat(withZeros(fused.params().sub(paramsBefore), negate(runningStatistic)).norm2Number().doubleValue())
                 .as("running statistics written during backprop").isGreaterThan(1e-4);
         fused.setParams(paramsBefore);
