@@ -47,8 +47,9 @@ public final class InPlaceUpdater extends MultiLayerUpdater {
                                     LayerWorkspaceMgr workspaceMgr) {
         INDArray own = getFlattenedGradientsView();
         INDArray given = gradient.gradient();
-        boolean isOwn = given == own || (given.data().address() == own.data().address()
-                && given.offset() == own.offset() && given.length() == own.length());
+        // Never the same object (that is DL4J's bug): the same memory is what makes it the network's own.
+        boolean isOwn = given.data().address() == own.data().address()
+                && given.offset() == own.offset() && given.length() == own.length();
         super.update(isOwn ? new OwnGradient(gradient, own) : gradient, iteration, epoch, batchSize, workspaceMgr);
     }
 
