@@ -4,8 +4,10 @@ import java.io.Serializable;
 import java.util.List;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.api.layers.IOutputLayer;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -37,15 +39,21 @@ final class FittedBatchScore extends BaseTrainingListener implements Serializabl
     static Score score(MultiLayerNetwork net, INDArray outputLayerInput, INDArray labels) {
         IOutputLayer layer = (IOutputLayer) net.getOutputLayer();
         if (!(layer instanceof OutputLayer dense)
-                || !(dense.layerConf().getActivationFn() instanceof ActivationSoftmax)
-                || net.getLayerWiseConfigurations().getInputPreProcess(net.getnLayers() - 1) != null) {
+                || !(dense.layerConf().getActivationFn() instanceof ActivationSoftmax)) {
             // StepModels ends every step with one; the job scores and counts fitted minibatches through it.
-            throw new IllegalStateException("scoring fitted minibatches needs a dense softmax OutputLayer fed directly"
-                    + " by the layer before it (as StepModels builds); got " + layer.getClass().getSimpleName());
+            throw new IllegalStateException("scoring fitted minibatches needs a dense softmax OutputLayer"
+                    + " (as StepModels builds); got " + layer.getClass().getSimpleName());
         }
         // Out of DL4J's workspaces: the activations' workspace is reset for the next minibatch.
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            INDArray logits = outputLayerInput.mmul(dense.getParam("W"));
+            INDArray features = outputLayerInput;
+            // Without global average pooling (step 1) DL4J flattens the last convolution's [batch, C, 1, 1]
+            // through a preprocessor before the output layer; the listener gets the activations before it.
+            InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(net.getnLayers() - 1);
+            if (pre != null) {
+                features = pre.preProcess(outputLayerInput, (int) outputLayerInput.size(0), LayerWorkspaceMgr.noWorkspaces());
+            }
+            INDArray logits = features.mmul(dense.getParam("W"));
             if (dense.hasBias()) {
                 logits.addiRowVector(dense.getParam("b"));
             }
