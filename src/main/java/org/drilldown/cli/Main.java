@@ -1,7 +1,6 @@
 package org.drilldown.cli;
 
-import org.drilldown.config.ConfigError;
-import org.drilldown.data.IdxFormatException;
+import org.drilldown.config.BadInput;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,15 +19,21 @@ public final class Main {
     /** Runs the command line and returns its exit code; tests call this, never {@link #main}. */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main());
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof ConfigError || e instanceof IdxFormatException || e instanceof IllegalArgumentException) {
-                cmd.getErr().println("drilldown: " + e.getMessage());
-                return EXIT_BAD_INPUT;
-            }
-            cmd.getErr().println("drilldown: failed: " + e);
-            e.printStackTrace(cmd.getErr());
-            return EXIT_FAILED;
-        });
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> exitCode(e, cmd.getErr()));
         return cli.execute(args);
+    }
+
+    /**
+     * Bad input ({@link BadInput}: a flag, file, id or plan the user can fix) is one line and exit 2; anything
+     * else, an IllegalArgumentException from inside Spark or DL4J included, is a failure with its stack trace.
+     */
+    static int exitCode(Exception e, java.io.PrintWriter err) {
+        if (e instanceof BadInput) {
+            err.println("drilldown: " + e.getMessage());
+            return EXIT_BAD_INPUT;
+        }
+        err.println("drilldown: failed: " + e);
+        e.printStackTrace(err);
+        return EXIT_FAILED;
     }
 }

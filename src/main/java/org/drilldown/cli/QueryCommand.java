@@ -14,6 +14,7 @@ import org.drilldown.report.TablePrinter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import org.drilldown.config.BadInput;
 
 /** {@code drilldown query}: Spark SQL over the metric tables, each registered as a view by its name. */
 @Command(name = "query", mixinStandardHelpOptions = true,
@@ -40,7 +41,7 @@ final class QueryCommand implements Callable<Integer> {
             } catch (Exception e) {
                 // Scala throws AnalysisException (ParseException is one) without declaring it.
                 if (e instanceof AnalysisException) {
-                    throw new IllegalArgumentException("bad SQL: " + e.getMessage() + "\nviews under "
+                    throw new BadInput("bad SQL: " + e.getMessage() + "\nviews under "
                             + location.metricsDir() + ": " + views(tables));
                 }
                 throw e;
@@ -50,7 +51,7 @@ final class QueryCommand implements Callable<Integer> {
                 text = render(result);
             } catch (Exception e) {
                 // Files are only opened now: a corrupt one shows here, and nothing has been printed yet.
-                throw new IllegalArgumentException("reading the tables under " + location.metricsDir() + " failed ("
+                throw new BadInput("reading the tables under " + location.metricsDir() + " failed ("
                         + MetricsReader.rootMessage(e) + "); a file there is corrupt or not Drilldown's: move it out", e);
             }
             System.out.print(text);

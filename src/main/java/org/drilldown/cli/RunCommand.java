@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import org.drilldown.config.BadInput;
 
 /** {@code drilldown run}: trains the configured steps and writes the metric tables. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -90,7 +91,7 @@ final class RunCommand implements Callable<Integer> {
     private Integer resume() throws IOException {
         if (conf != null || steps != null || epochs != null || trainLimit != null || testLimit != null || workers != null
                 || averagingFrequency != null || seed != null || data != null || runId != null) {
-            throw new IllegalArgumentException("--resume continues a run with its recorded configuration: "
+            throw new BadInput("--resume continues a run with its recorded configuration: "
                     + "only --out and --master may be given with it");
         }
         requireRunId("--resume", resume);
@@ -104,7 +105,7 @@ final class RunCommand implements Callable<Integer> {
         MnistData mnist = DrilldownJob.preflight(config);
         mnist.checksums().forEach((file, sha) -> {
             if (!sha.equals(recorded.dataChecksums().get(file))) {
-                throw new IllegalArgumentException(file + " in " + config.dataDir() + " is not the file run '" + resume
+                throw new BadInput(file + " in " + config.dataDir() + " is not the file run '" + resume
                         + "' trained on (SHA-256 " + sha + ", recorded " + recorded.dataChecksums().get(file) + ")");
             }
         });
@@ -167,7 +168,7 @@ final class RunCommand implements Callable<Integer> {
     /** A run id names a directory and appears in SQL: letters, digits, '.', '_' and '-' only. */
     private static String requireRunId(String option, String id) {
         if (!id.matches("[A-Za-z0-9._-]+")) {
-            throw new IllegalArgumentException(option + " '" + id + "': use letters, digits, '.', '_' and '-' only");
+            throw new BadInput(option + " '" + id + "': use letters, digits, '.', '_' and '-' only");
         }
         return id;
     }
@@ -183,7 +184,7 @@ final class RunCommand implements Callable<Integer> {
             Path probe = Files.createTempFile(location.outputDir(), ".write-check", "");
             Files.delete(probe);
         } catch (IOException e) {
-            throw new IllegalArgumentException("output directory " + location.outputDir() + " is not writable ("
+            throw new BadInput("output directory " + location.outputDir() + " is not writable ("
                     + e.getMessage() + "); pass --out DIR you can write to");
         }
     }

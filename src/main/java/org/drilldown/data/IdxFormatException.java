@@ -1,9 +1,10 @@
 package org.drilldown.data;
 
 import java.nio.file.Path;
+import org.drilldown.config.BadInput;
 
 /** An IDX file that cannot be used: names the file and what is wrong with it. */
-public final class IdxFormatException extends RuntimeException {
+public final class IdxFormatException extends BadInput {
     public IdxFormatException(Path file, String problem) {
         super(file + ": " + problem);
     }

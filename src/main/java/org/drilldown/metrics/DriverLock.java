@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.drilldown.config.BadInput;
 
 /**
  * An exclusive OS lock on {@code <out>/runs/<run_id>/driver.lock}, held while the run's driver lives. The
@@ -38,10 +39,10 @@ public final class DriverLock implements AutoCloseable {
             Files.createDirectories(file.getParent());
             return lock(file, StandardOpenOption.CREATE_NEW, "run '" + runId + "' is locked by another driver: " + file);
         } catch (FileAlreadyExistsException e) {
-            throw new IllegalArgumentException("run id '" + runId + "' already exists under " + location.outputDir()
+            throw new BadInput("run id '" + runId + "' already exists under " + location.outputDir()
                     + "; choose another --run-id or another --out");
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot create " + file + " (" + e.getMessage()
+            throw new BadInput("cannot create " + file + " (" + e.getMessage()
                     + "); pass --out DIR you can write to");
         }
     }
@@ -52,7 +53,7 @@ public final class DriverLock implements AutoCloseable {
         try {
             return lock(file, StandardOpenOption.CREATE, "run '" + runId + "' is still running: its driver holds " + file);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot lock " + file + " (" + e.getMessage() + ")");
+            throw new BadInput("cannot lock " + file + " (" + e.getMessage() + ")");
         }
     }
 
@@ -61,7 +62,7 @@ public final class DriverLock implements AutoCloseable {
         FileLock lock = channel.tryLock();
         if (lock == null) {
             channel.close();
-            throw new IllegalArgumentException(whenHeld);
+            throw new BadInput(whenHeld);
         }
         HELD.add(file);
         return new DriverLock(file, channel, lock);

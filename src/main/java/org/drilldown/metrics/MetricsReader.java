@@ -17,6 +17,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.drilldown.config.BadInput;
 
 /**
  * Registers every metric table under {@code <out>/metrics/} as a temporary view named after it. The view
@@ -53,7 +54,7 @@ public final class MetricsReader {
             }
         }
         if (found.isEmpty()) {
-            throw new IllegalArgumentException("no metric tables under " + dir
+            throw new BadInput("no metric tables under " + dir
                     + "; run scripts/run-local.sh first, or pass --out DIR of an earlier run");
         }
         if (found.contains(Tables.RUNS)) {
@@ -82,12 +83,12 @@ public final class MetricsReader {
         try {
             frame = spark.read().option("mergeSchema", "true").parquet(table.toString());
         } catch (Exception e) { // Scala's SparkException is checked in Java terms but thrown undeclared
-            throw culprit(spark, table, expected).orElseGet(() -> new IllegalArgumentException("table " + table
+            throw culprit(spark, table, expected).orElseGet(() -> new BadInput("table " + table
                     + " holds files that are not readable Parquet of one schema (" + rootMessage(e) + ")", e));
         }
         String mismatch = typeMismatch(frame.schema(), expected);
         if (mismatch != null) {
-            throw new IllegalArgumentException("table " + table + ": " + mismatch + "; a file there was not written by Drilldown");
+            throw new BadInput("table " + table + ": " + mismatch + "; a file there was not written by Drilldown");
         }
         for (StructField field : expected.fields()) {
             // Columns newer than a table's files read as null (see Tables.SCHEMA_VERSION).
@@ -98,14 +99,14 @@ public final class MetricsReader {
         List<Row> foreign = frame.where(functions.col("run_id").isNull()).select(functions.input_file_name()).limit(1)
                 .collectAsList();
         if (!foreign.isEmpty()) {
-            throw new IllegalArgumentException("table " + table + ": " + foreign.get(0).getString(0)
+            throw new BadInput("table " + table + ": " + foreign.get(0).getString(0)
                     + " holds rows without a run_id; it was not written by Drilldown, move it out of the table directory");
         }
         return frame;
     }
 
     /** Reads the table's files one by one to name the one that broke the whole read, and why. */
-    private static Optional<IllegalArgumentException> culprit(SparkSession spark, Path table, StructType expected) {
+    private static Optional<BadInput> culprit(SparkSession spark, Path table, StructType expected) {
         try (Stream<Path> files = Files.list(table)) {
             for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".parquet")).sorted().toList()) {
                 String problem;
@@ -115,7 +116,7 @@ public final class MetricsReader {
                     problem = "not readable Parquet (" + rootMessage(e) + ")";
                 }
                 if (problem != null) {
-                    return Optional.of(new IllegalArgumentException("table " + table + ": file " + file.getFileName()
+                    return Optional.of(new BadInput("table " + table + ": file " + file.getFileName()
                             + ": " + problem + "; move it out of the table directory"));
                 }
             }

@@ -15,6 +15,7 @@ import org.drilldown.train.Checkpoints;
 import org.drilldown.train.EpochResult;
 import org.drilldown.train.ResumePoint;
 import org.drilldown.train.Score;
+import org.drilldown.config.BadInput;
 
 /**
  * Reads back what an interrupted run recorded, to continue it: its finished steps, and for the step it
@@ -34,12 +35,12 @@ public final class ResumeState {
         List<String> tables = MetricsReader.registerViews(spark, location);
         List<Row> runs = spark.sql("select * from runs").where(functions.col("run_id").equalTo(runId)).collectAsList();
         if (runs.isEmpty()) {
-            throw new IllegalArgumentException("no run '" + runId + "' in the tables under " + location.metricsDir());
+            throw new BadInput("no run '" + runId + "' in the tables under " + location.metricsDir());
         }
         Row run = runs.get(0);
         String status = run.getAs("status");
         if (status.equals("succeeded")) {
-            throw new IllegalArgumentException("run '" + runId + "' already succeeded; nothing to resume");
+            throw new BadInput("run '" + runId + "' already succeeded; nothing to resume");
         }
         // "running" here means interrupted: the caller holds the run's driver lock, so no other driver lives.
         Set<String> finished = new HashSet<>();
@@ -58,14 +59,14 @@ public final class ResumeState {
             for (Row r : rows) {
                 int epoch = r.getAs("epoch");
                 if (epoch != epochs.size() + 1) {
-                    throw new IllegalArgumentException("run '" + runId + "' step " + step.key() + " has epoch rows "
+                    throw new BadInput("run '" + runId + "' step " + step.key() + " has epoch rows "
                             + rows.stream().map(x -> x.getAs("epoch").toString()).toList() + ", not 1..n once each; it cannot be resumed");
                 }
                 epochs.add(epoch(step, r, trainEvalImages));
             }
             if (!epochs.isEmpty()) {
                 if (!checkpoints.has(step.key(), epochs.size())) {
-                    throw new IllegalArgumentException("run '" + runId + "' has no checkpoint for step " + step.key()
+                    throw new BadInput("run '" + runId + "' has no checkpoint for step " + step.key()
                             + " epoch " + epochs.size() + " (runs from before checkpoints cannot be resumed)");
                 }
                 recorded.put(step.key(), epochs);

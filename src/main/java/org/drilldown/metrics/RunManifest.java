@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.drilldown.train.RunInfo;
+import org.drilldown.config.BadInput;
 
 /** The run manifest, {@code <out>/runs/<run_id>/manifest.json}: everything needed to reproduce the run. */
 public final class RunManifest {
@@ -50,7 +51,7 @@ public final class RunManifest {
 
     public static Recorded read(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("no run manifest " + file + "; is the run id right, and --out the"
+            throw new BadInput("no run manifest " + file + "; is the run id right, and --out the"
                     + " directory the run wrote to?");
         }
         try {
@@ -59,7 +60,7 @@ public final class RunManifest {
             m.path("data_sha256").fields().forEachRemaining(e -> sums.put(e.getKey(), e.getValue().asText()));
             return new Recorded(JSON.writeValueAsString(m.path("config")), sums);
         } catch (IOException e) {
-            throw new IllegalArgumentException("run manifest " + file + " cannot be read: " + e.getMessage());
+            throw new BadInput("run manifest " + file + " cannot be read: " + e.getMessage());
         }
     }
 

@@ -11,6 +11,7 @@ import org.drilldown.config.StepSpec;
 import org.drilldown.metrics.MetricsLocation;
 import org.drilldown.metrics.MetricsReader;
 import org.drilldown.metrics.Tables;
+import org.drilldown.config.BadInput;
 
 /**
  * One run's rows from the metric tables, with the configuration it recorded. Only complete epochs
@@ -23,12 +24,12 @@ public record ReportData(Row run, JobConfig config, List<Row> dataStats, List<Ro
     public static ReportData load(SparkSession spark, MetricsLocation location, String runId) {
         List<String> tables = MetricsReader.registerViews(spark, location);
         if (!tables.contains(Tables.RUNS)) {
-            throw new IllegalArgumentException("no runs table under " + location.metricsDir()
+            throw new BadInput("no runs table under " + location.metricsDir()
                     + "; is --out the output directory of a Drilldown run?");
         }
         List<Row> runs = spark.sql("select * from runs order by started_at desc").collectAsList();
         Row run = runs.stream().filter(r -> runId == null || runId.equals(r.getAs("run_id"))).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no run '" + runId + "' under " + location.outputDir()
+                .orElseThrow(() -> new BadInput("no run '" + runId + "' under " + location.outputDir()
                         + "; recent runs: " + runs.stream().limit(5).map(r -> (String) r.getAs("run_id")).toList()));
         String id = run.getAs("run_id");
         JobConfig config = ConfigLoader.fromRecorded(run.getAs("config"));

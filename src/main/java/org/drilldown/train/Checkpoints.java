@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.drilldown.config.BadInput;
 
 /**
  * Per-epoch checkpoints of a run, {@code <dir>/step-<key>-epoch-<n>.zip}: the model with its updater
@@ -39,7 +40,7 @@ public final class Checkpoints {
     MultiLayerNetwork load(String step, int epoch) {
         Path file = file(step, epoch);
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("no checkpoint " + file + " for step " + step + " epoch " + epoch
+            throw new BadInput("no checkpoint " + file + " for step " + step + " epoch " + epoch
                     + "; the run cannot be resumed from there");
         }
         try {

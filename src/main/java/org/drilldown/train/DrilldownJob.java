@@ -22,6 +22,7 @@ import org.drilldown.data.SplitStats;
 import org.drilldown.model.StepModels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.drilldown.config.BadInput;
 
 /**
  * The drill-down as one Spark job: read and check MNIST on the driver, spread it into DataFrames,
@@ -75,14 +76,14 @@ public final class DrilldownJob {
         for (StepSpec step : config.steps()) {
             long perWorker = trainImages / ((long) step.batchSize() * workers);
             if (config.averagingFrequency() > perWorker) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                throw new BadInput(String.format(Locale.ROOT,
                         "drilldown.training.averaging-frequency = %d is more than the %d minibatches each of %d workers"
                                 + " gets per epoch in step %s (%d images, batch %d); lower it, or use fewer workers or more images",
                         config.averagingFrequency(), perWorker, workers, step.key(), trainImages, step.batchSize()));
             }
             long needed = StepModels.trainingBytes(step) * workers;
             if (local && nativeBytes > 0 && needed > nativeBytes) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                throw new BadInput(String.format(Locale.ROOT,
                         "step %s with batch %d needs about %.1f GiB of native memory for %d workers (DL4J's estimate),"
                                 + " more than the %.1f GiB this JVM may use; lower drilldown.steps.%s.batch-size or the"
                                 + " workers, or raise -Xmx in DRILLDOWN_JAVA_OPTS (ND4J's limit follows it)",

@@ -13,6 +13,21 @@ class BadInputTest {
     @TempDir
     Path tmp;
 
+    /** Only {@link org.drilldown.config.BadInput} is bad input: an IllegalArgumentException from a library is a failure. */
+    @Test
+    void onlyBadInputExitsTwoAndAnythingElseShowsItsStackTrace() {
+        java.io.StringWriter bad = new java.io.StringWriter();
+        assertThat(Main.exitCode(new org.drilldown.config.ConfigError("drilldown.seed", "x", "a number"),
+                new java.io.PrintWriter(bad, true))).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(bad.toString()).isEqualTo("drilldown: config key 'drilldown.seed' = x: a number" + System.lineSeparator());
+
+        java.io.StringWriter failed = new java.io.StringWriter();
+        assertThat(Main.exitCode(new IllegalArgumentException("shape mismatch inside DL4J"),
+                new java.io.PrintWriter(failed, true))).isEqualTo(Main.EXIT_FAILED);
+        assertThat(failed.toString()).contains("drilldown: failed: java.lang.IllegalArgumentException: shape mismatch",
+                "\tat org.drilldown.cli.BadInputTest");
+    }
+
     @Test
     void unknownStep() {
         Console c = Console.run("run", "--steps", "2,9", "--out", tmp.toString());
