@@ -15,6 +15,8 @@ while [[ $# -gt 0 ]]; do
     *) echo "bench-cluster: unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
+# Everything below is relative to the repository root (out/bench/, data/mnist), wherever this was started.
+cd "$ROOT"
 [[ -f data/mnist/t10k-labels-idx1-ubyte ]] || scripts/fetch-mnist.sh data/mnist
 build_if_needed
 id="$(date -u +%Y%m%d-%H%M%S)"
@@ -23,7 +25,9 @@ mkdir -p "$out"
 job=(--steps "$steps" --epochs "$epochs" --train-limit "$limit" --test-limit 2000 --workers 2 --out "$out")
 
 started=0
-if ! scripts/local-cluster.sh status | grep -q "master: running"; then
+# Not `status | grep -q`: under pipefail grep's early exit can fail the pipeline and so stop a cluster the
+# user had started.
+if [[ "$(scripts/local-cluster.sh status)" != *"master: running"* ]]; then
   scripts/local-cluster.sh start >&2
   started=1
 fi

@@ -3,7 +3,7 @@
 #   1. single-process DL4J (drilldown bench): training at batch 32 and 128, evaluation; batch 32 again with
 #      DL4J's stock BatchNorm/ReLU/Dropout layers instead of the fused BatchNormBlock;
 #   2. the same step through Spark local[N] with parameter averaging and rotation (drilldown run);
-#   3. the PyTorch yardstick (shared/bench/torch_reference.py, Debian's python3-torch), same model, batch, threads.
+#   3. the PyTorch yardstick (bench/torch_reference.py, Debian's python3-torch), same model, batch, threads.
 # Peak resident memory of each comes from /usr/bin/time -v. Prints a table and writes out/bench/<id>/bench.json.
 #
 #   scripts/bench.sh [--steps 4[,1]] [--train-limit N] [--threads N] [--epochs N] [--repeats N] [--torch PATH]
@@ -15,7 +15,7 @@
 # Needs: apt-get install -y time python3-torch
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-steps="4"; limit=0; threads="$(nproc)"; epochs=2; repeats=3; torch_ref="$ROOT/../shared/bench/torch_reference.py"
+steps="4"; limit=0; threads="$(nproc)"; epochs=2; repeats=3; torch_ref="$ROOT/bench/torch_reference.py"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --steps) steps="$2"; shift 2 ;;
@@ -23,10 +23,12 @@ while [[ $# -gt 0 ]]; do
     --threads) threads="$2"; shift 2 ;;
     --epochs) epochs="$2"; shift 2 ;;
     --repeats) repeats="$2"; shift 2 ;;
-    --torch) torch_ref="$2"; shift 2 ;;
+    --torch) torch_ref="$(realpath -m "$2")"; shift 2 ;;
     *) echo "bench: unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
+# Everything below is relative to the repository root (out/bench/, data/mnist), wherever this was started.
+cd "$ROOT"
 [[ "$repeats" =~ ^[1-9][0-9]*$ ]] || { echo "bench: --repeats must be a positive whole number, got '$repeats'" >&2; exit 2; }
 [[ -x /usr/bin/time ]] || { echo "bench: needs /usr/bin/time (apt-get install -y time)" >&2; exit 2; }
 /usr/bin/python3 -c "import torch" 2>/dev/null || { echo "bench: needs PyTorch (apt-get install -y python3-torch)" >&2; exit 2; }

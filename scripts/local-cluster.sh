@@ -57,11 +57,28 @@ wait_for() {  # log-file pattern seconds
   return 1
 }
 
+stop_daemons() {  # by the pids this script recorded, each checked to be still ours
+  local name pid i
+  for name in worker-1 worker-2 master; do
+    pid="$(live_pid "$name")"
+    if [[ -n "$pid" ]]; then
+      kill "$pid"
+      for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+      kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+      echo "stopped $name ($pid)"
+    fi
+    rm -f "$DIR/$name.pid"
+  done
+  rm -f "$DIR/master.url"
+}
+
 case "${1:-}" in
   start)
     if [[ -n "$(live_pid master)" ]]; then echo "already running: $MASTER_URL"; exit 0; fi
     build_if_needed
     HOME_DIR="$(spark_home)"
+    # A daemon that does not come up: stop the ones already started, leaving nothing half-running.
+    trap 'echo "local-cluster: start failed; stopping what was started" >&2; stop_daemons >&2' ERR
     daemon master org.apache.spark.deploy.master.Master --host 127.0.0.1 --port "$PORT" --webui-port 0
     wait_for "$DIR/master.log" "I have been elected leader" 60
     for ((w = 1; w <= WORKERS; w++)); do
@@ -73,21 +90,12 @@ case "${1:-}" in
     for ((w = 1; w <= WORKERS; w++)); do
       wait_for "$DIR/worker-$w.log" "Successfully registered with master" 60
     done
+    trap - ERR
     echo "$MASTER_URL" > "$DIR/master.url"
     echo "started $MASTER_URL with $WORKERS workers; logs in $DIR"
     ;;
   stop)
-    for name in worker-1 worker-2 master; do
-      pid="$(live_pid "$name")"
-      if [[ -n "$pid" ]]; then
-        kill "$pid"
-        for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-        kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
-        echo "stopped $name ($pid)"
-      fi
-      rm -f "$DIR/$name.pid"
-    done
-    rm -f "$DIR/master.url"
+    stop_daemons
     ;;
   status)
     up=0

@@ -1,21 +1,36 @@
 #!/usr/bin/env bash
-# Runs the drill-down in Spark local mode. Builds what is missing and fetches MNIST if absent.
+# Runs the drill-down in Spark local mode (local[*]; --master URL for another). Builds what is missing and
+# fetches MNIST into the repository's data/mnist when no --data is given. Runs from any directory: the paths you
+# pass are read from where you are.
 #   scripts/run-local.sh                       # all four steps with the configured epochs
 #   scripts/run-local.sh --steps 2,4 --epochs 1 --train-limit 4000 --test-limit 1000 --workers 2 --out out/try
 # Options: drilldown run --help (scripts/run-local.sh --help).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-data="data/mnist"
-args=("$@")
-for ((i = 0; i < ${#args[@]}; i++)); do
-  [[ "${args[$i]}" == "--data" && $((i + 1)) -lt ${#args[@]} ]] && data="${args[$((i + 1))]}"
-  [[ "${args[$i]}" == --data=* ]] && data="${args[$i]#--data=}"
+# Paths the user passes mean what they say from the directory they run this in; the script's own files and
+# the default MNIST location are found from the repository root, so it runs from any directory.
+data=""
+conf=""
+master=""
+resume=""
+for arg in "$@"; do
+  case "$arg" in
+    --data|--data=*) data=1 ;;
+    --conf|--conf=*) conf=1 ;;
+    --master|--master=*) master=1 ;;
+    --resume|--resume=*) resume=1 ;;
+  esac
 done
-# Fetch only the default location; a user-given --data is theirs to fill (the job names what is missing).
-if [[ "$data" == "data/mnist" && ! -f data/mnist/t10k-labels-idx1-ubyte ]]; then
-  scripts/fetch-mnist.sh data/mnist
+extra=()
+# No --data, and no --conf that may name one: the repository's data/mnist, fetched when absent. A resumed
+# run reads the data it recorded.
+if [[ -z "$data$conf$resume" ]]; then
+  [[ -f "$ROOT/data/mnist/t10k-labels-idx1-ubyte" ]] || "$ROOT/scripts/fetch-mnist.sh" "$ROOT/data/mnist"
+  [[ "$PWD" == "$ROOT" ]] || extra+=(--data "$ROOT/data/mnist")
 fi
+# Local mode unless the user names a master.
+[[ -n "$master" ]] || extra+=(--master "local[*]")
 # Each parameter-averaging worker is a Spark task thread; one native (OpenMP) thread each avoids oversubscription.
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
-run_cli run --master "local[*]" "$@"
+run_cli run "${extra[@]}" "$@"

@@ -38,7 +38,7 @@ public record StepAnalysis(
         boolean accuracyOk = last.size() == target.lastEpochs() && min >= target.testAccuracy();
 
         List<String> lines = new ArrayList<>();
-        lines.add(fit(gap));
+        lines.add(fit(gap, step.bestTestAccuracy(), lastRise(epochs)));
         lines.add(f("Last %d epochs: test %.2f-%.2f %% (spread %.2f points, %s %+.2f).", last.size(), min, max,
                 max - min, trend > 0.05 ? "rising" : trend < -0.05 ? "falling" : "flat", trend));
         lines.add(f("Parameters %,d %s %,d.", step.params(), paramsOk ? "<" : "is not below", target.maxParams()));
@@ -50,7 +50,22 @@ public record StepAnalysis(
         return new StepAnalysis(min, max, trend, gap, paramsOk, epochsOk, accuracyOk, String.join(" ", lines));
     }
 
-    private static String fit(double gap) {
+    /** Below this best test accuracy a model is still learning the task, whatever its train/test gap. */
+    static final double CONVERGED_ACCURACY = 95.0;
+    /** A last epoch that still raised test accuracy by more than this many points: not converged yet. */
+    static final double STILL_RISING = 0.5;
+
+    private static double lastRise(List<EpochResult> epochs) {
+        int n = epochs.size();
+        return n < 2 ? 0 : epochs.get(n - 1).test().accuracy() - epochs.get(n - 2).test().accuracy();
+    }
+
+    /** The seed's fit verdict; a gap is read as overfitting only once the model has converged. */
+    private static String fit(double gap, double bestTest, double lastRise) {
+        if (bestTest < CONVERGED_ACCURACY || lastRise > STILL_RISING) {
+            return f("Not converged yet: best test accuracy %.2f %%, %+.2f points in the last epoch; the train/test gap"
+                    + " (%+.2f points) says nothing about overfitting until accuracy levels off.", bestTest, lastRise, gap);
+        }
         if (gap > 0.5) {
             return f("Overfitting: best train accuracy is %.2f points above best test.", gap);
         }

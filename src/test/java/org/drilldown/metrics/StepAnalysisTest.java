@@ -45,6 +45,17 @@ class StepAnalysisTest {
         assertThat(a.text()).startsWith("Overfitting");
     }
 
+    @Test
+    void anUnconvergedModelIsNotCalledOverfitting() {
+        // 21 % train against 14 % test after two epochs: still learning, not overfitting.
+        StepAnalysis early = StepAnalysis.of(step(9904, 10.0, 14.0), TARGET);
+        assertThat(early.text()).startsWith("Not converged yet: best test accuracy 14.00 %, +4.00 points in the last epoch")
+                .doesNotContain("Overfitting");
+        // Above 95 % but still climbing a point an epoch: not converged either.
+        StepAnalysis rising = StepAnalysis.of(step(9904, 96.0, 97.0, 98.2), TARGET);
+        assertThat(rising.text()).startsWith("Not converged yet");
+    }
+
     /** Epochs with the given test accuracies; train accuracy 0.8 above test when test < 99, else equal. */
     private static StepResult step(long params, double... testAccuracies) {
         List<EpochResult> epochs = new ArrayList<>();
