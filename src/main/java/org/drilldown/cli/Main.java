@@ -32,6 +32,10 @@ public final class Main {
             err.println("drilldown: " + e.getMessage());
             return EXIT_BAD_INPUT;
         }
+        if (e instanceof DiskFull) {
+            err.println("drilldown: failed: " + e.getMessage());
+            return EXIT_FAILED;
+        }
         err.println("drilldown: failed: " + e);
         e.printStackTrace(err);
         return EXIT_FAILED;

@@ -129,8 +129,15 @@ final class RunCommand implements Callable<Integer> {
             // On Ctrl-C or kill (not kill -9), record the run as interrupted before Spark's own hooks stop it.
             onSignal = () -> metrics.markInterrupted("stopped by a signal (Ctrl-C or kill) before it finished");
             ShutdownHookManager.get().addShutdownHook(onSignal, BEFORE_SPARK_STOPS);
-            new DrilldownJob(spark, config).run(id, String.join(" ", commandLine()), mnist,
-                    List.of(new ConsoleProgress(), metrics), new Checkpoints(location.checkpoints(id)), from);
+            try {
+                new DrilldownJob(spark, config).run(id, String.join(" ", commandLine()), mnist,
+                        List.of(new ConsoleProgress(), metrics), new Checkpoints(location.checkpoints(id)), from);
+            } catch (Exception e) { // Spark's SparkException is checked in Java terms but thrown undeclared
+                if (DiskFull.isCause(e)) {
+                    throw new DiskFull(config.outputDir().toAbsolutePath(), config.exportPath(id), e);
+                }
+                throw e;
+            }
             System.out.println("run " + id + " done; query it with: scripts/query.sh --out " + config.outputDir()
                     + " \"select step, epoch, test_accuracy from epochs where run_id = '" + id + "'\"");
             return 0;

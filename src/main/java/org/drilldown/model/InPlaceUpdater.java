@@ -2,6 +2,7 @@ package org.drilldown.model;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -20,6 +21,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * kept until the collection after it dies (docs/performance.md).
  */
 public final class InPlaceUpdater extends MultiLayerUpdater {
+    /**
+     * Updates in this JVM that took the in-place path: the canary tests (docs/dl4j-couplings.md) read it to see
+     * that DL4J still hands its updater the network's own gradient buffer, locally and on Spark workers.
+     */
+    private static final AtomicLong IN_PLACE_UPDATES = new AtomicLong();
+
     public InPlaceUpdater(MultiLayerNetwork network, INDArray updaterState) {
         super(network, updaterState);
     }
@@ -50,7 +57,15 @@ public final class InPlaceUpdater extends MultiLayerUpdater {
         // Never the same object (that is DL4J's bug): the same memory is what makes it the network's own.
         boolean isOwn = given.data().address() == own.data().address()
                 && given.offset() == own.offset() && given.length() == own.length();
+        if (isOwn) {
+            IN_PLACE_UPDATES.incrementAndGet();
+        }
         super.update(isOwn ? new OwnGradient(gradient, own) : gradient, iteration, epoch, batchSize, workspaceMgr);
+    }
+
+    /** How many updates in this JVM so far took the in-place path. */
+    public static long inPlaceUpdates() {
+        return IN_PLACE_UPDATES.get();
     }
 
     @Override

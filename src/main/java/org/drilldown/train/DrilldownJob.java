@@ -1,5 +1,6 @@
 package org.drilldown.train;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -104,6 +105,10 @@ public final class DrilldownJob {
         // The driver is listed too; in local mode it is the only one and runs the tasks itself.
         int executors = Math.max(1, sc.sc().statusTracker().getExecutorInfos().length - (sc.isLocal() ? 0 : 1));
         checkFits(config, data.train().size(), workers, sc.isLocal(), Pointer.maxBytes());
+        String exportDir = exportDir(sc, runId);
+        if (exportDir != null && sc.isLocal()) { // local files: BatchFiles
+            DiskSpace.requireRoomForExport(Path.of(exportDir), data.train().size());
+        }
         // Cores the job got (local[N]: N; a cluster: its executors' cores) and GPUs as requested per executor.
         int cores = sc.defaultParallelism();
         int gpus = executors * Integer.parseInt(sc.getConf().get("spark.executor.resource.gpu.amount", "0"));
@@ -120,7 +125,7 @@ public final class DrilldownJob {
             if (!resume.resuming()) {
                 listeners.forEach(l -> l.onDataStats(run, stats)); // a resumed run recorded them already
             }
-            StepTrainer trainer = new StepTrainer(sc, config, workers, trainStats, exportDir(sc, runId), checkpoints);
+            StepTrainer trainer = new StepTrainer(sc, config, workers, trainStats, exportDir, checkpoints);
             List<StepResult> results = new ArrayList<>();
             for (StepSpec step : config.steps()) {
                 if (resume.finishedSteps().contains(step.key())) {

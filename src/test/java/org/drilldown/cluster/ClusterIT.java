@@ -97,10 +97,12 @@ class ClusterIT {
         Process job = start(submitCommand(out, "fault", "--steps", "4", "--epochs", "3", "--train-limit", "6000"),
                 tmp.resolve("fault.log"));
         awaitEpochRow(out, job);
-        // Epoch 2's averaging rounds start as epoch 1's rows land; a second later the executors are fitting.
-        Thread.sleep(1000);
-        long worker = Long.parseLong(Files.readString(clusterDir.resolve("worker-1.pid")).trim());
-        ProcessHandle.of(worker).ifPresent(ProcessHandle::destroyForcibly);
+        // Kill while worker-1's executor runs a task (its CPU time climbing), not in a pause between Spark jobs.
+        ProcessHandle worker = ProcessHandle.of(Long.parseLong(Files.readString(clusterDir.resolve("worker-1.pid")).trim()))
+                .orElseThrow();
+        ProcessHandle executor = awaitBusyExecutor(worker, job);
+        worker.destroyForcibly();
+        executor.destroyForcibly();
 
         assertThat(job.waitFor(400, TimeUnit.SECONDS)).as("job finished").isTrue();
         String log = Files.readString(tmp.resolve("fault.log"));
@@ -143,6 +145,28 @@ class ClusterIT {
             Thread.sleep(200);
         }
         throw new AssertionError("no epoch row; log:\n" + Files.readString(tmp.resolve("fault.log")));
+    }
+
+    /** The Worker's executor JVM once it uses most of a core over a quarter second: it is running a task. */
+    private static ProcessHandle awaitBusyExecutor(ProcessHandle worker, Process job) throws Exception {
+        for (int i = 0; i < 600 && job.isAlive(); i++) {
+            java.util.Optional<ProcessHandle> executor = worker.children()
+                    .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend")).findFirst();
+            if (executor.isPresent()) {
+                long before = cpuMillis(executor.get());
+                Thread.sleep(250);
+                if (cpuMillis(executor.get()) - before >= 150) {
+                    return executor.get();
+                }
+            } else {
+                Thread.sleep(250);
+            }
+        }
+        throw new AssertionError("worker-1's executor never ran a task; log:\n" + Files.readString(tmp.resolve("fault.log")));
+    }
+
+    private static long cpuMillis(ProcessHandle p) {
+        return p.info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(0L);
     }
 
     private static List<String> executorLogs() throws IOException {

@@ -1,0 +1,97 @@
+package org.drilldown.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Field;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNSubsamplingHelper;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.drilldown.SharedSpark;
+import org.drilldown.TestData;
+import org.drilldown.config.ConfigLoader;
+import org.drilldown.config.StepSpec;
+import org.drilldown.data.MnistFiles;
+import org.drilldown.model.InPlaceUpdater;
+import org.drilldown.model.StepModels;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Canaries for the DL4J couplings the job's speed rests on (docs/dl4j-couplings.md): each fails the day a
+ * DL4J or ND4J upgrade quietly undoes one, instead of training going slower with nothing said.
+ */
+class Dl4jCanaryTest {
+    @TempDir
+    static java.nio.file.Path exportDir;
+    static List<DataSet> batches;
+
+    @BeforeAll
+    static void setUp() {
+        NativeHelpers.configure(true);
+        batches = new SingleProcessTrainer(0.1307, 0.3081)
+                .batches(new MnistFiles(TestData.mnistDir()).train().limit(256), null, 32, 1L);
+    }
+
+    /** NativeHelpers' switches reach every convolution and max-pooling layer, and survive training steps. */
+    @Test
+    void oneDnnRunsEveryConvolutionAndPoolingLayer() throws Exception {
+        StepSpec step1 = step("1");
+        MultiLayerNetwork net = StepModels.network(step1, 3);
+        net.fit(batches.get(0));
+        net.fit(batches.get(1));
+        int convolutions = 0, pools = 0;
+        for (Layer layer : net.getLayers()) {
+            if (layer instanceof ConvolutionLayer) {
+                assertThat(layer.getHelper()).as("layer %d's helper", layer.getIndex()).isInstanceOf(MKLDNNConvHelper.class);
+                assertThat(helperFailures(layer, ConvolutionLayer.class)).as("DL4J's fallbacks from oneDNN").isZero();
+                convolutions++;
+            } else if (layer instanceof SubsamplingLayer) {
+                assertThat(layer.getHelper()).isInstanceOf(MKLDNNSubsamplingHelper.class);
+                assertThat(helperFailures(layer, SubsamplingLayer.class)).isZero();
+                pools++;
+            }
+        }
+        // Step 1's layers: seven convolutions before the output, one max pooling.
+        assertThat(convolutions).isEqualTo(7);
+        assertThat(pools).isEqualTo(1);
+    }
+
+    /** Every minibatch's update takes the in-place path, in one process and on parameter-averaging workers. */
+    @Test
+    void everyUpdateTakesTheInPlacePathLocallyAndOnSparkWorkers() {
+        MultiLayerNetwork net = StepModels.network(step("4"), 3);
+        long before = InPlaceUpdater.inPlaceUpdates();
+        for (DataSet batch : batches.subList(0, 3)) {
+            net.fit(batch);
+        }
+        assertThat(InPlaceUpdater.inPlaceUpdates() - before).as("in-place updates, one process").isEqualTo(3);
+
+        // Two workers in local[2] (their tasks run in this JVM), four minibatches each, averaging every two.
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(SharedSpark.get().sparkContext());
+        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, StepModels.network(step("4"), 3),
+                StepTrainer.trainingMaster(2, 32, 2, 0, exportDir.toString(), 1));
+        before = InPlaceUpdater.inPlaceUpdates();
+        sparkNet.fit(sc.parallelize(batches, 2));
+        assertThat(InPlaceUpdater.inPlaceUpdates() - before).as("in-place updates on the workers").isEqualTo(batches.size());
+    }
+
+    private static StepSpec step(String key) {
+        return ConfigLoader.load(null, Map.of("drilldown.run-steps", List.of(key))).steps().get(0);
+    }
+
+    /** DL4J counts the exceptions its helper threw and silently runs its own code instead. */
+    private static int helperFailures(Layer layer, Class<?> declaring) throws Exception {
+        Field count = declaring.getDeclaredField("helperCountFail");
+        count.setAccessible(true);
+        return count.getInt(layer);
+    }
+}
