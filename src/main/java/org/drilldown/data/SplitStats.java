@@ -16,18 +16,22 @@ public record SplitStats(String split, long count, double mean, double std, long
         return total.toStats(split);
     }
 
-    /** Running sums over rows of {@link MnistFrames#SCHEMA}; merged across partitions. */
+    /**
+     * Running sums over rows of {@link MnistFrames#SCHEMA}; merged across partitions. The sums are of the raw
+     * bytes, in integers: exact, so the statistics (and the normalisation they feed) are the same bits whatever
+     * order Spark merges the partitions in.
+     */
     static final class Accumulator implements Serializable {
         private long count;
-        private double sum;
-        private double sumSquares;
+        private long sum;
+        private long sumSquares;
         private final long[] classes = new long[MnistSplit.CLASSES];
 
         Accumulator add(Row row) {
             count++;
             classes[row.getInt(1)]++;
             for (byte b : (byte[]) row.get(2)) {
-                double v = (b & 0xFF) / 255.0;
+                int v = b & 0xFF;
                 sum += v;
                 sumSquares += v * v;
             }
@@ -46,8 +50,8 @@ public record SplitStats(String split, long count, double mean, double std, long
 
         SplitStats toStats(String split) {
             double n = (double) count * MnistSplit.PIXELS;
-            double mean = n == 0 ? 0 : sum / n;
-            double variance = n == 0 ? 0 : Math.max(0, sumSquares / n - mean * mean);
+            double mean = n == 0 ? 0 : sum / n / 255.0;
+            double variance = n == 0 ? 0 : Math.max(0, sumSquares / n / (255.0 * 255.0) - mean * mean);
             return new SplitStats(split, count, mean, Math.sqrt(variance), Arrays.copyOf(classes, classes.length));
         }
     }

@@ -103,7 +103,8 @@ public final class MetricsWriter implements TrainingListener {
         append(Tables.EPOCHS, Tables.EPOCHS_SCHEMA, List.of(RowFactory.create(
                 run.runId(), e.step(), e.epoch(), e.learningRate(),
                 e.train().loss(), e.train().accuracy(), e.test().loss(), e.test().accuracy(),
-                e.epochSeconds(), e.trainImagesPerSecond(), e.trainImages(), e.test().count(), e.evalSeconds())));
+                e.epochSeconds(), e.trainImagesPerSecond(), e.trainImages(), e.test().count(), e.evalSeconds(),
+                e.paramsSha256())));
     }
 
     @Override

@@ -81,6 +81,7 @@ public final class ResumeState {
         return new EpochResult(step.key(), r.getAs("epoch"), step.epochs(), r.getAs("learning_rate"),
                 Score.of(trainScored, r.getAs("train_accuracy"), r.getAs("train_loss")),
                 Score.of(testImages, r.getAs("test_accuracy"), r.getAs("test_loss")),
-                r.getAs("epoch_seconds"), r.getAs("train_images"), r.getAs("eval_seconds"), List.of(), List.of());
+                r.getAs("epoch_seconds"), r.getAs("train_images"), r.getAs("eval_seconds"), List.of(), List.of(),
+                r.schema().getFieldIndex("params_sha256").isDefined() ? r.getAs("params_sha256") : null);
     }
 }

@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.drilldown.augment.Seeds;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -27,6 +28,7 @@ final class BatchNormBlockLayer extends BatchNormalization {
     private final double retain;  // probability of keeping an activation; 1 = no dropout
     private Batch batch;          // the kernel's copy of the input, output and statistics; arrays reused
     private boolean trained;      // a training forward pass ran and awaits its backprop
+    private long dropoutStream;   // which worker draws the masks (DropoutStream.select); 0 in one process
     private long javaSteps;       // training steps (forward and backward) done by BatchNormKernel
 
     /** What {@link BatchNormKernel}'s backward needs from the forward pass; arrays reused while shapes hold. */
@@ -113,12 +115,24 @@ final class BatchNormBlockLayer extends BatchNormalization {
         read(input, b.x);
         read(getParam(BatchNormalizationParamInitializer.GAMMA), b.gamma);
         read(getParam(BatchNormalizationParamInitializer.BETA), b.beta);
-        // The dropout draws' seed from ND4J's generator, so the network's seed fixes the masks.
         BatchNormKernel.forward(b.x, b.n, b.c, b.hw, b.gamma, b.beta, layerConf().getEps(), 1 - retain,
-                Nd4j.getRandom().nextLong(), b.mean, b.var, b.out, parallel());
+                dropoutSeed(), b.mean, b.var, b.out, parallel());
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, input.shape(), 'c');
         write(b.out, out);
         return out;
+    }
+
+    /**
+     * The masks' seed, a key rather than a generator's state: the network's seed (the step's), the worker's
+     * stream, the network's iteration (minibatches fitted, counted across averaging rounds and epochs) and this
+     * layer's index. The same run draws the same masks on any thread, executor or schedule, and after a resume.
+     */
+    private long dropoutSeed() {
+        return Seeds.derive(conf.getSeed(), dropoutStream, getIterationCount(), getIndex());
+    }
+
+    void setDropoutStream(long stream) {
+        dropoutStream = stream;
     }
 
     private Pair<Gradient, INDArray> backwardInJava(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * One finished epoch of one step. Accuracies in percent; seconds of training only (evaluation excluded);
- * {@code rounds} are its parameter-averaging rounds in order, {@code timings} DL4J's training stats of it.
+ * {@code rounds} are its parameter-averaging rounds in order, {@code timings} DL4J's training stats of it; {@code paramsSha256} the trained network's fingerprint
+ * ({@link Fingerprint}; null for epochs recorded before the column existed).
  */
 public record EpochResult(
         String step,
@@ -17,7 +18,8 @@ public record EpochResult(
         long trainImages,
         double evalSeconds,
         List<AveragingRound> rounds,
-        List<WorkerTiming> timings) {
+        List<WorkerTiming> timings,
+        String paramsSha256) {
 
     public double trainImagesPerSecond() {
         return epochSeconds > 0 ? trainImages / epochSeconds : 0;

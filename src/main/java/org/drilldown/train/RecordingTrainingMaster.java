@@ -21,13 +21,18 @@ final class RecordingTrainingMaster extends ParameterAveragingTrainingMaster {
         super(builder);
     }
 
-    /** Forgets the previous epoch's rounds and starts the clock for the first round of the next one. */
-    void startEpoch() {
+    /**
+     * Forgets the previous epoch's rounds and starts the clock for the first round of the next one. DL4J splits
+     * each fit's data with its generator {@code rng}; seeded per epoch from {@code epochSeed}, a resumed run
+     * splits epoch N as an uninterrupted one does (seeded once per step, it restarted on resume).
+     */
+    void startEpoch(long epochSeed) {
+        rng = new java.util.Random(epochSeed);
         rounds.clear();
         roundStartNanos = System.nanoTime();
     }
 
-    /** The rounds since {@link #startEpoch()}, in order. */
+    /** The rounds since {@link #startEpoch(long)}, in order. */
     List<AveragingRound> rounds() {
         return List.copyOf(rounds);
     }

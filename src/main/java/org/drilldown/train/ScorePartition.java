@@ -51,7 +51,7 @@ final class ScorePartition implements FlatMapFunction<Iterator<DataSet>, Score> 
             }
             loss -= Math.log(Math.max(p[i][actual], 1e-12));
         }
-        return new Score(p.length, correct, loss);
+        return Score.ofSum(p.length, correct, loss);
     }
 
     private static int argMax(float[] row) {

@@ -108,7 +108,7 @@ final class StepTrainer {
                 ? new RandomRotation(stepSeed, epoch, step.rotationDegrees()) : null;
 
         long start = System.nanoTime();
-        master.startEpoch();
+        master.startEpoch(Seeds.derive(stepSeed, epoch, 1));
         fitted.reset();
         sparkNet.setCollectTrainingStats(false); // off and on: DL4J starts a fresh set of stats for this epoch
         sparkNet.setCollectTrainingStats(true);
@@ -142,7 +142,7 @@ final class StepTrainer {
             Score test = score(testBatches, json, params);
             double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
             return new EpochResult(step.key(), epoch, step.epochs(), lr, train, test, fitSeconds, trained, evalSeconds,
-                    master.rounds(), timings);
+                    master.rounds(), timings, Fingerprint.of(net));
         } finally {
             params.destroy();
             master.deleteTempFiles(sc); // each epoch exports anew; its files are not needed again
@@ -217,6 +217,7 @@ final class StepTrainer {
         }
         RecordingTrainingMaster master = new RecordingTrainingMaster(builder);
         master.addHook(new InPlaceUpdaterHook());
+        master.addHook(new DropoutStreamHook());
         return master;
     }
 

@@ -62,12 +62,12 @@ class StepAnalysisTest {
         for (int i = 0; i < testAccuracies.length; i++) {
             double test = testAccuracies[i];
             double train = test < 99 ? test + 0.8 : test;
-            epochs.add(new EpochResult("4", i + 1, testAccuracies.length, 0.01, score(train), score(test), 10, 1000, 1, List.of(), List.of()));
+            epochs.add(new EpochResult("4", i + 1, testAccuracies.length, 0.01, score(train), score(test), 10, 1000, 1, List.of(), List.of(), null));
         }
         return new StepResult(STEP, params, epochs);
     }
 
     private static Score score(double accuracy) {
-        return new Score(10_000, Math.round(accuracy * 100), 100);
+        return Score.ofSum(10_000, Math.round(accuracy * 100), 100);
     }
 }
