@@ -1,6 +1,7 @@
 package org.drilldown.cli;
 
 import org.drilldown.config.BadInput;
+import org.drilldown.train.TrainingDiverged;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,15 +25,16 @@ public final class Main {
     }
 
     /**
-     * Bad input ({@link BadInput}: a flag, file, id or plan the user can fix) is one line and exit 2; anything
-     * else, an IllegalArgumentException from inside Spark or DL4J included, is a failure with its stack trace.
+     * Bad input ({@link BadInput}: a flag, file, id or plan the user can fix) is one line and exit 2; a known
+     * training failure ({@link DiskFull}, {@link TrainingDiverged}) is one line and exit 1; anything else, an
+     * IllegalArgumentException from inside Spark or DL4J included, is a failure with its stack trace.
      */
     static int exitCode(Exception e, java.io.PrintWriter err) {
         if (e instanceof BadInput) {
             err.println("drilldown: " + e.getMessage());
             return EXIT_BAD_INPUT;
         }
-        if (e instanceof DiskFull) {
+        if (e instanceof DiskFull || e instanceof TrainingDiverged) {
             err.println("drilldown: failed: " + e.getMessage());
             return EXIT_FAILED;
         }

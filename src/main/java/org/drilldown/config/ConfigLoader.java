@@ -33,7 +33,7 @@ public final class ConfigLoader {
             if (!Files.isRegularFile(userFile)) {
                 throw new ConfigError("--conf " + userFile + ": no such file; pass a HOCON file such as conf/drilldown.conf");
             }
-            user = ConfigFactory.parseFile(userFile.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+            user = parseUserFile(userFile);
             rejectUnknownKeys(user, defaults, userFile.toString());
         }
         Config flags = ConfigFactory.parseMap(overrides, "command-line flags");
@@ -42,6 +42,18 @@ public final class ConfigLoader {
             return build(merged);
         } catch (ConfigException e) {
             throw new ConfigError(e.getMessage());
+        }
+    }
+
+    /**
+     * Parses a --conf file; a syntax error, binary content or a missing {@code include required(...)} is bad
+     * input named by file and line (the included file's, where the fault is there).
+     */
+    private static Config parseUserFile(Path file) {
+        try {
+            return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+        } catch (ConfigException e) {
+            throw new ConfigError(ConfigProblem.describe(file, e));
         }
     }
 
@@ -103,11 +115,17 @@ public final class ConfigLoader {
     private static JobConfig build(Config c) {
         Config d = c.getConfig("drilldown");
         int epochCap = d.getInt("epochs");
-        if (epochCap < 0) {
-            throw new ConfigError("drilldown.epochs", epochCap, "0 (each step's own count) or a positive cap");
+        if (epochCap < 0 || epochCap > StepSpec.MAX_EPOCHS) {
+            throw new ConfigError("drilldown.epochs", epochCap,
+                    "0 (each step's own count) or a cap in 1.." + StepSpec.MAX_EPOCHS);
         }
+        List<String> runSteps = d.getStringList("run-steps");
         List<StepSpec> steps = new ArrayList<>();
-        for (String key : d.getStringList("run-steps")) {
+        for (String key : runSteps) {
+            // One run id holds one row per (step, epoch): a step trained twice would write each epoch twice.
+            if (runSteps.indexOf(key) != runSteps.lastIndexOf(key)) {
+                throw new ConfigError("drilldown.run-steps", runSteps, "step " + key + " is named twice; name each step once");
+            }
             steps.add(step(d, key).withEpochCap(epochCap));
         }
         Map<String, String> settings = new LinkedHashMap<>();
@@ -136,6 +154,15 @@ public final class ConfigLoader {
                 d.root().render(ConfigRenderOptions.concise()));
     }
 
+    private static LrSchedule lrSchedule(Config lr, String at) {
+        try {
+            return new LrSchedule(lr.getString("type"), lr.getInt("step-epochs"), lr.getDouble("gamma"),
+                    lr.getDoubleList("factors"));
+        } catch (ConfigError e) {
+            throw e.under(at);
+        }
+    }
+
     /** Reads step {@code key}, each missing field taken from {@code step-defaults}. */
     static StepSpec step(Config d, String key) {
         String path = "steps." + ConfigPaths.quote(key);
@@ -144,7 +171,6 @@ public final class ConfigLoader {
                     "unknown step; the configured steps are " + d.getObject("steps").keySet());
         }
         Config s = d.getConfig(path).withFallback(d.getConfig("step-defaults"));
-        Config lr = s.getConfig("lr-schedule");
         return new StepSpec(
                 key,
                 s.getString("name"),
@@ -158,8 +184,7 @@ public final class ConfigLoader {
                 s.getDouble("learning-rate"),
                 s.getDouble("momentum"),
                 s.getDouble("weight-decay"),
-                new LrSchedule(lr.getString("type"), lr.getInt("step-epochs"), lr.getDouble("gamma"),
-                        lr.getDoubleList("factors")),
+                lrSchedule(s.getConfig("lr-schedule"), "drilldown.steps." + key + "."),
                 s.getDouble("rotation-degrees"),
                 s.getLong("expected-params"),
                 s.getDouble("reference.best-train-accuracy"),

@@ -25,6 +25,14 @@ public record StepSpec(
         double referenceBestTrainAccuracy,
         double referenceBestTestAccuracy) {
 
+    /**
+     * The most epochs a step (or the {@code drilldown.epochs} cap) may ask for: 66 times the exercise's 15,
+     * days of training on a CPU; a larger count is a typo, not a plan.
+     */
+    public static final int MAX_EPOCHS = 1000;
+    /** The largest base learning rate: SGD on these models diverges far below it; Infinity or 1e308 is a typo. */
+    public static final double MAX_LEARNING_RATE = 10;
+
     public StepSpec {
         String at = "drilldown.steps." + key + ".";
         target = List.copyOf(target);
@@ -35,14 +43,14 @@ public record StepSpec(
         if (!(dropout >= 0 && dropout < 1)) {
             throw new ConfigError(at + "dropout", dropout, "a drop probability in [0, 1)");
         }
-        if (epochs < 1) {
-            throw new ConfigError(at + "epochs", epochs, "must be at least 1");
+        if (epochs < 1 || epochs > MAX_EPOCHS) {
+            throw new ConfigError(at + "epochs", epochs, "must be in 1.." + MAX_EPOCHS);
         }
         if (batchSize < 1) {
             throw new ConfigError(at + "batch-size", batchSize, "must be at least 1");
         }
-        if (!(learningRate > 0)) {
-            throw new ConfigError(at + "learning-rate", learningRate, "must be positive");
+        if (!(learningRate > 0 && learningRate <= MAX_LEARNING_RATE)) {
+            throw new ConfigError(at + "learning-rate", learningRate, "must be in (0, 10]");
         }
         if (!(momentum >= 0 && momentum < 1)) {
             throw new ConfigError(at + "momentum", momentum, "must be in [0, 1)");
@@ -64,9 +72,9 @@ public record StepSpec(
         }
     }
 
-    /** Same step capped at {@code maxEpochs} (0 keeps its own count). */
+    /** Same step with at most {@code maxEpochs} epochs (0 = no cap); a step with fewer keeps its own count. */
     public StepSpec withEpochCap(int maxEpochs) {
-        if (maxEpochs <= 0) {
+        if (maxEpochs <= 0 || maxEpochs >= epochs) {
             return this;
         }
         return new StepSpec(key, name, description, target, layers, batchNorm, dropout, maxEpochs, batchSize,

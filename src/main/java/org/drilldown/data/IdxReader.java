@@ -24,18 +24,28 @@ public final class IdxReader {
 
     /** Images as {@code [count][rows*cols]} unsigned bytes; expects a 3-dimensional file of {@code rows x cols}. */
     public static byte[][] readImages(Path file, int rows, int cols) {
+        return readImages(file, rows, cols, 0);
+    }
+
+    /**
+     * The first {@code limit} images (0 = all): nothing after them is read, so a limit bounds the memory and
+     * time a read takes whatever the header claims.
+     */
+    public static byte[][] readImages(Path file, int rows, int cols, int limit) {
         try (DataInputStream in = open(file)) {
             int[] dims = header(in, file, 3);
             if (dims[1] != rows || dims[2] != cols) {
                 throw new IdxFormatException(file, "images are " + dims[1] + "x" + dims[2] + ", expected " + rows + "x" + cols);
             }
             expectSize(file, 16, (long) dims[0] * rows * cols);
-            byte[][] images = new byte[dims[0]][];
+            byte[][] images = new byte[limited(dims[0], limit)][];
             for (int i = 0; i < images.length; i++) {
                 images[i] = new byte[rows * cols];
-                readFully(in, images[i], file, "image " + i + " of " + images.length);
+                readFully(in, images[i], file, "image " + i + " of " + dims[0]);
             }
-            expectEnd(in, file);
+            if (images.length == dims[0]) {
+                expectEnd(in, file);
+            }
             return images;
         } catch (IOException e) {
             throw ioFailure(file, e);
@@ -44,10 +54,15 @@ public final class IdxReader {
 
     /** Labels as values in {@code [0, classes)}; expects a 1-dimensional file. */
     public static byte[] readLabels(Path file, int classes) {
+        return readLabels(file, classes, 0);
+    }
+
+    /** The first {@code limit} labels (0 = all); nothing after them is read. */
+    public static byte[] readLabels(Path file, int classes, int limit) {
         try (DataInputStream in = open(file)) {
             int[] dims = header(in, file, 1);
             expectSize(file, 8, dims[0]);
-            byte[] labels = new byte[dims[0]];
+            byte[] labels = new byte[limited(dims[0], limit)];
             readFully(in, labels, file, "labels");
             for (int i = 0; i < labels.length; i++) {
                 int label = labels[i] & 0xFF;
@@ -55,11 +70,26 @@ public final class IdxReader {
                     throw new IdxFormatException(file, "label " + label + " at index " + i + " is outside 0-" + (classes - 1));
                 }
             }
-            expectEnd(in, file);
+            if (labels.length == dims[0]) {
+                expectEnd(in, file);
+            }
             return labels;
         } catch (IOException e) {
             throw ioFailure(file, e);
         }
+    }
+
+    /** The item count a file's header claims (its first dimension), read and checked without reading the items. */
+    public static int count(Path file, int dimensions) {
+        try (DataInputStream in = open(file)) {
+            return header(in, file, dimensions)[0];
+        } catch (IOException e) {
+            throw ioFailure(file, e);
+        }
+    }
+
+    private static int limited(int count, int limit) {
+        return limit > 0 ? Math.min(limit, count) : count;
     }
 
     private static DataInputStream open(Path file) throws IOException {

@@ -38,11 +38,21 @@ public final class MnistFiles {
     }
 
     public MnistSplit train() {
-        return read("train", "train");
+        return train(0);
     }
 
     public MnistSplit test() {
-        return read("test", "t10k");
+        return test(0);
+    }
+
+    /** The first {@code limit} training examples (0 = all); nothing after them is read. */
+    public MnistSplit train(int limit) {
+        return read("train", "train", limit, "--train-limit");
+    }
+
+    /** The first {@code limit} test examples (0 = all); nothing after them is read. */
+    public MnistSplit test(int limit) {
+        return read("test", "t10k", limit, "--test-limit");
     }
 
     /** SHA-256 of each file actually read, by file name, for the run manifest. */
@@ -55,15 +65,20 @@ public final class MnistFiles {
         return sums;
     }
 
-    private MnistSplit read(String split, String prefix) {
+    /** Checks the headers agree and the heap can hold what is asked for, then reads that much. */
+    private MnistSplit read(String split, String prefix, int limit, String limitFlag) {
         Path imagesFile = file(prefix + "-images-idx3-ubyte");
         Path labelsFile = file(prefix + "-labels-idx1-ubyte");
-        byte[][] images = IdxReader.readImages(imagesFile, MnistSplit.ROWS, MnistSplit.COLS);
-        byte[] labels = IdxReader.readLabels(labelsFile, MnistSplit.CLASSES);
-        if (images.length != labels.length) {
-            throw new IdxFormatException(labelsFile, "holds " + labels.length + " labels but "
-                    + imagesFile.getFileName() + " holds " + images.length + " images");
+        int imageCount = IdxReader.count(imagesFile, 3);
+        int labelCount = IdxReader.count(labelsFile, 1);
+        if (imageCount != labelCount) {
+            throw new IdxFormatException(labelsFile, "holds " + labelCount + " labels but "
+                    + imagesFile.getFileName() + " holds " + imageCount + " images");
         }
+        int wanted = limit > 0 ? Math.min(limit, imageCount) : imageCount;
+        HeapBudget.require(imagesFile, wanted, Runtime.getRuntime().maxMemory(), limitFlag);
+        byte[][] images = IdxReader.readImages(imagesFile, MnistSplit.ROWS, MnistSplit.COLS, wanted);
+        byte[] labels = IdxReader.readLabels(labelsFile, MnistSplit.CLASSES, wanted);
         return new MnistSplit(split, images, labels);
     }
 

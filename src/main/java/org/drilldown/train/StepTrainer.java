@@ -126,6 +126,10 @@ final class StepTrainer {
         }
         double fitSeconds = (System.nanoTime() - start) / 1e9;
         long trained = fitted.value().count();
+        if (trained > 0) {
+            // Before evaluating and checkpointing: a NaN network is worth neither.
+            TrainingDiverged.check(step.key(), epoch, lr, fitted.value().loss());
+        }
         if (trained != trainImages) {
             LOG.warn("step {} epoch {}: the workers fitted {} images, the epoch has {}", step.key(), epoch, trained, trainImages);
         }

@@ -28,6 +28,17 @@ class BadInputTest {
                 "\tat org.drilldown.cli.BadInputTest");
     }
 
+    /** A diverged epoch is a failure (exit 1) the user can act on: one line, no stack trace. */
+    @Test
+    void aDivergedTrainingIsOneLineAndExitOne() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        assertThat(Main.exitCode(new org.drilldown.train.TrainingDiverged("4", 3, 0.15, Double.NaN),
+                new java.io.PrintWriter(err, true))).isEqualTo(Main.EXIT_FAILED);
+        assertThat(err.toString()).isEqualTo("drilldown: failed: training diverged: step 4 epoch 3 has training loss NaN"
+                + " at learning rate 0.15; lower drilldown.steps.4.learning-rate (or its lr-schedule factors)"
+                + System.lineSeparator());
+    }
+
     @Test
     void unknownStep() {
         Console c = Console.run("run", "--steps", "2,9", "--out", tmp.toString());
@@ -74,6 +85,50 @@ class BadInputTest {
         Console negative = Console.run("run", "--epochs", "-1", "--out", tmp.toString());
         assertThat(negative.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(negative.err()).contains("'drilldown.epochs' = -1");
+    }
+
+    @Test
+    void anEpochCapPastTheBoundAndAStepNamedTwiceAreRefused() {
+        Console huge = Console.run("run", "--epochs", "1000000", "--out", tmp.toString());
+        assertThat(huge.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(huge.err()).isEqualTo("drilldown: config key 'drilldown.epochs' = 1000000: 0 (each step's own count)"
+                + " or a cap in 1..1000" + System.lineSeparator());
+
+        Console twice = Console.run("run", "--steps", "4,4", "--out", tmp.toString());
+        assertThat(twice.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(twice.err()).contains("'drilldown.run-steps' = [4, 4]: step 4 is named twice").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aConfFileWithASyntaxErrorIsOneLineNamingFileAndLine() throws java.io.IOException {
+        Path conf = Files.writeString(tmp.resolve("broken.conf"), "drilldown {\n  seed = 5\n  epochs = [\n");
+        Console c = Console.run("run", "--conf", conf.toString(), "--out", tmp.toString());
+        assertThat(c.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(c.err()).startsWith("drilldown: " + conf + ": line 4: ").doesNotContain("\tat ");
+        assertThat(c.err().lines()).hasSize(1);
+    }
+
+    /** A header claiming 10,000,000 images in a small gzip is refused from the header, in one line. */
+    @Test
+    void aSplitLargerThanTheHeapIsRefusedInOneLine() throws java.io.IOException {
+        Path data = Files.createDirectories(tmp.resolve("mnist"));
+        for (String f : new String[] {"t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}) {
+            Files.copy(TestData.mnistDir().resolve(f), data.resolve(f));
+        }
+        gzip(data.resolve("train-images-idx3-ubyte.gz"),
+                java.nio.ByteBuffer.allocate(16 + 784 * 10).putInt(0x803).putInt(10_000_000).putInt(28).putInt(28).array());
+        gzip(data.resolve("train-labels-idx1-ubyte.gz"),
+                java.nio.ByteBuffer.allocate(8 + 10).putInt(0x801).putInt(10_000_000).array());
+        Console c = Console.run("run", "--data", data.toString(), "--out", tmp.resolve("out").toString());
+        assertThat(c.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(c.err()).startsWith("drilldown: " + data.resolve("train-images-idx3-ubyte.gz")
+                + ": 10000000 images need about 7.5 GiB of heap to read").doesNotContain("\tat ");
+    }
+
+    private static void gzip(Path file, byte[] content) throws java.io.IOException {
+        try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(file))) {
+            out.write(content);
+        }
     }
 
     @Test

@@ -79,6 +79,79 @@ class ConfigLoaderTest {
                 .hasMessageContaining("missing.conf").hasMessageContaining("no such file");
     }
 
+    /** --epochs caps: a step keeps its own count when that is lower (step 2's 15 under a cap of 20). */
+    @Test
+    void theEpochCapLowersButNeverRaisesAStepsCount() throws IOException {
+        Path file = write("drilldown.steps.3.epochs = 4\n");
+        JobConfig c = ConfigLoader.load(file, Map.of("drilldown.epochs", 20, "drilldown.run-steps", List.of("2", "3")));
+        assertThat(c.steps()).extracting(StepSpec::epochs).containsExactly(15, 4);
+        JobConfig capped = ConfigLoader.load(file, Map.of("drilldown.epochs", 10, "drilldown.run-steps", List.of("2", "3")));
+        assertThat(capped.steps()).extracting(StepSpec::epochs).containsExactly(10, 4);
+    }
+
+    @Test
+    void epochCountsPastTheBoundAreRefused() throws IOException {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("drilldown.epochs", 1_000_000)))
+                .isInstanceOf(ConfigError.class)
+                .hasMessage("config key 'drilldown.epochs' = 1000000: 0 (each step's own count) or a cap in 1..1000");
+        assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.steps.2.epochs = 5000"), Map.of()))
+                .isInstanceOf(ConfigError.class)
+                .hasMessage("config key 'drilldown.steps.2.epochs' = 5000: must be in 1..1000");
+        assertThat(ConfigLoader.load(null, Map.of("drilldown.epochs", 1000)).steps()).extracting(StepSpec::epochs)
+                .containsOnly(15);
+    }
+
+    @Test
+    void aStepNamedTwiceInRunStepsIsRefused() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("drilldown.run-steps", List.of("2", "4", "4"))))
+                .isInstanceOf(ConfigError.class)
+                .hasMessage("config key 'drilldown.run-steps' = [2, 4, 4]: step 4 is named twice; name each step once");
+    }
+
+    /** NaN was refused, Infinity and 1e308 were not: a run then "succeeded" with NaN losses. */
+    @Test
+    void nonFiniteAndAbsurdLearningRatesAreRefused() throws IOException {
+        for (String rate : new String[] {"Infinity", "1e308", "11", "-0.1", "0", "NaN"}) {
+            assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.steps.2.learning-rate = " + rate), Map.of()))
+                    .as(rate).isInstanceOf(ConfigError.class)
+                    .hasMessageContaining("config key 'drilldown.steps.2.learning-rate' = ")
+                    .hasMessageEndingWith(": must be in (0, 10]");
+        }
+        assertThat(ConfigLoader.load(write("drilldown.steps.2.learning-rate = 10"), Map.of()).steps().get(1).learningRate())
+                .isEqualTo(10.0);
+        assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.steps.2.momentum = Infinity"), Map.of()))
+                .hasMessageContaining("'drilldown.steps.2.momentum' = Infinity");
+        assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.steps.2.weight-decay = NaN"), Map.of()))
+                .hasMessageContaining("'drilldown.steps.2.weight-decay' = NaN");
+        assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.steps.2.rotation-degrees = Infinity"), Map.of()))
+                .hasMessageContaining("'drilldown.steps.2.rotation-degrees' = Infinity");
+        assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.steps.4.lr-schedule.factors = [1, Infinity]"), Map.of()))
+                .hasMessageContaining("'drilldown.steps.4.lr-schedule.factors'");
+        assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.steps.2.lr-schedule.gamma = NaN"), Map.of()))
+                .hasMessageContaining("'drilldown.steps.2.lr-schedule.gamma' = NaN");
+    }
+
+    /** A --conf file Typesafe Config cannot parse is bad input: one line naming the file and the line. */
+    @Test
+    void anUnparsableConfFileIsNamedWithItsLine() throws IOException {
+        Path syntax = write("drilldown {\n  seed = 5\n  epochs = [\n");
+        assertThatThrownBy(() -> ConfigLoader.load(syntax, Map.of()))
+                .isInstanceOf(ConfigError.class)
+                .hasMessageStartingWith(syntax + ": line 4: List should have ]");
+        byte[] binary = new byte[300];
+        new java.util.Random(21).nextBytes(binary);
+        Path bin = Files.write(tmp.resolve("binary.conf"), binary);
+        assertThatThrownBy(() -> ConfigLoader.load(bin, Map.of()))
+                .isInstanceOf(ConfigError.class)
+                .hasMessageStartingWith(bin + ": line ")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContainPattern("\\p{Cntrl}").hasSizeLessThan(400));
+        Path include = write("include required(\"nope.conf\")\ndrilldown.seed = 2\n");
+        assertThatThrownBy(() -> ConfigLoader.load(include, Map.of()))
+                .isInstanceOf(ConfigError.class)
+                .hasMessageStartingWith(include + ": ")
+                .hasMessageContaining("not found").hasMessageContaining("nope.conf");
+    }
+
     @Test
     void theShippedClusterAndGpuConfsLoad() {
         JobConfig cluster = ConfigLoader.load(Path.of("conf/cluster.conf"), Map.of());

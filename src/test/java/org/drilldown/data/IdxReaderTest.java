@@ -107,11 +107,69 @@ class IdxReaderTest {
                 .hasMessageContaining("no such data directory");
     }
 
+    /**
+     * A header may claim up to 10,000,000 images (7.84 GB as bytes); one that claims more than the heap can
+     * hold is refused from the header, before anything is read, with the bytes needed and the limit to pass.
+     */
+    @Test
+    void aSplitThatCannotFitTheHeapIsRefusedBeforeReading() throws IOException {
+        writeSplits(tmp, HUGE, 5);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> MnistData.load(tmp, 0, 0))
+                .isInstanceOf(IdxFormatException.class)
+                .hasMessageStartingWith(tmp.resolve("train-images-idx3-ubyte.gz")
+                        + ": 10000000 images need about 7.5 GiB of heap to read, more than the ")
+                .hasMessageContaining("pass --train-limit N or raise -Xmx in DRILLDOWN_JAVA_OPTS");
+        assertThat((System.nanoTime() - start) / 1e9).isLessThan(5.0);
+    }
+
+    /** A limit reads that many images and labels and no more: the rest of a 10,000,000-image header is never read. */
+    @Test
+    void aLimitReadsOnlyTheImagesItAsksFor() throws IOException {
+        writeSplits(tmp, HUGE, 5);
+        MnistData data = MnistData.load(tmp, 3, 4);
+        assertThat(data.train().size()).isEqualTo(3);
+        assertThat(data.test().size()).isEqualTo(4);
+        assertThat(data.train().images()[2][0]).isEqualTo((byte) (2 * 784 % 256));
+    }
+
+    /** A sparse plain file with a consistent 10,000,000-image header: refused from its header, not read. */
+    @Test
+    void aHugePlainFileIsRefusedFromItsHeader() throws IOException {
+        writeSplits(tmp, HUGE, 5);
+        Path file = tmp.resolve("train-images-idx3-ubyte"); // the plain file is read before the .gz beside it
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            f.write(IdxFiles.images(0, 28, 28));
+            f.seek(4);
+            f.writeInt(HUGE);
+            f.setLength(16 + (long) HUGE * 784); // sparse: no disk used for the zeros
+        }
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> MnistData.load(tmp, 0, 0))
+                .isInstanceOf(IdxFormatException.class)
+                .hasMessageStartingWith(file + ": 10000000 images need about 7.5 GiB of heap");
+        assertThat((System.nanoTime() - start) / 1e9).isLessThan(5.0);
+    }
+
     @Test
     void limitKeepsTheFirstExamples() {
         MnistSplit split = new MnistSplit("t", new byte[][] {{1}, {2}, {3}}, new byte[] {7, 8, 9});
         assertThat(split.limit(2).labels()).containsExactly(7, 8);
         assertThat(split.limit(0).size()).isEqualTo(3);
+    }
+
+    private static final int HUGE = 10_000_000;
+
+    /** The four MNIST files, gzipped, each holding {@code present} items under a header that claims {@code claimed}. */
+    private static void writeSplits(Path dir, int claimed, int present) throws IOException {
+        for (String prefix : new String[] {"train", "t10k"}) {
+            byte[] images = IdxFiles.images(present, 28, 28);
+            java.nio.ByteBuffer.wrap(images).putInt(4, claimed);
+            IdxFiles.writeGzip(dir.resolve(prefix + "-images-idx3-ubyte.gz"), images);
+            byte[] labels = IdxFiles.labels(new int[present]);
+            java.nio.ByteBuffer.wrap(labels).putInt(4, claimed);
+            IdxFiles.writeGzip(dir.resolve(prefix + "-labels-idx1-ubyte.gz"), labels);
+        }
     }
 
     private static long count(byte[] labels, int label) {
