@@ -59,6 +59,25 @@ class QueryErrorsTest {
         assertThat(c.out()).isEmpty();
     }
 
+    /** Issue 21: every run died before its first epoch, so only runs has files; the rest read as empty. */
+    @Test
+    void aTableNoRunHasWrittenYetIsEmpty() throws Exception {
+        Path early = out.resolve("early");
+        MetricsWriter writer = new MetricsWriter(SharedSpark.get(), new MetricsLocation(early), new TargetSpec(99.4, 3, 10000, 15));
+        RunInfo run = MetricsFixtures.run("died");
+        writer.onRunStart(run);
+        writer.onRunEnd(run, new IllegalStateException("out of memory"));
+        assertThat(early.resolve("metrics/epochs")).doesNotExist();
+        for (String table : List.of("epochs", "steps", "iterations", "worker_stats", "data_stats")) {
+            Console c = Console.run("query", "--out", early.toString(), "--format", "csv",
+                    "select run_id, count(*) as n from " + table + " group by run_id");
+            assertThat(c.exitCode()).as(c.err()).isZero();
+            assertThat(c.out()).isEqualTo("run_id,n\n");
+        }
+        Console runs = Console.run("query", "--out", early.toString(), "--format", "csv", "select run_id, status from runs");
+        assertThat(runs.out()).isEqualTo("run_id,status\ndied,failed\n");
+    }
+
     @Test
     void anEmptyMetricsDirectoryIsNamed() throws Exception {
         Path empty = Files.createDirectories(out.resolve("empty/metrics"));
