@@ -9,6 +9,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.drilldown.metrics.MetricsLocation;
 import org.drilldown.metrics.MetricsReader;
+import org.drilldown.metrics.ReadOnlySql;
 import org.drilldown.metrics.Tables;
 import org.drilldown.report.TablePrinter;
 import picocli.CommandLine.Command;
@@ -16,7 +17,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import org.drilldown.config.BadInput;
 
-/** {@code drilldown query}: Spark SQL over the metric tables, each registered as a view by its name. */
+/**
+ * {@code drilldown query}: Spark SQL over the metric tables, each registered as a view by its name. It only
+ * reads: statements that write, change the session or read files by path are refused ({@link ReadOnlySql}).
+ */
 @Command(name = "query", mixinStandardHelpOptions = true,
         description = "Run Spark SQL over the tables in <out>/metrics/ (runs, epochs, steps, iterations, worker_stats, data_stats).")
 final class QueryCommand implements Callable<Integer> {
@@ -37,7 +41,7 @@ final class QueryCommand implements Callable<Integer> {
             List<String> tables = MetricsReader.registerViews(spark, location);
             Dataset<Row> result;
             try {
-                result = spark.sql(sql);
+                result = ReadOnlySql.sql(spark, sql);
             } catch (Exception e) {
                 // Scala throws AnalysisException (ParseException is one) without declaring it.
                 if (e instanceof AnalysisException) {
