@@ -59,6 +59,26 @@ class QueryErrorsTest {
         assertThat(c.out()).isEmpty();
     }
 
+    @Test
+    void badSqlIsOneLineWithoutThePlan() {
+        Console c = query("select * from epoch");
+        assertThat(c.err()).hasLineCount(1).doesNotContain("UnresolvedRelation", "'Project");
+        Console parse = query("selec * from epochs");
+        assertThat(parse.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(parse.err()).startsWith("drilldown: bad SQL: [PARSE_SYNTAX_ERROR] Syntax error at or near 'selec'")
+                .hasLineCount(1);
+    }
+
+    @Test
+    void noSqlSaysWhatToPass() {
+        for (String blank : new String[] {"", "  \n "}) {
+            Console c = query(blank);
+            assertThat(c.exitCode()).as(c.err()).isEqualTo(Main.EXIT_BAD_INPUT);
+            assertThat(c.err()).isEqualTo("drilldown: no SQL given; pass one statement in quotes, e.g. "
+                    + "scripts/query.sh \"select run_id, status from runs\"\n");
+        }
+    }
+
     /** Issue 21: every run died before its first epoch, so only runs has files; the rest read as empty. */
     @Test
     void aTableNoRunHasWrittenYetIsEmpty() throws Exception {
