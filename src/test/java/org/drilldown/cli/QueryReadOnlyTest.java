@@ -57,12 +57,15 @@ class QueryReadOnlyTest {
                 Arguments.of("DROP VIEW epochs", "DropView"),
                 Arguments.of("DROP TABLE IF EXISTS epochs", "DropTable"),
                 Arguments.of("INSERT INTO epochs SELECT * FROM epochs", "InsertIntoStatement"),
+                Arguments.of("ALTER VIEW epochs AS SELECT 1 AS a", "AlterViewAs"),
                 Arguments.of("CACHE TABLE epochs", "CacheTable"),
+                Arguments.of("UNCACHE TABLE epochs", "UncacheTable"),
                 Arguments.of("CLEAR CACHE", "ClearCacheCommand"),
                 Arguments.of("SET spark.sql.runSQLOnFiles=true", "SetCommand"),
                 Arguments.of("RESET", "ResetCommand"),
                 Arguments.of("ADD JAR lib.jar", "AddJarsCommand"),
                 Arguments.of("ADD FILE notes.txt", "AddFilesCommand"),
+                Arguments.of("ADD ARCHIVE notes.zip", "AddArchivesCommand"),
                 Arguments.of("CREATE TEMPORARY FUNCTION f AS 'x.Y' USING JAR 'lib.jar'", "CreateFunctionCommand"),
                 Arguments.of("WITH x AS (SELECT 1 AS a) INSERT OVERWRITE DIRECTORY '" + "ignored"
                         + "' USING parquet SELECT * FROM x", "InsertIntoDir"),
@@ -133,6 +136,11 @@ class QueryReadOnlyTest {
         assertThat(describe.out()).startsWith("col_name,data_type,comment\nrun_id,string,").contains("test_accuracy,double,");
         Console columns = query("show columns in epochs");
         assertThat(columns.out()).contains("test_accuracy");
+        for (String show : new String[] {"show views", "show functions", "show databases", "describe query select run_id from epochs",
+                "describe epochs run_id", "explain show tables"}) {
+            Console c = query(show);
+            assertThat(c.exitCode()).as(show + ": " + c.err()).isZero();
+        }
         Console function = query("describe function upper");
         assertThat(function.exitCode()).as(function.err()).isZero();
         Console explain = query("explain select run_id from epochs where epoch = 1");
