@@ -148,6 +148,18 @@ class QueryReadOnlyTest {
         assertThat(explain.out()).contains("Physical Plan");
     }
 
+    /** report reads through the same checked session: its own SQL passes and the tables stay as they were. */
+    @Test
+    void theReportStillReads() throws IOException {
+        Map<String, Long> metrics = new TreeMap<>(files());
+        Console report = Console.run("report", "--out", out.toString());
+        assertThat(report.exitCode()).as(report.err()).isZero();
+        assertThat(out.resolve("report/good/REPORT.md")).exists();
+        Map<String, Long> after = new TreeMap<>(files());
+        after.keySet().removeIf(f -> f.startsWith("report/"));
+        assertThat(after).isEqualTo(metrics);
+    }
+
     private static void assertRefused(Console c, String kind) {
         assertThat(c.exitCode()).as(c.err()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(c.err()).startsWith("drilldown: query only reads: " + kind + " is refused; it runs SELECT")
