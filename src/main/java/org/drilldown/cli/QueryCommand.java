@@ -1,7 +1,6 @@
 package org.drilldown.cli;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
@@ -9,14 +8,17 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.drilldown.metrics.MetricsLocation;
 import org.drilldown.metrics.MetricsReader;
-import org.drilldown.metrics.Tables;
+import org.drilldown.metrics.ReadOnlySql;
 import org.drilldown.report.TablePrinter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import org.drilldown.config.BadInput;
 
-/** {@code drilldown query}: Spark SQL over the metric tables, each registered as a view by its name. */
+/**
+ * {@code drilldown query}: Spark SQL over the metric tables, each registered as a view by its name. It only
+ * reads: statements that write, change the session or read files by path are refused ({@link ReadOnlySql}).
+ */
 @Command(name = "query", mixinStandardHelpOptions = true,
         description = "Run Spark SQL over the tables in <out>/metrics/ (runs, epochs, steps, iterations, worker_stats, data_stats).")
 final class QueryCommand implements Callable<Integer> {
@@ -29,20 +31,26 @@ final class QueryCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SQL", description = "the query")
     String sql;
 
+    static final String NO_SQL = "no SQL given; pass one statement in quotes, e.g. "
+            + "scripts/query.sh \"select run_id, status from runs\"";
+
     @Override
     public Integer call() throws Exception {
+        if (sql == null || sql.isBlank()) {
+            throw new BadInput(NO_SQL); // before Spark starts: nothing to run
+        }
         try (ReadOnlySession session = ReadOnlySession.open(out)) {
             SparkSession spark = session.spark();
             MetricsLocation location = session.location();
-            List<String> tables = MetricsReader.registerViews(spark, location);
+            MetricsReader.registerViews(spark, location);
             Dataset<Row> result;
             try {
-                result = spark.sql(sql);
+                result = ReadOnlySql.sql(spark, sql);
             } catch (Exception e) {
                 // Scala throws AnalysisException (ParseException is one) without declaring it.
-                if (e instanceof AnalysisException) {
-                    throw new BadInput("bad SQL: " + e.getMessage() + "\nviews under "
-                            + location.metricsDir() + ": " + views(tables));
+                if (e instanceof AnalysisException a) {
+                    throw new BadInput("bad SQL: " + SqlErrors.oneLine(a) + "; views under "
+                            + location.metricsDir() + ": " + String.join(", ", ReadOnlySql.views()));
                 }
                 throw e;
             }
@@ -57,14 +65,6 @@ final class QueryCommand implements Callable<Integer> {
             System.out.print(text);
             return 0;
         }
-    }
-
-    private static String views(List<String> tables) {
-        List<String> names = new java.util.ArrayList<>(tables);
-        if (names.contains(Tables.RUNS)) {
-            names.add("runs_history");
-        }
-        return String.join(", ", names);
     }
 
     private String render(Dataset<Row> result) {

@@ -7,15 +7,19 @@ import org.drilldown.config.ConfigLoader;
 import org.drilldown.config.JobConfig;
 import org.drilldown.config.SparkSessions;
 import org.drilldown.metrics.MetricsLocation;
+import org.drilldown.metrics.ReadOnlySql;
 
-/** What {@code query} and {@code report} read with: a one-core local Spark session and the output directory. */
+/**
+ * What {@code query} and {@code report} read with: a one-core local Spark session, locked down to reading
+ * (see {@link ReadOnlySql}), and the output directory.
+ */
 record ReadOnlySession(SparkSession spark, MetricsLocation location) implements AutoCloseable {
 
     /** {@code out} may be null: the configured default output directory. */
     static ReadOnlySession open(Path out) {
         JobConfig config = ConfigLoader.load(null, Map.of("drilldown.spark.default-master", "local[1]"));
         MetricsLocation location = new MetricsLocation(out != null ? out : config.outputDir());
-        return new ReadOnlySession(SparkSessions.create(config, Map.of()), location);
+        return new ReadOnlySession(ReadOnlySql.session(SparkSessions.create(config, Map.of())), location);
     }
 
     @Override

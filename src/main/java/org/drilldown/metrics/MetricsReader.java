@@ -33,7 +33,10 @@ public final class MetricsReader {
     private MetricsReader() {
     }
 
-    /** Returns the tables found; fails with the directory named when there are none. */
+    /**
+     * Returns the tables that have files; fails with the directory named when none has. Every table in
+     * {@link Tables#SCHEMAS} gets a view, empty when it has no files yet.
+     */
     public static List<String> registerViews(SparkSession spark, MetricsLocation location) {
         Path dir = location.metricsDir();
         List<String> found = new ArrayList<>();
@@ -57,21 +60,38 @@ public final class MetricsReader {
             throw new BadInput("no metric tables under " + dir
                     + "; run scripts/run-local.sh first, or pass --out DIR of an earlier run");
         }
-        if (found.contains(Tables.RUNS)) {
-            Dataset<Row> latest = spark.sql("select *, row_number() over "
-                    + "(partition by run_id order by recorded_at desc) as rn from runs_history").where("rn = 1").drop("rn");
-            latest.createOrReplaceTempView(Tables.RUNS);
-            // A run still "running" whose driver no longer holds its lock was killed or crashed.
-            List<String> dead = spark.sql("select run_id from runs where status = 'running'").collectAsList().stream()
-                    .map(r -> r.getString(0)).filter(id -> !DriverLock.isHeld(location, id)).toList();
-            if (!dead.isEmpty()) {
-                Column isDead = functions.col("run_id").isin(dead.toArray());
-                latest.withColumn("status", functions.when(isDead, INTERRUPTED).otherwise(functions.col("status")))
-                        .withColumn("error", functions.when(isDead, DIED).otherwise(functions.col("error")))
-                        .createOrReplaceTempView(Tables.RUNS);
-            }
-        }
+        registerEmptyViews(spark, found);
+        registerLatestRuns(spark, location);
         return found;
+    }
+
+    /** The view {@code runs}: the latest row of each run, a dead driver's "running" read as interrupted. */
+    private static void registerLatestRuns(SparkSession spark, MetricsLocation location) {
+        Dataset<Row> latest = spark.sql("select *, row_number() over "
+                + "(partition by run_id order by recorded_at desc) as rn from runs_history").where("rn = 1").drop("rn");
+        latest.createOrReplaceTempView(Tables.RUNS);
+        // A run still "running" whose driver no longer holds its lock was killed or crashed.
+        List<String> dead = spark.sql("select run_id from runs where status = 'running'").collectAsList().stream()
+                .map(r -> r.getString(0)).filter(id -> !DriverLock.isHeld(location, id)).toList();
+        if (!dead.isEmpty()) {
+            Column isDead = functions.col("run_id").isin(dead.toArray());
+            latest.withColumn("status", functions.when(isDead, INTERRUPTED).otherwise(functions.col("status")))
+                    .withColumn("error", functions.when(isDead, DIED).otherwise(functions.col("error")))
+                    .createOrReplaceTempView(Tables.RUNS);
+        }
+    }
+
+    /**
+     * A table no run has written yet (every run died before its first epoch, say) is an empty view with its
+     * schema, so a correct query over it returns no rows instead of "table not found".
+     */
+    private static void registerEmptyViews(SparkSession spark, List<String> found) {
+        Tables.SCHEMAS.forEach((name, schema) -> {
+            if (!found.contains(name)) {
+                spark.createDataFrame(List.<Row>of(), schema)
+                        .createOrReplaceTempView(name.equals(Tables.RUNS) ? "runs_history" : name);
+            }
+        });
     }
 
     /**

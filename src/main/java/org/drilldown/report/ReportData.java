@@ -10,6 +10,7 @@ import org.drilldown.config.JobConfig;
 import org.drilldown.config.StepSpec;
 import org.drilldown.metrics.MetricsLocation;
 import org.drilldown.metrics.MetricsReader;
+import org.drilldown.metrics.ReadOnlySql;
 import org.drilldown.metrics.Tables;
 import org.drilldown.config.BadInput;
 
@@ -27,7 +28,7 @@ public record ReportData(Row run, JobConfig config, List<Row> dataStats, List<Ro
             throw new BadInput("no runs table under " + location.metricsDir()
                     + "; is --out the output directory of a Drilldown run?");
         }
-        List<Row> runs = spark.sql("select * from runs order by started_at desc").collectAsList();
+        List<Row> runs = ReadOnlySql.sql(spark, "select * from runs order by started_at desc").collectAsList();
         Row run = runs.stream().filter(r -> runId == null || runId.equals(r.getAs("run_id"))).findFirst()
                 .orElseThrow(() -> new BadInput("no run '" + runId + "' under " + location.outputDir()
                         + "; recent runs: " + runs.stream().limit(5).map(r -> (String) r.getAs("run_id")).toList()));
@@ -69,7 +70,7 @@ public record ReportData(Row run, JobConfig config, List<Row> dataStats, List<Ro
     }
 
     private static List<Row> rows(SparkSession spark, List<String> tables, String table, String sql) {
-        return tables.contains(table) ? spark.sql(sql).collectAsList() : List.of();
+        return tables.contains(table) ? ReadOnlySql.sql(spark, sql).collectAsList() : List.of();
     }
 
     private static List<Row> sorted(List<Row> rows, Comparator<Row> order) {

@@ -60,6 +60,48 @@ class QueryErrorsTest {
     }
 
     @Test
+    void badSqlIsOneLineWithoutThePlan() {
+        String views = "; views under " + out.resolve("metrics")
+                + ": data_stats, epochs, iterations, runs, runs_history, steps, worker_stats\n";
+        Console c = query("select * from epoch");
+        assertThat(c.err()).isEqualTo("drilldown: bad SQL: [TABLE_OR_VIEW_NOT_FOUND] The table or view `epoch` cannot be "
+                + "found. Verify the spelling and correctness of the schema and catalog. (line 1, position 14)" + views);
+        Console parse = query("selec * from epochs");
+        assertThat(parse.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(parse.err()).isEqualTo("drilldown: bad SQL: [PARSE_SYNTAX_ERROR] Syntax error at or near 'selec'. "
+                + "(line 1, position 0)" + views);
+    }
+
+    @Test
+    void noSqlSaysWhatToPass() {
+        for (String blank : new String[] {"", "  \n "}) {
+            Console c = query(blank);
+            assertThat(c.exitCode()).as(c.err()).isEqualTo(Main.EXIT_BAD_INPUT);
+            assertThat(c.err()).isEqualTo("drilldown: no SQL given; pass one statement in quotes, e.g. "
+                    + "scripts/query.sh \"select run_id, status from runs\"\n");
+        }
+    }
+
+    /** Issue 21: every run died before its first epoch, so only runs has files; the rest read as empty. */
+    @Test
+    void aTableNoRunHasWrittenYetIsEmpty() throws Exception {
+        Path early = out.resolve("early");
+        MetricsWriter writer = new MetricsWriter(SharedSpark.get(), new MetricsLocation(early), new TargetSpec(99.4, 3, 10000, 15));
+        RunInfo run = MetricsFixtures.run("died");
+        writer.onRunStart(run);
+        writer.onRunEnd(run, new IllegalStateException("out of memory"));
+        assertThat(early.resolve("metrics/epochs")).doesNotExist();
+        for (String table : List.of("epochs", "steps", "iterations", "worker_stats", "data_stats")) {
+            Console c = Console.run("query", "--out", early.toString(), "--format", "csv",
+                    "select run_id, count(*) as n from " + table + " group by run_id");
+            assertThat(c.exitCode()).as(c.err()).isZero();
+            assertThat(c.out()).isEqualTo("run_id,n\n");
+        }
+        Console runs = Console.run("query", "--out", early.toString(), "--format", "csv", "select run_id, status from runs");
+        assertThat(runs.out()).isEqualTo("run_id,status\ndied,failed\n");
+    }
+
+    @Test
     void anEmptyMetricsDirectoryIsNamed() throws Exception {
         Path empty = Files.createDirectories(out.resolve("empty/metrics"));
         Console c = Console.run("query", "--out", empty.getParent().toString(), "select 1");
