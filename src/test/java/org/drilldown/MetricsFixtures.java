@@ -18,7 +18,7 @@ public final class MetricsFixtures {
     }
 
     public static EpochResult epoch(int e) {
-        return new EpochResult("4", e, 15, 0.01, Score.ofSum(100, 99, 3.0), Score.ofSum(100, 98, 4.0), 1.5, 100, 0.5,
+        return new EpochResult("4", e, 15, 0.01, Score.ofSum(100, 99, 3.0), Score.ofSum(50, 49, 2.0), Score.ofSum(100, 98, 4.0), 1.5, 100, 0.5,
                 List.of(new AveragingRound(1, e * 10 - 5, 0.2, 0.7), new AveragingRound(2, e * 10, 0.1, 0.8)), List.of(), "f".repeat(64));
     }
 }

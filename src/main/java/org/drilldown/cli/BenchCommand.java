@@ -55,7 +55,7 @@ final class BenchCommand implements Callable<Integer> {
         JobConfig config = ConfigLoader.load(null, Map.of("drilldown.run-steps", List.of(step)));
         StepSpec spec = config.steps().get(0);
         int batchSize = batch != null ? batch : spec.batchSize();
-        MnistData mnist = MnistData.load(data, trainLimit, 0);
+        MnistData mnist = MnistData.load(data, trainLimit, 0, 0);
         // MNIST's training mean and std; the job computes them with Spark, the bench needs no Spark.
         SingleProcessTrainer trainer = new SingleProcessTrainer(0.1307, 0.3081);
         MultiLayerNetwork net = StepModels.network(spec, config.seed(), fused);

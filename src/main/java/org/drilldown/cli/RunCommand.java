@@ -46,8 +46,11 @@ final class RunCommand implements Callable<Integer> {
     List<String> steps;
     @Option(names = "--epochs", description = "cap every step at N epochs (default: each step's own)")
     Integer epochs;
-    @Option(names = "--train-limit", description = "use the first N training images (default: all)")
+    @Option(names = "--train-limit", description = "train on the first N images after the validation set (default: all)")
     Integer trainLimit;
+    @Option(names = "--validation", description = "hold out the first N training images as the validation set"
+            + " (default 5000; 0 = none)")
+    Integer validation;
     @Option(names = "--test-limit", description = "use the first N test images (default: all)")
     Integer testLimit;
     @Option(names = "--workers", description = "parameter-averaging workers (default: Spark's parallelism)")
@@ -89,7 +92,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** Continues an interrupted run with the configuration and data it recorded. */
     private Integer resume() throws IOException {
-        if (conf != null || steps != null || epochs != null || trainLimit != null || testLimit != null || workers != null
+        if (conf != null || steps != null || epochs != null || trainLimit != null || testLimit != null || validation != null || workers != null
                 || averagingFrequency != null || seed != null || data != null || runId != null) {
             throw new BadInput("--resume continues a run with its recorded configuration: "
                     + "only --out and --master may be given with it");
@@ -157,6 +160,7 @@ final class RunCommand implements Callable<Integer> {
         put(o, "drilldown.epochs", epochs);
         put(o, "drilldown.data.train-limit", trainLimit);
         put(o, "drilldown.data.test-limit", testLimit);
+        put(o, "drilldown.data.validation", validation);
         put(o, "drilldown.training.workers", workers);
         put(o, "drilldown.training.averaging-frequency", averagingFrequency);
         put(o, "drilldown.seed", seed);

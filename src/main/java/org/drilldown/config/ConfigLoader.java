@@ -61,7 +61,8 @@ public final class ConfigLoader {
      * What runs recorded before a key existed did in its place, where that differs from today's default:
      * a resumed or reported old run keeps its own behaviour.
      */
-    private static final String BEFORE_THE_KEY_EXISTED = "drilldown.training.train-accuracy = after-epoch";
+    private static final String BEFORE_THE_KEY_EXISTED = "drilldown.training.train-accuracy = after-epoch\n"
+            + "drilldown.data.validation = 0";
 
     /**
      * Rebuilds the configuration a run recorded in {@code runs.config}; keys added to Drilldown since that
@@ -137,6 +138,7 @@ public final class ConfigLoader {
                 Path.of(d.getString("data.dir")),
                 d.getInt("data.train-limit"),
                 d.getInt("data.test-limit"),
+                d.getInt("data.validation"),
                 Path.of(d.getString("output.dir")),
                 d.getInt("training.workers"),
                 d.getInt("training.averaging-frequency"),

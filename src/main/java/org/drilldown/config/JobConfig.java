@@ -11,6 +11,7 @@ public record JobConfig(
         Path dataDir,
         int trainLimit,
         int testLimit,
+        int validation,
         Path outputDir,
         int workers,
         int averagingFrequency,
@@ -37,6 +38,7 @@ public record JobConfig(
         }
         requireNonNegative("drilldown.data.train-limit", trainLimit);
         requireNonNegative("drilldown.data.test-limit", testLimit);
+        requireNonNegative("drilldown.data.validation", validation);
         requireNonNegative("drilldown.training.workers", workers);
         requirePositive("drilldown.training.averaging-frequency", averagingFrequency);
         requireNonNegative("drilldown.training.prefetch-batches", prefetchBatches);

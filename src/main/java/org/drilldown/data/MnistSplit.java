@@ -11,6 +11,12 @@ public record MnistSplit(String name, byte[][] images, byte[] labels) {
         return labels.length;
     }
 
+    /** Examples {@code from} (inclusive) to {@code to} (exclusive), as split {@code newName}. */
+    public MnistSplit slice(String newName, int from, int to) {
+        return new MnistSplit(newName, java.util.Arrays.copyOfRange(images, from, to),
+                java.util.Arrays.copyOfRange(labels, from, to));
+    }
+
     /** The first {@code limit} examples (0 = all). */
     public MnistSplit limit(int limit) {
         if (limit <= 0 || limit >= size()) {

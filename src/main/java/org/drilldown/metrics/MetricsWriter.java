@@ -21,6 +21,7 @@ import org.drilldown.data.SplitStats;
 import org.drilldown.train.AveragingRound;
 import org.drilldown.train.EpochResult;
 import org.drilldown.train.RunInfo;
+import org.drilldown.train.Score;
 import org.drilldown.train.StepResult;
 import org.drilldown.train.TrainingListener;
 import org.drilldown.train.WorkerTiming;
@@ -104,7 +105,13 @@ public final class MetricsWriter implements TrainingListener {
                 run.runId(), e.step(), e.epoch(), e.learningRate(),
                 e.train().loss(), e.train().accuracy(), e.test().loss(), e.test().accuracy(),
                 e.epochSeconds(), e.trainImagesPerSecond(), e.trainImages(), e.test().count(), e.evalSeconds(),
-                e.paramsSha256())));
+                e.paramsSha256(), nullIfNone(e.validation().loss(), e.validation()),
+                nullIfNone(e.validation().accuracy(), e.validation()), e.validation().count() == 0 ? null : e.validation().count())));
+    }
+
+    /** Null for a run without a validation set, rather than NaN. */
+    private static Double nullIfNone(double value, Score score) {
+        return score.count() == 0 ? null : value;
     }
 
     @Override

@@ -80,8 +80,17 @@ public final class ResumeState {
         long trainScored = trainEvalImages > 0 ? trainEvalImages : r.<Long>getAs("train_images");
         return new EpochResult(step.key(), r.getAs("epoch"), step.epochs(), r.getAs("learning_rate"),
                 Score.of(trainScored, r.getAs("train_accuracy"), r.getAs("train_loss")),
+                validation(r),
                 Score.of(testImages, r.getAs("test_accuracy"), r.getAs("test_loss")),
                 r.getAs("epoch_seconds"), r.getAs("train_images"), r.getAs("eval_seconds"), List.of(), List.of(),
                 r.schema().getFieldIndex("params_sha256").isDefined() ? r.getAs("params_sha256") : null);
+    }
+
+    /** The validation score a row recorded; none in rows without a validation set or from before the columns. */
+    private static Score validation(Row r) {
+        if (!r.schema().getFieldIndex("val_images").isDefined() || r.isNullAt(r.fieldIndex("val_images"))) {
+            return Score.EMPTY;
+        }
+        return Score.of(r.getAs("val_images"), r.getAs("val_accuracy"), r.getAs("val_loss"));
     }
 }

@@ -9,7 +9,8 @@ public final class Tables {
      * Version of the table layout, stored in every {@code runs} row. Columns are only ever added (old rows
      * read null in them); a rename or type change would bump this and keep readers of older versions.
      * 1: before the column existed; 2: adds {@code iterations}, {@code worker_stats}, {@code runs.schema_version},
-     * {@code cores}, {@code gpus}; 3: adds {@code epochs.params_sha256}.
+     * {@code cores}, {@code gpus}; 3: adds {@code epochs.params_sha256},
+     * {@code val_loss}, {@code val_accuracy}, {@code val_images}.
      */
     public static final int SCHEMA_VERSION = 3;
 
@@ -54,7 +55,10 @@ public final class Tables {
             .add("train_images", DataTypes.LongType, false)
             .add("test_images", DataTypes.LongType, false)
             .add("eval_seconds", DataTypes.DoubleType, false)
-            .add("params_sha256", DataTypes.StringType, true);
+            .add("params_sha256", DataTypes.StringType, true)
+            .add("val_loss", DataTypes.DoubleType, true)
+            .add("val_accuracy", DataTypes.DoubleType, true)
+            .add("val_images", DataTypes.LongType, true);
 
     /** One row per parameter-averaging round; written just before its epoch's row. */
     public static final StructType ITERATIONS_SCHEMA = new StructType()

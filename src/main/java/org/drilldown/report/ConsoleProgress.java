@@ -41,9 +41,11 @@ public final class ConsoleProgress implements TrainingListener {
     public void onEpochEnd(RunInfo run, EpochResult e) {
         stepSeconds += e.epochSeconds() + e.evalSeconds();
         long eta = Math.round(stepSeconds / e.epoch() * (e.epochs() - e.epoch()));
-        LOG.info("step {} epoch {}/{}: train loss {} acc {}%, test loss {} acc {}%, {} img/s, ETA {}",
+        String validation = e.validation().count() == 0 ? ""
+                : String.format(", validation loss %.4f acc %.2f%%", e.validation().loss(), e.validation().accuracy());
+        LOG.info("step {} epoch {}/{}: train loss {} acc {}%{}, test loss {} acc {}%, {} img/s, ETA {}",
                 e.step(), e.epoch(), e.epochs(),
-                String.format("%.4f", e.train().loss()), String.format("%.2f", e.train().accuracy()),
+                String.format("%.4f", e.train().loss()), String.format("%.2f", e.train().accuracy()), validation,
                 String.format("%.4f", e.test().loss()), String.format("%.2f", e.test().accuracy()),
                 Math.round(e.trainImagesPerSecond()), format(Duration.ofSeconds(eta)));
     }

@@ -65,7 +65,7 @@ public final class DrilldownJob {
     /** Checks what can be checked without Spark: every step's model builds and the data reads cleanly. */
     public static MnistData preflight(JobConfig config) {
         config.steps().forEach(step -> StepModels.configuration(step, config.seed()));
-        return MnistData.load(config.dataDir(), config.trainLimit(), config.testLimit());
+        return MnistData.load(config.dataDir(), config.trainLimit(), config.testLimit(), config.validation());
     }
 
     /**
@@ -119,9 +119,15 @@ public final class DrilldownJob {
         listeners.forEach(l -> l.onRunStart(run));
         Dataset<Row> trainFrame = MnistFrames.toFrame(spark, data.train(), workers).persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> testFrame = MnistFrames.toFrame(spark, data.test(), workers).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> validationFrame = data.validation().size() == 0 ? null
+                : MnistFrames.toFrame(spark, data.validation(), workers).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             SplitStats trainStats = SplitStats.of("train", trainFrame);
-            List<SplitStats> stats = List.of(trainStats, SplitStats.of("test", testFrame));
+            List<SplitStats> stats = new ArrayList<>(List.of(trainStats));
+            if (validationFrame != null) {
+                stats.add(SplitStats.of("validation", validationFrame));
+            }
+            stats.add(SplitStats.of("test", testFrame));
             if (!resume.resuming()) {
                 listeners.forEach(l -> l.onDataStats(run, stats)); // a resumed run recorded them already
             }
@@ -131,7 +137,8 @@ public final class DrilldownJob {
                 if (resume.finishedSteps().contains(step.key())) {
                     continue;
                 }
-                StepResult result = trainer.train(run, step, trainFrame, testFrame, listeners, resume.recordedEpochs(step.key()));
+                StepResult result = trainer.train(run, step, trainFrame, validationFrame, testFrame, listeners,
+                        resume.recordedEpochs(step.key()));
                 results.add(result);
                 listeners.forEach(l -> l.onStepEnd(run, result));
             }
@@ -149,6 +156,9 @@ public final class DrilldownJob {
         } finally {
             trainFrame.unpersist();
             testFrame.unpersist();
+            if (validationFrame != null) {
+                validationFrame.unpersist();
+            }
             // The Export approach's files are scratch: gone when the run ends, whatever its outcome.
             FileUtils.deleteQuietly(config.exportPath(runId).toFile());
         }

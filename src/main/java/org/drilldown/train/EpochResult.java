@@ -3,7 +3,8 @@ package org.drilldown.train;
 import java.util.List;
 
 /**
- * One finished epoch of one step. Accuracies in percent; seconds of training only (evaluation excluded);
+ * One finished epoch of one step. Accuracies in percent; {@code validation} is {@link Score#EMPTY} without a
+ * validation set; seconds of training only (evaluation excluded);
  * {@code rounds} are its parameter-averaging rounds in order, {@code timings} DL4J's training stats of it; {@code paramsSha256} the trained network's fingerprint
  * ({@link Fingerprint}; null for epochs recorded before the column existed).
  */
@@ -13,6 +14,7 @@ public record EpochResult(
         int epochs,
         double learningRate,
         Score train,
+        Score validation,
         Score test,
         double epochSeconds,
         long trainImages,

@@ -64,8 +64,8 @@ final class StepTrainer {
      * Trains the step's epochs after those in {@code recorded} (from a resumed run; empty for a new one),
      * continuing from the checkpoint of the last recorded epoch.
      */
-    StepResult train(RunInfo run, StepSpec step, Dataset<Row> trainFrame, Dataset<Row> testFrame,
-                     List<TrainingListener> listeners, List<EpochResult> recorded) {
+    StepResult train(RunInfo run, StepSpec step, Dataset<Row> trainFrame, Dataset<Row> validationFrame,
+                     Dataset<Row> testFrame, List<TrainingListener> listeners, List<EpochResult> recorded) {
         long stepSeed = Seeds.derive(config.seed(), step.key().hashCode());
         MultiLayerNetwork net = recorded.isEmpty() ? StepModels.network(step, stepSeed)
                 : checkpoints.load(step.key(), recorded.size());
@@ -82,12 +82,14 @@ final class StepTrainer {
 
         JavaRDD<DataSet> testBatches = batches(testFrame, null, config.evalBatchSize(), null)
                 .persist(StorageLevel.MEMORY_ONLY_SER());
+        JavaRDD<DataSet> validationBatches = validationFrame == null ? null
+                : batches(validationFrame, null, config.evalBatchSize(), null).persist(StorageLevel.MEMORY_ONLY_SER());
         long trainImages = trainFrame.count();
         List<EpochResult> epochs = new ArrayList<>(recorded);
         try {
             for (int epoch = recorded.size() + 1; epoch <= step.epochs(); epoch++) {
-                EpochResult result = epoch(step, epoch, sparkNet, master, fitted, trainFrame, testBatches, trainImages,
-                        stepSeed);
+                EpochResult result = epoch(step, epoch, sparkNet, master, fitted, trainFrame,
+                        new EvalBatches(validationBatches, testBatches), trainImages, stepSeed);
                 epochs.add(result);
                 // Checkpoint first: an epoch with metric rows always has its checkpoint to resume from.
                 checkpoints.save(step.key(), epoch, sparkNet.getNetwork());
@@ -95,13 +97,16 @@ final class StepTrainer {
             }
         } finally {
             testBatches.unpersist(false);
+            if (validationBatches != null) {
+                validationBatches.unpersist(false);
+            }
         }
         return new StepResult(step, params, epochs);
     }
 
     private EpochResult epoch(StepSpec step, int epoch, SparkDl4jMultiLayer sparkNet,
                               RecordingTrainingMaster master, ScoreAccumulator fitted, Dataset<Row> trainFrame,
-                              JavaRDD<DataSet> testBatches, long trainImages, long stepSeed) {
+                              EvalBatches eval, long trainImages, long stepSeed) {
         double lr = step.learningRateAt(epoch);
         InPlaceUpdater.setLearningRate(sparkNet.getNetwork(), lr);
         RandomRotation rotation = step.rotationDegrees() > 0
@@ -143,9 +148,11 @@ final class StepTrainer {
             Score train = config.trainAccuracy() == TrainAccuracy.FITTED_BATCHES ? fitted.value()
                     : score(batches(trainEvalSample(trainFrame, trainImages, config.trainEvalImages()), rotation,
                     config.evalBatchSize(), null), json, params);
-            Score test = score(testBatches, json, params);
+            Score validation = eval.validation() == null ? Score.EMPTY : score(eval.validation(), json, params);
+            Score test = score(eval.test(), json, params);
             double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
-            return new EpochResult(step.key(), epoch, step.epochs(), lr, train, test, fitSeconds, trained, evalSeconds,
+            return new EpochResult(step.key(), epoch, step.epochs(), lr, train, validation, test, fitSeconds, trained,
+                    evalSeconds,
                     master.rounds(), timings, Fingerprint.of(net));
         } finally {
             params.destroy();
@@ -246,5 +253,9 @@ final class StepTrainer {
 
     private static Score score(JavaRDD<DataSet> batches, String json, Broadcast<INDArray> params) {
         return batches.mapPartitions(new ScorePartition(json, params)).fold(Score.EMPTY, Score::plus);
+    }
+
+    /** The minibatches each epoch is scored on: the validation set (null when none is held out) and the test set. */
+    private record EvalBatches(JavaRDD<DataSet> validation, JavaRDD<DataSet> test) {
     }
 }

@@ -54,6 +54,10 @@ class EndToEndTest {
             assertThat((Double) r.getAs("epoch_seconds")).isPositive();
             assertThat((Double) r.getAs("train_images_per_second")).isPositive();
             assertThat((Long) r.getAs("test_images")).isEqualTo(500);
+            // The default validation set: the first 5,000 training images, scored every epoch, never trained on.
+            assertThat((Long) r.getAs("val_images")).isEqualTo(5000);
+            assertThat((Double) r.getAs("val_accuracy")).isBetween(0.0, 100.0);
+            assertThat((String) r.getAs("params_sha256")).hasSize(64);
             // Every training image trained on, counted as fitted: parameter averaging on its own leaves out the
             // minibatches that do not fill a whole round (2,556 of these 3,000 images trained, measured).
             assertThat((Long) r.getAs("train_images")).isEqualTo(3000);

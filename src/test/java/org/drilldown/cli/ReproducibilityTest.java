@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReproducibilityTest {
     /** The columns that depend on the clock; every other column must match. */
     private static final String ROW = "step, epoch, learning_rate, train_loss, train_accuracy, test_loss, test_accuracy,"
-            + " train_images, test_images, params_sha256";
+            + " train_images, test_images, params_sha256, val_loss, val_accuracy, val_images";
 
     @TempDir
     static Path out;
@@ -34,7 +34,7 @@ class ReproducibilityTest {
 
     private static void run(String master, int seed, String id) {
         Console c = Console.run("run", "--master", master, "--steps", "3,4", "--epochs", "2", "--train-limit", "1200",
-                "--test-limit", "200", "--workers", "2", "--averaging-frequency", "2", "--seed", String.valueOf(seed),
+                "--test-limit", "200", "--validation", "300", "--workers", "2", "--averaging-frequency", "2", "--seed", String.valueOf(seed),
                 "--data", TestData.mnistDir().toString(), "--out", out.toString(), "--run-id", id);
         assertThat(c.exitCode()).as(c.err()).isZero();
     }

@@ -115,7 +115,7 @@ class IdxReaderTest {
     void aSplitThatCannotFitTheHeapIsRefusedBeforeReading() throws IOException {
         writeSplits(tmp, HUGE, 5);
         long start = System.nanoTime();
-        assertThatThrownBy(() -> MnistData.load(tmp, 0, 0))
+        assertThatThrownBy(() -> MnistData.load(tmp, 0, 0, 0))
                 .isInstanceOf(IdxFormatException.class)
                 .hasMessageStartingWith(tmp.resolve("train-images-idx3-ubyte.gz")
                         + ": 10000000 images need about 7.5 GiB of heap to read, more than the ")
@@ -127,7 +127,7 @@ class IdxReaderTest {
     @Test
     void aLimitReadsOnlyTheImagesItAsksFor() throws IOException {
         writeSplits(tmp, HUGE, 5);
-        MnistData data = MnistData.load(tmp, 3, 4);
+        MnistData data = MnistData.load(tmp, 3, 4, 0);
         assertThat(data.train().size()).isEqualTo(3);
         assertThat(data.test().size()).isEqualTo(4);
         assertThat(data.train().images()[2][0]).isEqualTo((byte) (2 * 784 % 256));
@@ -145,7 +145,7 @@ class IdxReaderTest {
             f.setLength(16 + (long) HUGE * 784); // sparse: no disk used for the zeros
         }
         long start = System.nanoTime();
-        assertThatThrownBy(() -> MnistData.load(tmp, 0, 0))
+        assertThatThrownBy(() -> MnistData.load(tmp, 0, 0, 0))
                 .isInstanceOf(IdxFormatException.class)
                 .hasMessageStartingWith(file + ": 10000000 images need about 7.5 GiB of heap");
         assertThat((System.nanoTime() - start) / 1e9).isLessThan(5.0);

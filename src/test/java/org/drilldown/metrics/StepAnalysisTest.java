@@ -62,7 +62,7 @@ class StepAnalysisTest {
         for (int i = 0; i < testAccuracies.length; i++) {
             double test = testAccuracies[i];
             double train = test < 99 ? test + 0.8 : test;
-            epochs.add(new EpochResult("4", i + 1, testAccuracies.length, 0.01, score(train), score(test), 10, 1000, 1, List.of(), List.of(), null));
+            epochs.add(new EpochResult("4", i + 1, testAccuracies.length, 0.01, score(train), Score.EMPTY, score(test), 10, 1000, 1, List.of(), List.of(), null));
         }
         return new StepResult(STEP, params, epochs);
     }
