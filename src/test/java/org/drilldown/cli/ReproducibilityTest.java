@@ -48,7 +48,7 @@ class ReproducibilityTest {
     @Test
     void theSameSeedOnAnyScheduleGivesTheSameEpochsToTheBit() {
         List<String> reference = rows("two-threads");
-        assertThat(reference).hasSize(4).allSatisfy(r -> assertThat(r).containsPattern(",[0-9a-f]{64}]$"));
+        assertThat(reference).hasSize(4).allSatisfy(r -> assertThat(r).containsPattern(",[0-9a-f]{64},"));
         assertThat(rows("one-thread")).containsExactlyElementsOf(reference);
         assertThat(rows("three-threads")).containsExactlyElementsOf(reference);
     }
