@@ -22,6 +22,7 @@ import org.drilldown.train.AveragingRound;
 import org.drilldown.train.EpochResult;
 import org.drilldown.train.RunInfo;
 import org.drilldown.train.StepResult;
+import org.drilldown.train.TestHalt;
 import org.drilldown.train.TrainingListener;
 import org.drilldown.train.WorkerTiming;
 
@@ -158,6 +159,9 @@ public final class MetricsWriter implements TrainingListener {
         Path staging = location.staging(table);
         try {
             spark.createDataFrame(rows, schema).coalesce(1).write().parquet(staging.toString());
+            if (table.equals(Tables.RUNS) && !current.resumed()) {
+                TestHalt.at("in-first-runs-write");
+            }
             Path tableDir = Files.createDirectories(location.table(table));
             try (Stream<Path> files = Files.list(staging)) {
                 for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".parquet")).toList()) {

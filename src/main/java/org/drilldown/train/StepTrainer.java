@@ -91,6 +91,7 @@ final class StepTrainer {
                 epochs.add(result);
                 // Checkpoint first: an epoch with metric rows always has its checkpoint to resume from.
                 checkpoints.save(step.key(), epoch, sparkNet.getNetwork());
+                TestHalt.at("after-checkpoint:" + step.key() + ":" + epoch);
                 listeners.forEach(l -> l.onEpochEnd(run, result));
             }
         } finally {
