@@ -21,6 +21,7 @@ import org.drilldown.metrics.DriverLock;
 import org.drilldown.metrics.MetricsLocation;
 import org.drilldown.metrics.MetricsWriter;
 import org.drilldown.metrics.ResumeState;
+import org.drilldown.metrics.RunId;
 import org.drilldown.metrics.RunManifest;
 import org.drilldown.report.ConsoleProgress;
 import org.drilldown.train.Checkpoints;
@@ -75,6 +76,9 @@ final class RunCommand implements Callable<Integer> {
         if (resume != null) {
             return resume();
         }
+        if (runId != null) {
+            RunId.require("--run-id", runId);
+        }
         JobConfig config = ConfigLoader.load(conf, overrides());
         NativeHelpers.configure(config.onednn());
         String id = runId != null ? runId : LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
@@ -94,7 +98,7 @@ final class RunCommand implements Callable<Integer> {
             throw new BadInput("--resume continues a run with its recorded configuration: "
                     + "only --out and --master may be given with it");
         }
-        requireRunId("--resume", resume);
+        RunId.require("--resume", resume);
         MetricsLocation location = new MetricsLocation(out != null ? out : ConfigLoader.defaults().outputDir());
         RunManifest.Recorded recorded = RunManifest.read(location.manifest(resume));
         Map<String, Object> o = new LinkedHashMap<>();
@@ -165,20 +169,11 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** A run id names a directory and appears in SQL: letters, digits, '.', '_' and '-' only. */
-    private static String requireRunId(String option, String id) {
-        if (!id.matches("[A-Za-z0-9._-]+")) {
-            throw new BadInput(option + " '" + id + "': use letters, digits, '.', '_' and '-' only");
-        }
-        return id;
-    }
-
     /**
-     * Refuses an unusable run id and an output directory it cannot write, before Spark starts (an existing
-     * id is refused by {@link DriverLock#acquire}).
+     * Refuses an output directory it cannot write, before Spark starts (an existing id is refused by
+     * {@link DriverLock#acquire}).
      */
     private static void requireNewRun(MetricsLocation location, String id) {
-        requireRunId("--run-id", id);
         try {
             Files.createDirectories(location.outputDir());
             Path probe = Files.createTempFile(location.outputDir(), ".write-check", "");

@@ -44,10 +44,14 @@ public record JobConfig(
         requireNonNegative("drilldown.training.train-eval-images", trainEvalImages);
     }
 
-    /** Where the Export approach writes DataSet files for this run. */
+    /** Where the Export approach writes DataSet files for this run: a directory of its own under {@link #exportRoot}. */
     public Path exportPath(String runId) {
-        Path base = exportDir.isBlank() ? outputDir.resolve("tmp").resolve("export") : Path.of(exportDir);
-        return base.toAbsolutePath().resolve(runId);
+        return exportRoot().resolve(runId);
+    }
+
+    /** {@code drilldown.training.export-dir}, or {@code <output.dir>/tmp/export} when it is empty. */
+    public Path exportRoot() {
+        return (exportDir.isBlank() ? outputDir.resolve("tmp").resolve("export") : Path.of(exportDir)).toAbsolutePath();
     }
 
     private static void requireNonNegative(String key, int value) {

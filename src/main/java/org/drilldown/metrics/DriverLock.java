@@ -70,6 +70,9 @@ public final class DriverLock implements AutoCloseable {
 
     /** Whether a live driver holds the run's lock; false when there is no lock file (runs from before locks). */
     public static boolean isHeld(MetricsLocation location, String runId) {
+        if (!RunId.isValid(runId)) {
+            return false; // no driver can hold a lock for it: ids are checked before a run starts
+        }
         Path file = location.driverLock(runId).toAbsolutePath();
         if (HELD.contains(file)) {
             return true;

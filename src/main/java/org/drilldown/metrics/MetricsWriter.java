@@ -10,11 +10,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.commons.io.FileUtils;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
+import org.drilldown.config.ScopedDelete;
 import org.drilldown.config.StepSpec;
 import org.drilldown.config.TargetSpec;
 import org.drilldown.data.SplitStats;
@@ -171,7 +171,7 @@ public final class MetricsWriter implements TrainingListener {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to table " + table + " under " + location.metricsDir(), e);
         } finally {
-            FileUtils.deleteQuietly(staging.toFile()); // scratch only: readers skip the staging directory
+            ScopedDelete.quietly(staging.getParent(), staging); // scratch only: readers skip the staging directory
         }
     }
 }

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.commons.io.FileUtils;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -15,6 +14,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.spark.impl.paramavg.util.ExportSupport;
 import org.drilldown.config.JobConfig;
+import org.drilldown.config.ScopedDelete;
 import org.drilldown.config.StepSpec;
 import org.drilldown.data.MnistData;
 import org.drilldown.data.MnistFrames;
@@ -145,7 +145,7 @@ public final class DrilldownJob {
             trainFrame.unpersist();
             testFrame.unpersist();
             // The Export approach's files are scratch: gone when the run ends, whatever its outcome.
-            FileUtils.deleteQuietly(config.exportPath(runId).toFile());
+            ScopedDelete.quietly(config.exportRoot(), config.exportPath(runId));
         }
     }
 
