@@ -94,6 +94,7 @@ final class StepTrainer {
                 checkpoints.save(step.key(), epoch, sparkNet.getNetwork());
                 TestHalt.at("after-checkpoint:" + step.key() + ":" + epoch);
                 listeners.forEach(l -> l.onEpochEnd(run, result));
+                checkpoints.discardBefore(step.key(), epoch); // the rows are written: epoch's checkpoint suffices
             }
         } finally {
             testBatches.unpersist(false);

@@ -101,6 +101,16 @@ class InterruptionTest {
         assertThat(job.exitValue()).as(readLogs()).isEqualTo(137);
         assertThat(query("select epoch from epochs").out()).isEqualTo("epoch\n1\n");
 
+        // Without the kept checkpoint, the refusal says what is missing and what there is.
+        Path kept = out.resolve("runs/gap/checkpoints/step-3-epoch-1.zip");
+        Path aside = Files.move(kept, out.resolve("aside.zip"));
+        Console refused = Console.run("run", "--resume", "gap", "--out", out.toString());
+        assertThat(refused.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(refused.err()).isEqualTo("drilldown: run 'gap' cannot be resumed: its rows of step 3 end at epoch 1, and "
+                + kept + " is missing (checkpoints of the step: epochs [2]); start the run afresh with a new --run-id"
+                + System.lineSeparator());
+        Files.move(aside, kept);
+
         Console resumed = Console.run("run", "--resume", "gap", "--out", out.toString());
         assertThat(resumed.exitCode()).as(resumed.err()).isZero();
         assertThat(query("select epoch from epochs order by epoch").out()).isEqualTo("epoch\n1\n2\n3\n");
