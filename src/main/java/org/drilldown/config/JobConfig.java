@@ -49,6 +49,11 @@ public record JobConfig(
         return exportRoot().resolve(runId);
     }
 
+    /** Whether {@code drilldown.training.export-dir} is set to a path on this machine (not a URI such as {@code hdfs://…}). */
+    public boolean exportDirIsSetLocally() {
+        return !exportDir.isBlank() && !exportDir.matches("[A-Za-z][A-Za-z0-9+.-]*:.*");
+    }
+
     /** {@code drilldown.training.export-dir}, or {@code <output.dir>/tmp/export} when it is empty. */
     public Path exportRoot() {
         return (exportDir.isBlank() ? outputDir.resolve("tmp").resolve("export") : Path.of(exportDir)).toAbsolutePath();

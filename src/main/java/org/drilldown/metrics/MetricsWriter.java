@@ -126,8 +126,24 @@ public final class MetricsWriter implements TrainingListener {
             return; // already marked interrupted; the failure that follows a stop is its consequence
         }
         ended = true;
-        Row row = failure == null ? runRow(run, "succeeded", null) : runRow(run, "failed", String.valueOf(failure));
+        Row row = failure == null ? runRow(run, "succeeded", null) : runRow(run, "failed", describe(failure));
         append(Tables.RUNS, Tables.RUNS_SCHEMA, List.of(row));
+    }
+
+    /** The failure's first line, and its root cause's when that is another exception (Spark wraps task failures). */
+    static String describe(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = firstLine(failure);
+        return root == failure ? text : text + "; caused by " + firstLine(root);
+    }
+
+    private static String firstLine(Throwable t) {
+        String s = t.toString();
+        int newline = s.indexOf('\n');
+        return newline < 0 ? s : s.substring(0, newline);
     }
 
     /**

@@ -1,5 +1,9 @@
 package org.drilldown.train;
 
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,10 +65,33 @@ public final class DrilldownJob {
         return settings;
     }
 
-    /** Checks what can be checked without Spark: every step's model builds and the data reads cleanly. */
+    /**
+     * Checks what can be checked without Spark: every step's model builds, the export directory can be
+     * written, and the data reads cleanly.
+     */
     public static MnistData preflight(JobConfig config) {
         config.steps().forEach(step -> StepModels.configuration(step, config.seed()));
+        requireWritableExportDir(config);
         return MnistData.load(config.dataDir(), config.trainLimit(), config.testLimit());
+    }
+
+    /**
+     * A local export directory that cannot be created would otherwise fail the first epoch inside a Spark task.
+     * The default one lies under the output directory, which the run command checks itself.
+     */
+    static void requireWritableExportDir(JobConfig config) {
+        if (!config.exportDirIsSetLocally()) {
+            return;
+        }
+        Path root = config.exportRoot();
+        try {
+            Files.createDirectories(root);
+            Files.delete(Files.createTempFile(root, ".write-check", ""));
+        } catch (IOException e) {
+            String reason = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.toString();
+            throw new BadInput("drilldown.training.export-dir: cannot create or write " + root + " (" + reason
+                    + "); set drilldown.training.export-dir to a directory you can write to");
+        }
     }
 
     /**
@@ -132,7 +159,7 @@ public final class DrilldownJob {
             }
             listeners.forEach(l -> l.onRunEnd(run, null));
             return results;
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) { // also a Spark job's SparkException, checked but thrown undeclared from Scala
             for (TrainingListener l : listeners) {
                 try {
                     l.onRunEnd(run, e);
