@@ -19,6 +19,7 @@ import org.drilldown.data.MnistData;
 import org.apache.hadoop.util.ShutdownHookManager;
 import org.drilldown.metrics.DriverLock;
 import org.drilldown.metrics.MetricsLocation;
+import org.drilldown.metrics.MetricsReader;
 import org.drilldown.metrics.MetricsWriter;
 import org.drilldown.metrics.ResumeState;
 import org.drilldown.metrics.RunId;
@@ -67,6 +68,8 @@ final class RunCommand implements Callable<Integer> {
     CommandSpec spec;
     @Option(names = "--master", description = "Spark master when the launcher sets none (default: local[*])")
     String master;
+    /** The run's metrics writer once Spark has started: it knows whether the run recorded its start. */
+    private MetricsWriter metrics;
     @Option(names = "--resume", paramLabel = "RUN_ID",
             description = "continue an interrupted run from its last complete epoch, with its recorded configuration")
     String resume;
@@ -87,7 +90,21 @@ final class RunCommand implements Callable<Integer> {
         MnistData data = DrilldownJob.preflight(config);
         requireNewRun(location, id);
         try (DriverLock lock = DriverLock.acquire(location, id)) {
-            return train(config, location, id, data, spark -> ResumePoint.NONE);
+            try {
+                return train(config, location, id, data, spark -> {
+                    if (lock.reused() && MetricsReader.hasRun(spark, location, id)) {
+                        throw new BadInput("run id '" + id + "' already exists under " + location.outputDir()
+                                + "; choose another --run-id or another --out");
+                    }
+                    return ResumePoint.NONE;
+                });
+            } catch (Throwable e) {
+                // An id is taken by its first runs row: a start that failed before it leaves the id free.
+                if (metrics == null || !metrics.startRecorded()) {
+                    lock.discardCreatedRun();
+                }
+                throw e;
+            }
         }
     }
 
@@ -130,6 +147,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             ResumePoint from = resumePoint.apply(spark);
             MetricsWriter metrics = new MetricsWriter(spark, location, config.target());
+            this.metrics = metrics;
             // On Ctrl-C or kill (not kill -9), record the run as interrupted before Spark's own hooks stop it.
             onSignal = () -> metrics.markInterrupted("stopped by a signal (Ctrl-C or kill) before it finished");
             ShutdownHookManager.get().addShutdownHook(onSignal, BEFORE_SPARK_STOPS);

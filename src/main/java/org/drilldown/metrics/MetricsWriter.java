@@ -37,6 +37,7 @@ public final class MetricsWriter implements TrainingListener {
     private Instant stepStarted = Instant.now();
     private RunInfo current;
     private boolean ended;
+    private volatile boolean startRecorded;
 
     private final TargetSpec target;
 
@@ -52,10 +53,17 @@ public final class MetricsWriter implements TrainingListener {
     public synchronized void onRunStart(RunInfo run) {
         current = run;
         ended = false;
+        append(Tables.RUNS, Tables.RUNS_SCHEMA, List.of(runRow(run, "running", null)));
+        startRecorded = true;
+        // After the row: a run directory with a manifest is a run that has rows (see DriverLock#acquire).
         if (!run.resumed()) { // a resumed run keeps the manifest it started with
             RunManifest.write(location.manifest(run.runId()), run);
         }
-        append(Tables.RUNS, Tables.RUNS_SCHEMA, List.of(runRow(run, "running", null)));
+    }
+
+    /** Whether the run's first {@code runs} row is written: from then on its id is taken. */
+    public boolean startRecorded() {
+        return startRecorded;
     }
 
     @Override

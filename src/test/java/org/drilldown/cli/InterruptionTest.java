@@ -135,7 +135,7 @@ class InterruptionTest {
 
     /** A plan refused after Spark starts leaves nothing under runs/: the corrected command may use the same id. */
     @Test
-    void aRefusedPlanDoesNotTakeTheRunId() {
+    void aRefusedPlanDoesNotTakeTheRunId() throws IOException {
         Console refused = Console.run(tinyRun("retry", "1000"));
         assertThat(refused.exitCode()).as(refused.err()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(refused.err()).contains("averaging-frequency = 1000");
@@ -143,7 +143,13 @@ class InterruptionTest {
 
         Console retried = Console.run(tinyRun("retry", "3"));
         assertThat(retried.exitCode()).as(retried.err()).isZero();
-        assertThat(query("select status from runs_history").out()).isEqualTo("status\nrunning\nsucceeded\n");
+        assertThat(query("select status from runs_history order by recorded_at").out()).isEqualTo("status\nrunning\nsucceeded\n");
+
+        // As a kill between the first runs row and the manifest leaves it: the row alone takes the id.
+        Files.delete(out.resolve("runs/retry/manifest.json"));
+        Console again = Console.run(tinyRun("retry", "3"));
+        assertThat(again.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(again.err()).contains("run id 'retry' already exists under " + out);
     }
 
     /** Step 3 on 1,000 images: 3 minibatches of 128 per worker and epoch. */
