@@ -17,6 +17,9 @@ import org.drilldown.config.SparkSessions;
 import org.drilldown.config.TrainAccuracy;
 import org.drilldown.data.MnistData;
 import org.apache.hadoop.util.ShutdownHookManager;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.drilldown.metrics.DriverLock;
 import org.drilldown.metrics.MetricsLocation;
 import org.drilldown.metrics.MetricsReader;
@@ -148,11 +151,26 @@ final class RunCommand implements Callable<Integer> {
             ResumePoint from = resumePoint.apply(spark);
             MetricsWriter metrics = new MetricsWriter(spark, location, config.target());
             this.metrics = metrics;
-            // On Ctrl-C or kill (not kill -9), record the run as interrupted before Spark's own hooks stop it.
-            onSignal = () -> metrics.markInterrupted("stopped by a signal (Ctrl-C or kill) before it finished");
+            // On Ctrl-C or kill (not kill -9), record the run as interrupted before Spark's own hooks stop it, and
+            // say so here: the JVM may end before the training thread gets to its consequence, Spark's failure.
+            String resumeWith = "continue with --resume " + id + " --out " + location.outputDir();
+            onSignal = () -> {
+                if (metrics.markInterrupted("stopped by a signal (Ctrl-C or kill) before it finished")) {
+                    System.err.println("drilldown: interrupted by a signal; completed epochs are kept; " + resumeWith);
+                    // What follows is Spark aborting the jobs under way as it stops: consequences, not news.
+                    Configurator.setAllLevels(LogManager.getRootLogger().getName(), Level.OFF);
+                }
+            };
             ShutdownHookManager.get().addShutdownHook(onSignal, BEFORE_SPARK_STOPS);
-            new DrilldownJob(spark, config).run(id, String.join(" ", commandLine()), mnist,
-                    List.of(new ConsoleProgress(), metrics), new Checkpoints(location.checkpoints(id)), from);
+            try {
+                new DrilldownJob(spark, config).run(id, String.join(" ", commandLine()), mnist,
+                        List.of(new ConsoleProgress(), metrics), new Checkpoints(location.checkpoints(id)), from);
+            } catch (Throwable e) {
+                if (metrics.interrupted()) {
+                    return Main.EXIT_INTERRUPTED; // the shutdown hook has said what happened
+                }
+                throw e;
+            }
             System.out.println("run " + id + " done; query it with: scripts/query.sh --out " + config.outputDir()
                     + " \"select step, epoch, test_accuracy from epochs where run_id = '" + id + "'\"");
             return 0;

@@ -38,6 +38,7 @@ public final class MetricsWriter implements TrainingListener {
     private RunInfo current;
     private boolean ended;
     private volatile boolean startRecorded;
+    private boolean interrupted;
 
     private final TargetSpec target;
 
@@ -156,14 +157,22 @@ public final class MetricsWriter implements TrainingListener {
 
     /**
      * Records the running run as interrupted (called from a shutdown hook on Ctrl-C or kill, while Spark
-     * still works); later end events are then ignored. Does nothing before the run starts or after it ends.
+     * still works); later end events are then ignored. Does nothing before the run starts or after it ends,
+     * and returns whether it recorded the interruption.
      */
-    public synchronized void markInterrupted(String reason) {
+    public synchronized boolean markInterrupted(String reason) {
         if (current == null || ended) {
-            return;
+            return false;
         }
         ended = true;
+        interrupted = true;
         append(Tables.RUNS, Tables.RUNS_SCHEMA, List.of(runRow(current, MetricsReader.INTERRUPTED, reason)));
+        return true;
+    }
+
+    /** Whether {@link #markInterrupted} recorded the run as interrupted. */
+    public synchronized boolean interrupted() {
+        return interrupted;
     }
 
     private Row runRow(RunInfo run, String status, String error) {
