@@ -95,9 +95,9 @@ final class RunCommand implements Callable<Integer> {
         try (DriverLock lock = DriverLock.acquire(location, id)) {
             try {
                 return train(config, location, id, data, spark -> {
+                    // A directory left by an earlier start may still belong to a run that recorded its first row.
                     if (lock.reused() && MetricsReader.hasRun(spark, location, id)) {
-                        throw new BadInput("run id '" + id + "' already exists under " + location.outputDir()
-                                + "; choose another --run-id or another --out");
+                        throw DriverLock.taken(location, id);
                     }
                     return ResumePoint.NONE;
                 });

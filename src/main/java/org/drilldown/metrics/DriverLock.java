@@ -46,15 +46,13 @@ public final class DriverLock implements AutoCloseable {
     public static DriverLock acquire(MetricsLocation location, String runId) {
         Path dir = location.runDir(runId).toAbsolutePath();
         Path file = location.driverLock(runId).toAbsolutePath();
-        String taken = "run id '" + runId + "' already exists under " + location.outputDir()
-                + "; choose another --run-id or another --out";
         try {
             Files.createDirectories(dir.getParent());
             boolean created = createDirectory(dir);
             if (!created && Files.exists(location.manifest(runId))) {
-                throw new BadInput(taken);
+                throw taken(location, runId);
             }
-            DriverLock held = lock(file, StandardOpenOption.CREATE, taken);
+            DriverLock held = lock(file, StandardOpenOption.CREATE, taken(location, runId).getMessage());
             held.createdDir = created ? dir : null;
             held.reused = !created;
             return held;
@@ -62,6 +60,12 @@ public final class DriverLock implements AutoCloseable {
             throw new BadInput("cannot create " + file + " (" + e.getMessage()
                     + "); pass --out DIR you can write to");
         }
+    }
+
+    /** The refusal of a run id that another run has taken. */
+    public static BadInput taken(MetricsLocation location, String runId) {
+        return new BadInput("run id '" + runId + "' already exists under " + location.outputDir()
+                + "; choose another --run-id or another --out");
     }
 
     private static boolean createDirectory(Path dir) throws IOException {
