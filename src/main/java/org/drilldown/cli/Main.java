@@ -12,6 +12,11 @@ import picocli.CommandLine.Command;
 public final class Main {
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_BAD_INPUT = 2;
+    /**
+     * A run stopped by Ctrl-C or kill. The process itself exits with the JVM's status for the signal, 128 + its
+     * number (130 for SIGINT, 143 for SIGTERM); this is what an in-process caller of {@link #execute} sees.
+     */
+    public static final int EXIT_INTERRUPTED = 130;
 
     public static void main(String[] args) {
         System.exit(execute(args));

@@ -2,6 +2,7 @@ package org.drilldown.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.drilldown.metrics.RunId;
 import org.drilldown.report.ReportData;
 import org.drilldown.report.ReportWriter;
 import picocli.CommandLine.Command;
@@ -18,6 +19,9 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (runId != null) {
+            RunId.require("--run-id", runId);
+        }
         try (ReadOnlySession session = ReadOnlySession.open(out)) {
             ReportData data = ReportData.load(session.spark(), session.location(), runId);
             Path report = ReportWriter.write(data, session.location().reportsDir());

@@ -17,10 +17,15 @@ import org.drilldown.config.SparkSessions;
 import org.drilldown.config.TrainAccuracy;
 import org.drilldown.data.MnistData;
 import org.apache.hadoop.util.ShutdownHookManager;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.drilldown.metrics.DriverLock;
 import org.drilldown.metrics.MetricsLocation;
+import org.drilldown.metrics.MetricsReader;
 import org.drilldown.metrics.MetricsWriter;
 import org.drilldown.metrics.ResumeState;
+import org.drilldown.metrics.RunId;
 import org.drilldown.metrics.RunManifest;
 import org.drilldown.report.ConsoleProgress;
 import org.drilldown.train.Checkpoints;
@@ -69,6 +74,8 @@ final class RunCommand implements Callable<Integer> {
     CommandSpec spec;
     @Option(names = "--master", description = "Spark master when the launcher sets none (default: local[*])")
     String master;
+    /** The run's metrics writer once Spark has started: it knows whether the run recorded its start. */
+    private MetricsWriter metrics;
     @Option(names = "--resume", paramLabel = "RUN_ID",
             description = "continue an interrupted run from its last complete epoch, with its recorded configuration")
     String resume;
@@ -78,6 +85,9 @@ final class RunCommand implements Callable<Integer> {
         if (resume != null) {
             return resume();
         }
+        if (runId != null) {
+            RunId.require("--run-id", runId);
+        }
         JobConfig config = ConfigLoader.load(conf, overrides());
         NativeHelpers.configure(config.onednn());
         String id = runId != null ? runId : LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
@@ -86,7 +96,21 @@ final class RunCommand implements Callable<Integer> {
         MnistData data = DrilldownJob.preflight(config);
         requireNewRun(location, id);
         try (DriverLock lock = DriverLock.acquire(location, id)) {
-            return train(config, location, id, data, spark -> ResumePoint.NONE);
+            try {
+                return train(config, location, id, data, spark -> {
+                    // A directory left by an earlier start may still belong to a run that recorded its first row.
+                    if (lock.reused() && MetricsReader.hasRun(spark, location, id)) {
+                        throw DriverLock.taken(location, id);
+                    }
+                    return ResumePoint.NONE;
+                });
+            } catch (Throwable e) {
+                // An id is taken by its first runs row: a start that failed before it leaves the id free.
+                if (metrics == null || !metrics.startRecorded()) {
+                    lock.discardCreatedRun();
+                }
+                throw e;
+            }
         }
     }
 
@@ -97,7 +121,7 @@ final class RunCommand implements Callable<Integer> {
             throw new BadInput("--resume continues a run with its recorded configuration: "
                     + "only --out and --master may be given with it");
         }
-        requireRunId("--resume", resume);
+        RunId.require("--resume", resume);
         MetricsLocation location = new MetricsLocation(out != null ? out : ConfigLoader.defaults().outputDir());
         RunManifest.Recorded recorded = RunManifest.read(location.manifest(resume));
         Map<String, Object> o = new LinkedHashMap<>();
@@ -129,13 +153,25 @@ final class RunCommand implements Callable<Integer> {
         try {
             ResumePoint from = resumePoint.apply(spark);
             MetricsWriter metrics = new MetricsWriter(spark, location, config.target());
-            // On Ctrl-C or kill (not kill -9), record the run as interrupted before Spark's own hooks stop it.
-            onSignal = () -> metrics.markInterrupted("stopped by a signal (Ctrl-C or kill) before it finished");
+            this.metrics = metrics;
+            // On Ctrl-C or kill (not kill -9), record the run as interrupted before Spark's own hooks stop it, and
+            // say so here: the JVM may end before the training thread gets to its consequence, Spark's failure.
+            String resumeWith = "continue with --resume " + id + " --out " + location.outputDir();
+            onSignal = () -> {
+                if (metrics.markInterrupted("stopped by a signal (Ctrl-C or kill) before it finished")) {
+                    System.err.println("drilldown: interrupted by a signal; completed epochs are kept; " + resumeWith);
+                    // What follows is Spark aborting the jobs under way as it stops: consequences, not news.
+                    Configurator.setAllLevels(LogManager.getRootLogger().getName(), Level.OFF);
+                }
+            };
             ShutdownHookManager.get().addShutdownHook(onSignal, BEFORE_SPARK_STOPS);
             try {
                 new DrilldownJob(spark, config).run(id, String.join(" ", commandLine()), mnist,
                         List.of(new ConsoleProgress(), metrics), new Checkpoints(location.checkpoints(id)), from);
-            } catch (Exception e) { // Spark's SparkException is checked in Java terms but thrown undeclared
+            } catch (Throwable e) { // Spark's SparkException is checked in Java terms but thrown undeclared
+                if (metrics.interrupted()) {
+                    return Main.EXIT_INTERRUPTED; // the shutdown hook has said what happened
+                }
                 if (DiskFull.isCause(e)) {
                     throw new DiskFull(config.outputDir().toAbsolutePath(), config.exportPath(id), e);
                 }
@@ -176,20 +212,11 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** A run id names a directory and appears in SQL: letters, digits, '.', '_' and '-' only. */
-    private static String requireRunId(String option, String id) {
-        if (!id.matches("[A-Za-z0-9._-]+")) {
-            throw new BadInput(option + " '" + id + "': use letters, digits, '.', '_' and '-' only");
-        }
-        return id;
-    }
-
     /**
-     * Refuses an unusable run id and an output directory it cannot write, before Spark starts (an existing
-     * id is refused by {@link DriverLock#acquire}).
+     * Refuses an output directory it cannot write, before Spark starts (an existing id is refused by
+     * {@link DriverLock#acquire}).
      */
     private static void requireNewRun(MetricsLocation location, String id) {
-        requireRunId("--run-id", id);
         try {
             Files.createDirectories(location.outputDir());
             Path probe = Files.createTempFile(location.outputDir(), ".write-check", "");

@@ -46,10 +46,19 @@ public record JobConfig(
         requireNonNegative("drilldown.training.train-eval-images", trainEvalImages);
     }
 
-    /** Where the Export approach writes DataSet files for this run. */
+    /** Where the Export approach writes DataSet files for this run: a directory of its own under {@link #exportRoot}. */
     public Path exportPath(String runId) {
-        Path base = exportDir.isBlank() ? outputDir.resolve("tmp").resolve("export") : Path.of(exportDir);
-        return base.toAbsolutePath().resolve(runId);
+        return exportRoot().resolve(runId);
+    }
+
+    /** Whether {@code drilldown.training.export-dir} is set to a path on this machine (not a URI such as {@code hdfs://…}). */
+    public boolean exportDirIsSetLocally() {
+        return !exportDir.isBlank() && !exportDir.matches("[A-Za-z][A-Za-z0-9+.-]*:.*");
+    }
+
+    /** {@code drilldown.training.export-dir}, or {@code <output.dir>/tmp/export} when it is empty. */
+    public Path exportRoot() {
+        return (exportDir.isBlank() ? outputDir.resolve("tmp").resolve("export") : Path.of(exportDir)).toAbsolutePath();
     }
 
     private static void requireNonNegative(String key, int value) {

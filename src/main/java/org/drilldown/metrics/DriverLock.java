@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.drilldown.config.BadInput;
+import org.drilldown.config.ScopedDelete;
 
 /**
  * An exclusive OS lock on {@code <out>/runs/<run_id>/driver.lock}, held while the run's driver lives. The
@@ -25,6 +26,9 @@ public final class DriverLock implements AutoCloseable {
     private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
+    /** The run directory when this start created it; null when it was there already. */
+    private Path createdDir;
+    private boolean reused;
 
     private DriverLock(Path file, FileChannel channel, FileLock lock) {
         this.file = file;
@@ -32,18 +36,59 @@ public final class DriverLock implements AutoCloseable {
         this.lock = lock;
     }
 
-    /** Creates the run's directory and lock; fails when another run already has this id. */
+    /**
+     * Locks a new run's directory, creating it. An id is taken once its run has recorded its start (its first
+     * {@code runs} row, then its manifest): a directory without a manifest and with a free lock is what a start
+     * that failed or was killed before that left, and is {@link #reused} (the caller checks the runs table, which
+     * may hold a row when the kill fell between the row and the manifest). Fails when the id is taken or another
+     * driver is starting with it.
+     */
     public static DriverLock acquire(MetricsLocation location, String runId) {
+        Path dir = location.runDir(runId).toAbsolutePath();
         Path file = location.driverLock(runId).toAbsolutePath();
         try {
-            Files.createDirectories(file.getParent());
-            return lock(file, StandardOpenOption.CREATE_NEW, "run '" + runId + "' is locked by another driver: " + file);
-        } catch (FileAlreadyExistsException e) {
-            throw new BadInput("run id '" + runId + "' already exists under " + location.outputDir()
-                    + "; choose another --run-id or another --out");
+            Files.createDirectories(dir.getParent());
+            boolean created = createDirectory(dir);
+            if (!created && Files.exists(location.manifest(runId))) {
+                throw taken(location, runId);
+            }
+            DriverLock held = lock(file, StandardOpenOption.CREATE, taken(location, runId).getMessage());
+            held.createdDir = created ? dir : null;
+            held.reused = !created;
+            return held;
         } catch (IOException e) {
             throw new BadInput("cannot create " + file + " (" + e.getMessage()
                     + "); pass --out DIR you can write to");
+        }
+    }
+
+    /** The refusal of a run id that another run has taken. */
+    public static BadInput taken(MetricsLocation location, String runId) {
+        return new BadInput("run id '" + runId + "' already exists under " + location.outputDir()
+                + "; choose another --run-id or another --out");
+    }
+
+    private static boolean createDirectory(Path dir) throws IOException {
+        try {
+            Files.createDirectory(dir);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        }
+    }
+
+    /** Whether the run's directory was left by an earlier start of this id that never recorded its start. */
+    public boolean reused() {
+        return reused;
+    }
+
+    /**
+     * For a start that fails before recording its first {@code runs} row: deletes the run directory if this start
+     * created it (lock file included, while still holding the lock), so the id stays free. Then {@link #close}.
+     */
+    public void discardCreatedRun() throws IOException {
+        if (createdDir != null) {
+            ScopedDelete.tree(createdDir.getParent(), createdDir);
         }
     }
 
@@ -59,7 +104,12 @@ public final class DriverLock implements AutoCloseable {
 
     private static DriverLock lock(Path file, StandardOpenOption create, String whenHeld) throws IOException {
         FileChannel channel = FileChannel.open(file, create, StandardOpenOption.WRITE);
-        FileLock lock = channel.tryLock();
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null; // held by this JVM: another start or run in the same process
+        }
         if (lock == null) {
             channel.close();
             throw new BadInput(whenHeld);
@@ -70,6 +120,9 @@ public final class DriverLock implements AutoCloseable {
 
     /** Whether a live driver holds the run's lock; false when there is no lock file (runs from before locks). */
     public static boolean isHeld(MetricsLocation location, String runId) {
+        if (!RunId.isValid(runId)) {
+            return false; // no driver can hold a lock for it: ids are checked before a run starts
+        }
         Path file = location.driverLock(runId).toAbsolutePath();
         if (HELD.contains(file)) {
             return true;

@@ -22,8 +22,17 @@ public record MetricsLocation(Path outputDir) {
         return metricsDir().resolve(".staging").resolve(table + "-" + java.util.UUID.randomUUID());
     }
 
+    public Path runsDir() {
+        return outputDir.resolve("runs");
+    }
+
+    /** {@code runs/<runId>}; an id that would name another directory ('..') is a bug here: see {@link RunId}. */
     public Path runDir(String runId) {
-        return outputDir.resolve("runs").resolve(runId);
+        Path dir = runsDir().resolve(runId).normalize();
+        if (!runsDir().equals(dir.getParent())) {
+            throw new IllegalArgumentException("run id '" + runId + "' does not name a directory under " + runsDir());
+        }
+        return dir;
     }
 
     /** Where {@code drilldown report} writes each run's REPORT.md and charts. */

@@ -94,6 +94,13 @@ public final class MetricsReader {
         });
     }
 
+    /** Whether the {@code runs} table holds a row of {@code runId}; reads that table alone. */
+    public static boolean hasRun(SparkSession spark, MetricsLocation location, String runId) {
+        Path table = location.table(Tables.RUNS);
+        return Files.isDirectory(table) && hasParquet(table)
+                && !read(spark, table, Tables.RUNS_SCHEMA).where(functions.col("run_id").equalTo(runId)).isEmpty();
+    }
+
     /**
      * Reads one table, refusing what would give a misleading result: files Spark cannot read as Parquet,
      * a column of the wrong type, or rows without a run id (files some other program put there).

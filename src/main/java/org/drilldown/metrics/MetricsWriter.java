@@ -10,11 +10,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.commons.io.FileUtils;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
+import org.drilldown.config.ScopedDelete;
 import org.drilldown.config.StepSpec;
 import org.drilldown.config.TargetSpec;
 import org.drilldown.data.SplitStats;
@@ -23,6 +23,7 @@ import org.drilldown.train.EpochResult;
 import org.drilldown.train.RunInfo;
 import org.drilldown.train.Score;
 import org.drilldown.train.StepResult;
+import org.drilldown.train.TestHalt;
 import org.drilldown.train.TrainingListener;
 import org.drilldown.train.WorkerTiming;
 
@@ -37,6 +38,8 @@ public final class MetricsWriter implements TrainingListener {
     private Instant stepStarted = Instant.now();
     private RunInfo current;
     private boolean ended;
+    private volatile boolean startRecorded;
+    private boolean interrupted;
 
     private final TargetSpec target;
 
@@ -52,10 +55,17 @@ public final class MetricsWriter implements TrainingListener {
     public synchronized void onRunStart(RunInfo run) {
         current = run;
         ended = false;
+        append(Tables.RUNS, Tables.RUNS_SCHEMA, List.of(runRow(run, "running", null)));
+        startRecorded = true;
+        // After the row: a run directory with a manifest is a run that has rows (see DriverLock#acquire).
         if (!run.resumed()) { // a resumed run keeps the manifest it started with
             RunManifest.write(location.manifest(run.runId()), run);
         }
-        append(Tables.RUNS, Tables.RUNS_SCHEMA, List.of(runRow(run, "running", null)));
+    }
+
+    /** Whether the run's first {@code runs} row is written: from then on its id is taken. */
+    public boolean startRecorded() {
+        return startRecorded;
     }
 
     @Override
@@ -133,20 +143,44 @@ public final class MetricsWriter implements TrainingListener {
             return; // already marked interrupted; the failure that follows a stop is its consequence
         }
         ended = true;
-        Row row = failure == null ? runRow(run, "succeeded", null) : runRow(run, "failed", String.valueOf(failure));
+        Row row = failure == null ? runRow(run, "succeeded", null) : runRow(run, "failed", describe(failure));
         append(Tables.RUNS, Tables.RUNS_SCHEMA, List.of(row));
+    }
+
+    /** The failure's first line, and its root cause's when that is another exception (Spark wraps task failures). */
+    static String describe(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = firstLine(failure);
+        return root == failure ? text : text + "; caused by " + firstLine(root);
+    }
+
+    private static String firstLine(Throwable t) {
+        String s = t.toString();
+        int newline = s.indexOf('\n');
+        return newline < 0 ? s : s.substring(0, newline);
     }
 
     /**
      * Records the running run as interrupted (called from a shutdown hook on Ctrl-C or kill, while Spark
-     * still works); later end events are then ignored. Does nothing before the run starts or after it ends.
+     * still works); later end events are then ignored. Does nothing before the run starts or after it ends,
+     * and returns whether it recorded the interruption.
      */
-    public synchronized void markInterrupted(String reason) {
+    public synchronized boolean markInterrupted(String reason) {
         if (current == null || ended) {
-            return;
+            return false;
         }
         ended = true;
+        interrupted = true;
         append(Tables.RUNS, Tables.RUNS_SCHEMA, List.of(runRow(current, MetricsReader.INTERRUPTED, reason)));
+        return true;
+    }
+
+    /** Whether {@link #markInterrupted} recorded the run as interrupted. */
+    public synchronized boolean interrupted() {
+        return interrupted;
     }
 
     private Row runRow(RunInfo run, String status, String error) {
@@ -166,6 +200,9 @@ public final class MetricsWriter implements TrainingListener {
         Path staging = location.staging(table);
         try {
             spark.createDataFrame(rows, schema).coalesce(1).write().parquet(staging.toString());
+            if (table.equals(Tables.RUNS) && !current.resumed()) {
+                TestHalt.at("in-first-runs-write");
+            }
             Path tableDir = Files.createDirectories(location.table(table));
             try (Stream<Path> files = Files.list(staging)) {
                 for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".parquet")).toList()) {
@@ -175,7 +212,7 @@ public final class MetricsWriter implements TrainingListener {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to table " + table + " under " + location.metricsDir(), e);
         } finally {
-            FileUtils.deleteQuietly(staging.toFile()); // scratch only: readers skip the staging directory
+            ScopedDelete.quietly(staging.getParent(), staging); // scratch only: readers skip the staging directory
         }
     }
 }

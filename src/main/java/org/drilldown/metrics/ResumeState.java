@@ -66,13 +66,25 @@ public final class ResumeState {
             }
             if (!epochs.isEmpty()) {
                 if (!checkpoints.has(step.key(), epochs.size())) {
-                    throw new BadInput("run '" + runId + "' has no checkpoint for step " + step.key()
-                            + " epoch " + epochs.size() + " (runs from before checkpoints cannot be resumed)");
+                    throw missingCheckpoint(runId, step.key(), epochs.size(), checkpoints);
                 }
                 recorded.put(step.key(), epochs);
             }
         }
         return new ResumePoint(run.<java.sql.Timestamp>getAs("started_at").toInstant(), finished, recorded);
+    }
+
+    /** The step's rows end at {@code epoch}, whose checkpoint is gone: say what is there, and what to do. */
+    private static BadInput missingCheckpoint(String runId, String step, int epoch, Checkpoints checkpoints) {
+        List<Integer> present;
+        try {
+            present = checkpoints.epochs(step);
+        } catch (java.io.IOException e) {
+            present = List.of();
+        }
+        return new BadInput("run '" + runId + "' cannot be resumed: its rows of step " + step + " end at epoch " + epoch
+                + ", and " + checkpoints.file(step, epoch) + " is missing (checkpoints of the step: "
+                + (present.isEmpty() ? "none" : "epochs " + present) + "); start the run afresh with a new --run-id");
     }
 
     private static EpochResult epoch(StepSpec step, Row r, long trainEvalImages) {

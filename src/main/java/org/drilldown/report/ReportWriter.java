@@ -6,8 +6,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.commons.io.FileUtils;
+import org.drilldown.config.ScopedDelete;
 import org.drilldown.config.StepSpec;
+import org.drilldown.metrics.RunId;
 
 /**
  * Writes {@code <out>/report/<run_id>/} (REPORT.md and its PNG charts) into a scratch directory first and
@@ -19,6 +20,9 @@ public final class ReportWriter {
 
     /** Returns the path of the REPORT.md written. */
     public static Path write(ReportData data, Path reportRoot) throws IOException {
+        // Tables written before run ids were checked may name a run '..': its report would replace OUT itself.
+        RunId.require("run id in the runs table", data.runId());
+        Path target = reportRoot.resolve(data.runId());
         System.setProperty("java.awt.headless", "true"); // charts render off-screen, also without a display
         Files.createDirectories(reportRoot);
         Path scratch = Files.createTempDirectory(reportRoot, "." + data.runId() + "-");
@@ -33,12 +37,11 @@ public final class ReportWriter {
             files.put("learning-rate", charts.learningRate());
             Files.writeString(scratch.resolve("REPORT.md"), new ReportMarkdown(data, files).render());
 
-            Path target = reportRoot.resolve(data.runId());
-            FileUtils.deleteDirectory(target.toFile());
+            ScopedDelete.tree(reportRoot, target);
             Files.move(scratch, target, StandardCopyOption.ATOMIC_MOVE);
             return target.resolve("REPORT.md");
         } finally {
-            FileUtils.deleteQuietly(scratch.toFile()); // gone already when the move succeeded
+            ScopedDelete.quietly(reportRoot, scratch); // gone already when the move succeeded
         }
     }
 }

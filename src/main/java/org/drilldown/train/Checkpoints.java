@@ -5,14 +5,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.stream.Stream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.drilldown.config.BadInput;
 
 /**
  * Per-epoch checkpoints of a run, {@code <dir>/step-<key>-epoch-<n>.zip}: the model with its updater
- * (momentum) state, written before the epoch's metric rows so that every recorded epoch has one. Only
- * the latest of a step is kept.
+ * (momentum) state, written before the epoch's metric rows. The step's older checkpoints are discarded
+ * only once the new epoch's rows are written, so the last epoch with rows always has its checkpoint, also
+ * after a kill between a checkpoint and its rows; when a step ends, its latest checkpoint alone is left.
  */
 public final class Checkpoints {
     private final Path dir;
@@ -28,11 +31,36 @@ public final class Checkpoints {
             Path partial = Files.createTempFile(dir, ".checkpoint-", ".zip");
             ModelSerializer.writeModel(net, partial.toFile(), true);
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            if (epoch > 1) {
-                Files.deleteIfExists(file(step, epoch - 1));
-            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + target, e);
+        }
+    }
+
+    /** Deletes the step's checkpoints of epochs before {@code epoch}: call once that epoch's rows are written. */
+    void discardBefore(String step, int epoch) {
+        try {
+            for (int older : epochs(step)) {
+                if (older < epoch) {
+                    Files.deleteIfExists(file(step, older));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete older checkpoints of step " + step + " in " + dir, e);
+        }
+    }
+
+    /** The epochs of the step that have a checkpoint, in order. */
+    public List<Integer> epochs(String step) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        String prefix = "step-" + step + "-epoch-";
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.startsWith(prefix) && n.endsWith(".zip"))
+                    .map(n -> n.substring(prefix.length(), n.length() - ".zip".length()))
+                    .filter(n -> n.matches("[0-9]{1,9}"))
+                    .map(Integer::valueOf).sorted().toList();
         }
     }
 
@@ -60,7 +88,8 @@ public final class Checkpoints {
         return Files.isRegularFile(file(step, epoch));
     }
 
-    private Path file(String step, int epoch) {
+    /** The checkpoint file of the step's epoch, whether or not it exists. */
+    public Path file(String step, int epoch) {
         return dir.resolve("step-" + step + "-epoch-" + epoch + ".zip");
     }
 }

@@ -1,5 +1,8 @@
 package org.drilldown.train;
 
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -7,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.commons.io.FileUtils;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -16,6 +18,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.spark.impl.paramavg.util.ExportSupport;
 import org.drilldown.config.JobConfig;
+import org.drilldown.config.ScopedDelete;
 import org.drilldown.config.StepSpec;
 import org.drilldown.data.MnistData;
 import org.drilldown.data.MnistFrames;
@@ -62,10 +65,33 @@ public final class DrilldownJob {
         return settings;
     }
 
-    /** Checks what can be checked without Spark: every step's model builds and the data reads cleanly. */
+    /**
+     * Checks what can be checked without Spark: every step's model builds, the export directory can be
+     * written, and the data reads cleanly.
+     */
     public static MnistData preflight(JobConfig config) {
         config.steps().forEach(step -> StepModels.configuration(step, config.seed()));
+        requireWritableExportDir(config);
         return MnistData.load(config.dataDir(), config.trainLimit(), config.testLimit(), config.validation());
+    }
+
+    /**
+     * A local export directory that cannot be created would otherwise fail the first epoch inside a Spark task.
+     * The default one lies under the output directory, which the run command checks itself.
+     */
+    static void requireWritableExportDir(JobConfig config) {
+        if (!config.exportDirIsSetLocally()) {
+            return;
+        }
+        Path root = config.exportRoot();
+        try {
+            Files.createDirectories(root);
+            Files.delete(Files.createTempFile(root, ".write-check", ""));
+        } catch (IOException e) {
+            String reason = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.toString();
+            throw new BadInput("drilldown.training.export-dir: cannot create or write " + root + " (" + reason
+                    + "); set drilldown.training.export-dir to a directory you can write to");
+        }
     }
 
     /**
@@ -144,7 +170,7 @@ public final class DrilldownJob {
             }
             listeners.forEach(l -> l.onRunEnd(run, null));
             return results;
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) { // also a Spark job's SparkException, checked but thrown undeclared from Scala
             for (TrainingListener l : listeners) {
                 try {
                     l.onRunEnd(run, e);
@@ -160,7 +186,7 @@ public final class DrilldownJob {
                 validationFrame.unpersist();
             }
             // The Export approach's files are scratch: gone when the run ends, whatever its outcome.
-            FileUtils.deleteQuietly(config.exportPath(runId).toFile());
+            ScopedDelete.quietly(config.exportRoot(), config.exportPath(runId));
         }
     }
 

@@ -1,9 +1,9 @@
 package org.drilldown.train;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.apache.commons.io.FileUtils;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -22,6 +22,7 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.drilldown.augment.RandomRotation;
 import org.drilldown.augment.Seeds;
 import org.drilldown.config.JobConfig;
+import org.drilldown.config.ScopedDelete;
 import org.drilldown.config.StepSpec;
 import org.drilldown.config.TrainAccuracy;
 import org.drilldown.data.SplitStats;
@@ -93,7 +94,9 @@ final class StepTrainer {
                 epochs.add(result);
                 // Checkpoint first: an epoch with metric rows always has its checkpoint to resume from.
                 checkpoints.save(step.key(), epoch, sparkNet.getNetwork());
+                TestHalt.at("after-checkpoint:" + step.key() + ":" + epoch);
                 listeners.forEach(l -> l.onEpochEnd(run, result));
+                checkpoints.discardBefore(step.key(), epoch); // the rows are written: epoch's checkpoint suffices
             }
         } finally {
             testBatches.unpersist(false);
@@ -126,7 +129,7 @@ final class StepTrainer {
             try {
                 fitEveryBatch(sparkNet, BatchFiles.write(epochBatches, dir));
             } finally {
-                FileUtils.deleteQuietly(new java.io.File(dir)); // scratch: the next epoch writes its own
+                ScopedDelete.quietly(Path.of(exportDir), Path.of(dir)); // scratch: the next epoch writes its own
             }
         }
         double fitSeconds = (System.nanoTime() - start) / 1e9;

@@ -143,7 +143,7 @@ class BadInputTest {
         String data = org.drilldown.TestData.mnistDir().toString();
         Console badId = Console.run("run", "--data", data, "--out", tmp.toString(), "--run-id", "a b");
         assertThat(badId.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
-        assertThat(badId.err()).contains("--run-id 'a b': use letters, digits");
+        assertThat(badId.err()).contains("--run-id 'a b': a run id is 1 to 128 letters, digits");
 
         // A path below a regular file can never be created, whoever runs the test (root ignores modes).
         java.nio.file.Path file = java.nio.file.Files.writeString(tmp.resolve("a-file"), "x");
@@ -151,5 +151,46 @@ class BadInputTest {
         assertThat(unwritable.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(unwritable.err()).contains("output directory " + file.resolve("out") + " is not writable",
                 "pass --out DIR you can write to");
+    }
+
+    /** A run id names a directory: '..' or '.' would put the run's files in OUT itself (and its report's in OUT/report/..). */
+    @Test
+    void dotOnlyAndMalformedRunIdsAreRefusedWhereverAnIdComesIn() {
+        String data = TestData.mnistDir().toString();
+        for (String id : new String[] {"..", ".", "-x", ".hidden", "a".repeat(129)}) {
+            // A plan that Spark would refuse, should the id pass: the test stays short either way.
+            Console run = Console.run("run", "--data", data, "--out", tmp.toString(), "--run-id", id, "--steps", "3",
+                    "--epochs", "1", "--train-limit", "500", "--test-limit", "100", "--averaging-frequency", "100000");
+            assertThat(run.exitCode()).as(id).isEqualTo(Main.EXIT_BAD_INPUT);
+            assertThat(run.err()).as(id).isEqualTo("drilldown: --run-id '" + id + "': " + RUN_ID_RULE + System.lineSeparator());
+        }
+        assertThat(tmp.resolve("driver.lock")).doesNotExist();
+        assertThat(tmp.resolve("runs")).doesNotExist();
+
+        Console resume = Console.run("run", "--resume", "..", "--out", tmp.toString());
+        assertThat(resume.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(resume.err()).contains("--resume '..': " + RUN_ID_RULE);
+
+        Console report = Console.run("report", "--out", tmp.toString(), "--run-id", "..");
+        assertThat(report.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(report.err()).contains("--run-id '..': " + RUN_ID_RULE);
+    }
+
+    private static final String RUN_ID_RULE = "a run id is 1 to 128 letters, digits, '.', '_' and '-', starting with a"
+            + " letter or digit";
+
+    /** An export directory that cannot be created is named with its key before Spark starts, not a failure inside training. */
+    @Test
+    void anExportDirectoryThatCannotBeCreatedIsRefusedBeforeSparkStarts() throws java.io.IOException {
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        Path conf = Files.writeString(tmp.resolve("export.conf"),
+                "drilldown.training.export-dir = \"" + file.resolve("sub") + "\"\n");
+        Console c = Console.run("run", "--conf", conf.toString(), "--data", TestData.mnistDir().toString(),
+                "--out", tmp.resolve("out").toString(), "--steps", "3", "--epochs", "1", "--train-limit", "500",
+                "--test-limit", "100", "--averaging-frequency", "1", "--run-id", "export");
+        assertThat(c.exitCode()).as(c.err()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(c.err()).startsWith("drilldown: drilldown.training.export-dir: cannot create or write " + file.resolve("sub"))
+                .contains("set drilldown.training.export-dir to a directory you can write to").doesNotContain("\tat ");
+        assertThat(tmp.resolve("out/runs/export")).doesNotExist();
     }
 }

@@ -201,7 +201,7 @@ class EndToEndTest {
 
         Console escaping = Console.run("run", "--resume", "../e2e", "--out", out.toString());
         assertThat(escaping.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
-        assertThat(escaping.err()).contains("--resume '../e2e': use letters, digits");
+        assertThat(escaping.err()).contains("--resume '../e2e': a run id is 1 to 128 letters, digits");
 
         Console unknown = Console.run("run", "--resume", "nope", "--out", out.toString());
         assertThat(unknown.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);

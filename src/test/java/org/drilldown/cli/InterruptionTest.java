@@ -53,7 +53,7 @@ class InterruptionTest {
                 .isEqualTo("epoch\n1\n2\n3\n4\n5\n6\n7\n8\n");
         assertThat(query("select status from runs_history order by recorded_at").out())
                 .isEqualTo("status\nrunning\nrunning\nsucceeded\n");
-        assertThat(query("select count(*) from data_stats").out()).isEqualTo("count(1)\n2\n");
+        assertThat(query("select count(*) from data_stats").out()).isEqualTo("count(1)\n3\n"); // train, validation, test
         // The step's Result covers all 8 epochs, the ones before the kill included.
         assertThat(query("select epochs, best_test_accuracy >= (select max(test_accuracy) from epochs) from steps").out())
                 .isEqualTo("epochs,(best_test_accuracy >= scalarsubquery())\n8,true\n");
@@ -70,7 +70,7 @@ class InterruptionTest {
         MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(
                 out.resolve("runs/killed/checkpoints/step-3-epoch-8.zip").toFile(), false);
         Score rescored = SingleProcessTrainer.score(net, new SingleProcessTrainer(Double.parseDouble(stats[0]),
-                Double.parseDouble(stats[1])).batches(new MnistFiles(TestData.mnistDir()).train().limit(2000), null, 1000, null),
+                Double.parseDouble(stats[1])).batches(trainedImages(), null, 1000, null),
                 new double[1]);
         double recorded = Double.parseDouble(query("select train_accuracy from epochs where epoch = 8").out().split("\n")[1]);
         assertThat(recorded).as("recorded vs rescored train accuracy").isCloseTo(rescored.accuracy(), within(0.051));
@@ -82,10 +82,84 @@ class InterruptionTest {
         awaitFirstEpoch(job);
         job.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the JVM runs its shutdown hooks
         assertThat(job.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        // One line says what happened and how to go on; exit code 128 + SIGTERM's 15, no failure or stack trace.
+        assertThat(job.exitValue()).isEqualTo(143);
+        String log = Files.readString(out.resolve("stopped.log"));
+        assertThat(log).contains("drilldown: interrupted by a signal; completed epochs are kept; continue with --resume stopped --out " + out)
+                .doesNotContain("drilldown: failed").doesNotContain("\tat ");
 
         Console history = query("select status, error from runs_history order by recorded_at");
         assertThat(history.out()).isEqualTo("status,error\nrunning,\ninterrupted,stopped by a signal (Ctrl-C or kill) before it finished\n");
         assertCompleteEpochsOnly();
+    }
+
+    /** kill -9 after an epoch's checkpoint and before its rows: the checkpoint of the last recorded epoch is kept. */
+    @Test
+    void killedBetweenACheckpointAndItsRowsResumesFromTheLastRecordedEpoch() throws Exception {
+        Process job = startJob("gap", "after-checkpoint:3:2", TINY_STEP_3);
+        assertThat(job.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        assertThat(job.exitValue()).as(readLogs()).isEqualTo(137);
+        assertThat(query("select epoch from epochs").out()).isEqualTo("epoch\n1\n");
+
+        // Without the kept checkpoint, the refusal says what is missing and what there is.
+        Path kept = out.resolve("runs/gap/checkpoints/step-3-epoch-1.zip");
+        Path aside = Files.move(kept, out.resolve("aside.zip"));
+        Console refused = Console.run("run", "--resume", "gap", "--out", out.toString());
+        assertThat(refused.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(refused.err()).isEqualTo("drilldown: run 'gap' cannot be resumed: its rows of step 3 end at epoch 1, and "
+                + kept + " is missing (checkpoints of the step: epochs [2]); start the run afresh with a new --run-id"
+                + System.lineSeparator());
+        Files.move(aside, kept);
+
+        Console resumed = Console.run("run", "--resume", "gap", "--out", out.toString());
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(query("select epoch from epochs order by epoch").out()).isEqualTo("epoch\n1\n2\n3\n");
+        assertThat(query("select status from runs").out()).isEqualTo("status\nsucceeded\n");
+        try (Stream<Path> files = Files.list(out.resolve("runs/gap/checkpoints"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly("step-3-epoch-3.zip");
+        }
+    }
+
+    /** A start that stopped before its first runs row leaves the id free: the same id starts again. */
+    @Test
+    void killedDuringTheFirstRunsWriteTheSameIdStartsAgain() throws Exception {
+        Process job = startJob("again", "in-first-runs-write", TINY_STEP_3);
+        assertThat(job.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        assertThat(job.exitValue()).as(readLogs()).isEqualTo(137);
+
+        Console retried = Console.run(tinyRun("again", "3"));
+        assertThat(retried.exitCode()).as(retried.err()).isZero();
+        assertThat(query("select status from runs_history order by recorded_at").out())
+                .isEqualTo("status\nrunning\nsucceeded\n");
+    }
+
+    /** A plan refused after Spark starts leaves nothing under runs/: the corrected command may use the same id. */
+    @Test
+    void aRefusedPlanDoesNotTakeTheRunId() throws IOException {
+        Console refused = Console.run(tinyRun("retry", "1000"));
+        assertThat(refused.exitCode()).as(refused.err()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(refused.err()).contains("averaging-frequency = 1000");
+        assertThat(out.resolve("runs/retry")).doesNotExist();
+
+        Console retried = Console.run(tinyRun("retry", "3"));
+        assertThat(retried.exitCode()).as(retried.err()).isZero();
+        assertThat(query("select status from runs_history order by recorded_at").out()).isEqualTo("status\nrunning\nsucceeded\n");
+
+        // As a kill between the first runs row and the manifest leaves it: the row alone takes the id.
+        Files.delete(out.resolve("runs/retry/manifest.json"));
+        Console again = Console.run(tinyRun("retry", "3"));
+        assertThat(again.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(again.err()).contains("run id 'retry' already exists under " + out);
+    }
+
+    /** Step 3 on 1,000 images: 3 minibatches of 128 per worker and epoch. */
+    private static final String[] TINY_STEP_3 = {"--steps", "3", "--epochs", "3", "--train-limit", "1000",
+            "--averaging-frequency", "3"};
+
+    private String[] tinyRun(String runId, String averagingFrequency) {
+        return new String[] {"run", "--master", "local[2]", "--steps", "3", "--epochs", "1", "--train-limit", "1000",
+                "--test-limit", "200", "--workers", "2", "--averaging-frequency", averagingFrequency,
+                "--data", TestData.mnistDir().toString(), "--out", out.toString(), "--run-id", runId};
     }
 
     private void assertCompleteEpochsOnly() {
@@ -108,19 +182,26 @@ class InterruptionTest {
     }
 
     private Process startJob(String runId) throws IOException {
+        return startJob(runId, null, "--steps", "3", "--epochs", "8", "--train-limit", "2000",
+                // 2,000 images at batch 128 give each worker 7 minibatches an epoch: fewer than the default 10.
+                "--averaging-frequency", "5");
+    }
+
+    /** The job in a child JVM with {@code halt} as its {@link org.drilldown.train.TestHalt} point (null: none). */
+    private Process startJob(String runId, String halt, String... plan) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // The test JVM's own flags: Spark's --add-opens and the oneDNN switches from the surefire argLine.
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Dorg."))
                 .forEach(cmd::add);
+        if (halt != null) {
+            cmd.add("-Ddrilldown.test.halt=" + halt);
+        }
         cmd.addAll(List.of("-Xmx2g", "-cp", System.getProperty("java.class.path"), "org.drilldown.cli.Main",
-                "run", "--conf", afterEpochConf().toString(),
-                "--master", "local[2]", "--steps", "3", "--epochs", "8", "--train-limit", "2000",
-                "--test-limit", "500", "--workers", "2", "--data", TestData.mnistDir().toString(),
-                // 2,000 images at batch 128 give each worker 7 minibatches an epoch: fewer than the default 10.
-                "--averaging-frequency", "5",
-                "--out", out.toString(), "--run-id", runId));
+                "run", "--conf", afterEpochConf().toString(), "--master", "local[2]", "--test-limit", "500",
+                "--workers", "2", "--data", TestData.mnistDir().toString(), "--out", out.toString(), "--run-id", runId));
+        cmd.addAll(List.of(plan));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(out.resolve(runId + ".log").toFile());
         pb.environment().put("OMP_NUM_THREADS", "1");
@@ -156,5 +237,10 @@ class InterruptionTest {
             }
             return all.toString();
         }
+    }
+
+    /** The 2,000 images the killed run trained on: those after the default validation set's 5,000. */
+    private static org.drilldown.data.MnistSplit trainedImages() {
+        return new MnistFiles(TestData.mnistDir()).train(7000).slice("train", 5000, 7000);
     }
 }

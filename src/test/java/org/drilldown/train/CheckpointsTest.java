@@ -52,6 +52,20 @@ class CheckpointsTest {
     }
 
     @Test
+    void theCheckpointOfTheLastRecordedEpochStaysUntilTheNextEpochsRowsAreWritten() throws IOException {
+        MultiLayerNetwork net = StepModels.network(step3, 5);
+        Checkpoints checkpoints = new Checkpoints(dir);
+        checkpoints.save("3", 1, net);
+        checkpoints.discardBefore("3", 1);
+        checkpoints.save("3", 2, net); // a kill here leaves rows up to epoch 1: its checkpoint must still be there
+        assertThat(checkpoints.epochs("3")).containsExactly(1, 2);
+
+        checkpoints.discardBefore("3", 2); // epoch 2's rows are written
+        assertThat(checkpoints.epochs("3")).containsExactly(2);
+        assertThat(checkpoints.epochs("4")).isEmpty();
+    }
+
+    @Test
     void updaterStateOfAnotherLayoutIsRefusedNamingTheFile() throws IOException {
         // As a checkpoint from before BatchNorm's running statistics had updater state: a shorter state array.
         MultiLayerNetwork net = StepModels.network(step3, 5);
