@@ -160,8 +160,10 @@ final class RunCommand implements Callable<Integer> {
             onSignal = () -> {
                 if (metrics.markInterrupted("stopped by a signal (Ctrl-C or kill) before it finished")) {
                     System.err.println("drilldown: interrupted by a signal; completed epochs are kept; " + resumeWith);
-                    // What follows is Spark aborting the jobs under way as it stops: consequences, not news.
+                    // What follows is Spark aborting the jobs under way as it stops: consequences, not news. Silenced
+                    // in the logs and on stderr, where DL4J's prefetch threads print their uncaught exceptions.
                     Configurator.setAllLevels(LogManager.getRootLogger().getName(), Level.OFF);
+                    System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
                 }
             };
             ShutdownHookManager.get().addShutdownHook(onSignal, BEFORE_SPARK_STOPS);
