@@ -36,7 +36,7 @@ public final class DriverLock implements AutoCloseable {
     public static DriverLock acquire(MetricsLocation location, String runId) {
         Path file = location.driverLock(runId).toAbsolutePath();
         try {
-            Files.createDirectories(file.getParent());
+            Files.createDirectories(location.runDir(runId).toAbsolutePath());
             return lock(file, StandardOpenOption.CREATE_NEW, "run '" + runId + "' is locked by another driver: " + file);
         } catch (FileAlreadyExistsException e) {
             throw new BadInput("run id '" + runId + "' already exists under " + location.outputDir()
