@@ -7,4 +7,21 @@ scripts/fetch-mnist.sh data/mnist
 if ! fc-list 2>/dev/null | grep -q .; then
   apt-get install -y --no-install-recommends fontconfig fonts-dejavu-core
 fi
-mvn -B verify
+status=0
+mvn -B verify || status=$?
+# Line coverage of the unit tests per package, from JaCoCo's report; printed when the floors in pom.xml fail too,
+# not when the tests failed before the report (the report would be an older run's).
+csv=target/site/jacoco/jacoco.csv
+if [[ -f $csv && $csv -nt target/jacoco.exec ]]; then
+  echo "Line coverage of the unit tests (report: target/site/jacoco/index.html; floors: jacoco check in pom.xml)"
+  awk -F, 'NR > 1 { missed[$2] += $8; covered[$2] += $9; m += $8; c += $9 }
+    END {
+      for (p in covered) {
+        n = covered[p] + missed[p]
+        printf "  %-26s %5.1f %%  %5d of %5d lines\n", p, n ? 100 * covered[p] / n : 0, covered[p], n | "sort"
+      }
+      close("sort")
+      printf "  %-26s %5.1f %%  %5d of %5d lines\n", "total", (m + c) ? 100 * c / (m + c) : 0, c, m + c
+    }' "$csv"
+fi
+exit $status

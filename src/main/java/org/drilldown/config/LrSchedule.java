@@ -37,7 +37,7 @@ public record LrSchedule(String type, int stepEpochs, double gamma, List<Double>
         return switch (type) {
             case "constant" -> base;
             case "per-epoch" -> base * factors.get(Math.min(epoch, factors.size()) - 1);
-            default -> base * Math.pow(gamma, (epoch - 1) / stepEpochs);
+            default -> base * Math.pow(gamma, Math.floorDiv(epoch - 1, stepEpochs));
         };
     }
 }

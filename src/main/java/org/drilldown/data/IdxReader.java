@@ -97,7 +97,7 @@ public final class IdxReader {
             throw new IdxFormatException(file, "no such file");
         }
         InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        if (file.getFileName().toString().endsWith(".gz")) {
+        if (isGzip(file)) {
             try {
                 raw = new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16);
             } catch (ZipException e) {
@@ -106,6 +106,11 @@ public final class IdxReader {
             }
         }
         return new DataInputStream(raw);
+    }
+
+    /** By name, as the fetch script writes them; the whole path's string, which has no null name to dodge. */
+    private static boolean isGzip(Path file) {
+        return file.toString().endsWith(".gz");
     }
 
     private static int[] header(DataInputStream in, Path file, int expectedDims) throws IOException {
@@ -138,7 +143,7 @@ public final class IdxReader {
 
     /** For plain files the size is known up front: refuse a truncated one before allocating for it. */
     private static void expectSize(Path file, int headerBytes, long payloadBytes) throws IOException {
-        if (file.getFileName().toString().endsWith(".gz")) {
+        if (isGzip(file)) {
             return;
         }
         long expected = headerBytes + payloadBytes;

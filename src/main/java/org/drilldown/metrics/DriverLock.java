@@ -47,7 +47,7 @@ public final class DriverLock implements AutoCloseable {
         Path dir = location.runDir(runId).toAbsolutePath();
         Path file = location.driverLock(runId).toAbsolutePath();
         try {
-            Files.createDirectories(dir.getParent());
+            Files.createDirectories(location.runsDir().toAbsolutePath());
             boolean created = createDirectory(dir);
             if (!created && Files.exists(location.manifest(runId))) {
                 throw taken(location, runId);

@@ -69,7 +69,8 @@ public class BatchNormBlock extends BatchNormalization {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof BatchNormBlock other && super.equals(o) && other.retainProbability == retainProbability;
+        return o instanceof BatchNormBlock other && super.equals(o)
+                && Double.compare(other.retainProbability, retainProbability) == 0;
     }
 
     @Override

@@ -40,8 +40,10 @@ final class DiskSpace {
     /** Usable bytes on the disk that holds {@code dir}, or would hold it once created. */
     static long usableBytes(Path dir) {
         Path existing = dir.toAbsolutePath();
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
+        Path parent = existing.getParent();
+        while (parent != null && !Files.exists(existing)) { // stops at the root at worst, never at null
+            existing = parent;
+            parent = existing.getParent();
         }
         try {
             return Files.getFileStore(existing).getUsableSpace();
