@@ -20,7 +20,7 @@ final class ErrorsDoc {
     private static final Pattern WILDCARD = Pattern.compile("…|\\.\\.\\.|<[^>]+>"
             + "|\\b(?:EXPORT_DIR|OUT|FILE|DIR|ID|LABELS|IMAGES|RxC|N\\+1|N|M|S|F|L|i|n)\\b");
     /** Example values in the text (quoted names, numbers): what varies from one trigger to the next. */
-    private static final Pattern EXAMPLE = Pattern.compile("'[^']*'|-?\\d+(?:\\.\\d+)?");
+    private static final Pattern EXAMPLE = Pattern.compile("'[^']*'|-?\\d+(?:\\.\\d+)?|Infinity|NaN");
 
     private ErrorsDoc() {
     }

@@ -116,6 +116,12 @@ class ErrorsDocTest {
         here("config key 'drilldown.steps.2.epochs' = 5000: must be in 1..1000", t -> conf(t, "drilldown.steps.2.epochs = 5000"));
         here("config key 'drilldown.steps.2.learning-rate' = Infinity: must be in (0, 10]",
                 t -> conf(t, "drilldown.steps.2.learning-rate = Infinity"));
+        here("config key 'drilldown.data.train-limit' = -5: must be 0 or more",
+                t -> new String[] {"run", "--out", t.resolve("out").toString(), "--train-limit", "-5"});
+        here("config key 'drilldown.training.averaging-frequency' = 0: must be at least 1",
+                t -> new String[] {"run", "--out", t.resolve("out").toString(), "--averaging-frequency", "0"});
+        here("config key 'drilldown.steps.2.dropout' = 1.5: a drop probability in [0, 1)",
+                t -> conf(t, "drilldown.steps.2.dropout = 1.5"));
         here("config key 'drilldown.run-steps' = 9: unknown step; the configured steps are [1, 2, 3, 4]",
                 t -> new String[] {"run", "--out", t.resolve("out").toString(), "--steps", "9"});
         here("config key 'drilldown.run-steps' = [4, 4]: step 4 is named twice; name each step once",
@@ -126,6 +132,7 @@ class ErrorsDocTest {
                 t -> new String[] {"run", "--epoch", "3"});
         here("Invalid value for option '--workers': 'two' is not an int; see drilldown run --help",
                 t -> new String[] {"run", "--workers", "two"});
+        here("…; see drilldown run --help", t -> new String[] {"run", "--epochs", "1", "--epochs", "2"});
         here("--run-id 'a b': a run id is 1 to 128 letters, digits, '.', '_' and '-', starting with a letter or digit",
                 t -> new String[] {"run", "--out", t.resolve("out").toString(), "--run-id", "a b"});
         here("run id 'e2e' already exists under OUT; choose another --run-id or another --out", t -> {
