@@ -21,6 +21,7 @@ import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.drilldown.metrics.DriverLock;
+import org.drilldown.metrics.ExportScratch;
 import org.drilldown.metrics.MetricsLocation;
 import org.drilldown.metrics.MetricsReader;
 import org.drilldown.metrics.MetricsWriter;
@@ -95,6 +96,7 @@ final class RunCommand implements Callable<Integer> {
         MetricsLocation location = new MetricsLocation(config.outputDir());
         MnistData data = DrilldownJob.preflight(config);
         requireNewRun(location, id);
+        ExportScratch.removeDead(location);
         try (DriverLock lock = DriverLock.acquire(location, id)) {
             try {
                 return train(config, location, id, data, spark -> {
@@ -139,6 +141,7 @@ final class RunCommand implements Callable<Integer> {
         long trainEval = config.trainAccuracy() == TrainAccuracy.FITTED_BATCHES ? 0
                 : config.trainEvalImages() > 0 ? Math.min(config.trainEvalImages(), mnist.train().size())
                 : mnist.train().size();
+        ExportScratch.removeDead(location); // the resumed run's own leftovers too: it writes its epochs afresh
         try (DriverLock lock = DriverLock.reacquire(location, resume)) {
             return train(config, location, resume, mnist, spark -> ResumeState.read(spark, location, resume, config,
                     trainEval, new Checkpoints(location.checkpoints(resume))));

@@ -144,6 +144,39 @@ public final class DriverLock implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code action} holding the run's lock when no driver holds it, so that no driver can start or resume
+     * the run meanwhile; returns whether it ran. A run without a lock file is not this output directory's (or
+     * predates locks): nothing is known of its driver, and the action does not run.
+     */
+    public static boolean whileFree(MetricsLocation location, String runId, Runnable action) {
+        if (!RunId.isValid(runId)) {
+            return false;
+        }
+        Path file = location.driverLock(runId).toAbsolutePath();
+        if (HELD.contains(file) || !Files.isRegularFile(file)) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                return false; // another process's driver
+            }
+            HELD.add(file);
+            try {
+                action.run();
+                return true;
+            } finally {
+                HELD.remove(file);
+                lock.release();
+            }
+        } catch (OverlappingFileLockException e) {
+            return false; // a driver in this JVM
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     @Override
     public void close() throws IOException {
         HELD.remove(file);

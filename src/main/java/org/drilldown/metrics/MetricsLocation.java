@@ -50,6 +50,14 @@ public record MetricsLocation(Path outputDir) {
         return runDir(runId).resolve("checkpoints");
     }
 
+    /**
+     * {@code tmp/export}: the runs' export scratch when {@code drilldown.training.export-dir} is empty (its
+     * default, as {@code JobConfig.exportRoot}); one directory per run id, see {@link ExportScratch}.
+     */
+    public Path exportScratch() {
+        return outputDir.resolve("tmp").resolve("export");
+    }
+
     public Path manifest(String runId) {
         return runDir(runId).resolve("manifest.json");
     }

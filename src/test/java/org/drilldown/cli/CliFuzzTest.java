@@ -1,0 +1,247 @@
+package org.drilldown.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.drilldown.SharedSpark;
+import org.drilldown.TestData;
+import org.drilldown.metrics.MetricsLocation;
+import org.drilldown.metrics.MetricsReader;
+import org.drilldown.metrics.Tables;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Random command lines against one output directory, within a time budget: most are bad input and stop
+ * before Spark; a few train a tiny plan, one of them in a child JVM killed after its first checkpoint. After
+ * each: the exit code is 0, 1 or 2 (2: one documented line, no stack trace), no metric row is duplicated
+ * or half-written, nothing outside OUT changed, and no earlier run's files changed. Seeded: the seed is in
+ * every failure message; rerun with -Ddrilldown.fuzz.seed=N.
+ */
+class CliFuzzTest {
+    private static final long BUDGET_NANOS = TimeUnit.SECONDS.toNanos(Long.getLong("drilldown.fuzz.seconds", 75));
+    private static final int MAX_CASES = 300;
+    private static final int MAX_TRAININGS = 2; // in-process, besides the killed child
+    private static final List<String> BASE = List.of("--steps", "2", "--epochs", "1", "--train-limit", "600",
+            "--test-limit", "100", "--validation", "100", "--workers", "2", "--averaging-frequency", "2");
+    private static final List<Pattern> DOCUMENTED = ErrorsDoc.messages().stream().map(ErrorsDoc::loose).toList();
+
+    @TempDir
+    Path root;
+    private Path watched;
+    private Path out;
+    private Random random;
+    private String context;
+
+    @Test
+    void randomCommandLinesKeepEveryRowAndTouchNothingOutsideOut() throws Exception {
+        long seed = Long.getLong("drilldown.fuzz.seed", 21L);
+        random = new Random(seed);
+        watched = Files.createDirectories(root.resolve("watched"));
+        out = watched.resolve("out");
+        Path canary = Files.createDirectories(watched.resolve("canary"));
+        Files.writeString(canary.resolve("keep.txt"), "x");
+        Files.createDirectories(root.resolve("confs"));
+        Map<Path, String> outside = snapshot(watched, out);
+        Map<Path, String> runsBefore = new TreeMap<>();
+        Map<Path, String> metricsBefore = new TreeMap<>();
+        long deadline = System.nanoTime() + BUDGET_NANOS;
+        int trainings = 0;
+        boolean killed = false;
+        int n = 0;
+        for (; n < MAX_CASES && System.nanoTime() < deadline; n++) {
+            String id = "fz-" + n;
+            List<String> args;
+            int code;
+            if (!killed && n == 3) {
+                args = trainingArgs("fz-killed");
+                context = "seed " + seed + ", case " + n + " (child JVM halted after step 2's epoch 1): " + args;
+                code = killedChild(args);
+                killed = true;
+                assertThat(code).as(context).isEqualTo(137);
+                id = "fz-killed";
+            } else {
+                // A training takes ~15 s: none starts that the budget could not finish.
+                boolean train = trainings < MAX_TRAININGS && n > 3 && random.nextInt(8) == 0
+                        && deadline - System.nanoTime() > TimeUnit.SECONDS.toNanos(30);
+                args = train ? trainingArgs(id) : faultyArgs(id);
+                trainings += train ? 1 : 0;
+                context = "seed " + seed + ", case " + n + ": " + args;
+                Console c = Console.run(args.toArray(String[]::new));
+                code = c.exitCode();
+                assertExitAndMessage(c);
+                if (train) {
+                    assertThat(code).as(context + "\n" + c.err()).isZero();
+                    // The killed run's export scratch is gone: this start removed it.
+                    assertThat(out.resolve("tmp/export/fz-killed")).as(context).doesNotExist();
+                }
+            }
+            assertThat(snapshot(watched, out)).as(context + ": files outside OUT").isEqualTo(outside);
+            assertOnlyAdded(runsBefore, snapshot(out.resolve("runs"), out.resolve("runs").resolve(safe(id))), "runs");
+            Map<Path, String> metricsNow = snapshot(out.resolve("metrics"), out.resolve("metrics/.staging"));
+            assertOnlyAdded(metricsBefore, metricsNow, "metrics");
+            if (!metricsNow.equals(metricsBefore) && !metricsNow.isEmpty()) {
+                assertRowsWholeAndUnique();
+            }
+            runsBefore = snapshot(out.resolve("runs"), null);
+            metricsBefore = metricsNow;
+        }
+        System.out.printf("CliFuzzTest: seed %d, %d cases, %d trainings and one killed child%n", seed, n, trainings);
+        assertThat(killed).as("the budget reached the kill case").isTrue();
+    }
+
+    private List<String> trainingArgs(String id) {
+        List<String> args = new ArrayList<>(List.of("run", "--master", "local[2]", "--data", TestData.mnistDir().toString(),
+                "--out", out.toString(), "--run-id", id, "--seed", String.valueOf(random.nextInt(1000))));
+        args.addAll(BASE);
+        return args;
+    }
+
+    /** A command line with at least one fault that stops it before Spark starts, among valid flags. */
+    private List<String> faultyArgs(String id) throws IOException {
+        List<String> args = new ArrayList<>(List.of("run", "--data", TestData.mnistDir().toString(), "--out", out.toString()));
+        List<String> flags = new ArrayList<>(BASE);
+        int faults = 1 + random.nextInt(2);
+        for (int f = 0; f < faults; f++) {
+            fault(flags);
+        }
+        if (random.nextBoolean()) {
+            flags.addAll(List.of("--run-id", random.nextInt(3) == 0 ? oddRunId() : id));
+        }
+        args.addAll(flags);
+        return args;
+    }
+
+    private void fault(List<String> flags) throws IOException {
+        switch (random.nextInt(12)) {
+            case 0 -> replace(flags, "--epochs", pick("0", "-1", "1001", "99999999999", "lots", "1000000"));
+            case 1 -> replace(flags, "--steps", pick("2,2", "9", "", "2,,4", "1,2,3,4,4", "x"));
+            case 2 -> flags.addAll(List.of("--steps", pick("2", "3"))); // a second --steps: a step named twice or more
+            case 3 -> replace(flags, "--train-limit", pick("-5", "-1", "many"));
+            case 4 -> replace(flags, "--test-limit", pick("-1", "1e3"));
+            case 5 -> replace(flags, "--validation", pick("-3", "-100"));
+            case 6 -> replace(flags, "--workers", pick("-1", "two", "2.5"));
+            case 7 -> replace(flags, "--averaging-frequency", pick("0", "-2", ""));
+            case 8 -> flags.addAll(List.of("--seed", pick("abc", "1.5", "99999999999999999999")));
+            case 9 -> flags.addAll(List.of(pick("--bogus", "--epoch", "--steps=", "--run-id"))); // unknown, or missing value
+            case 10 -> flags.addAll(List.of("--run-id", oddRunId()));
+            default -> flags.addAll(List.of("--conf", badConf().toString()));
+        }
+    }
+
+    private String oddRunId() {
+        return pick("..", ".", "a/b", "../x", "x".repeat(129), "ünïcødé", "a b", "-x", ".hidden", "a\nb", "日本");
+    }
+
+    private Path badConf() throws IOException {
+        String hocon = pick("drilldown { epochs = [", "drilldown.trainig.workers = 2", "drilldown.seed = lots",
+                "drilldown.steps.2.dropout = 1.5", "drilldown.steps.2.learning-rate = NaN", "steps.2.epochs = 3",
+                "drilldown.training.workers = -4", "drilldown.steps.2.batch-size = 0", "include required(\"nope.conf\")",
+                "drilldown.run-steps = [2, 2]", "\u0000\u0001binary", "drilldown.steps.2.epochs = 5000");
+        if (random.nextInt(10) == 0) {
+            return root.resolve("confs/missing.conf");
+        }
+        return Files.writeString(Files.createTempFile(root.resolve("confs"), "fuzz", ".conf"), hocon);
+    }
+
+    private void replace(List<String> flags, String flag, String value) {
+        int at = flags.indexOf(flag);
+        flags.set(at + 1, value);
+    }
+
+    private String pick(String... values) {
+        return values[random.nextInt(values.length)];
+    }
+
+    /** Exit 0, 1 or 2; 2 is one line that docs/errors.md documents, and never a stack trace. */
+    private void assertExitAndMessage(Console c) {
+        assertThat(c.exitCode()).as(context + "\n" + c.err()).isIn(0, 1, 2);
+        if (c.exitCode() == Main.EXIT_BAD_INPUT) {
+            assertThat(c.err().lines()).as(context).hasSize(1);
+            assertThat(c.err()).as(context).startsWith("drilldown: ").doesNotContain("\tat ");
+            String message = c.err().strip().substring("drilldown: ".length());
+            assertThat(DOCUMENTED.stream().anyMatch(p -> p.matcher(message).matches()))
+                    .as(context + ": not in docs/errors.md: " + message).isTrue();
+        }
+    }
+
+    /** Files of {@code previous} are all still there, unchanged; new ones may have come. */
+    private void assertOnlyAdded(Map<Path, String> previous, Map<Path, String> now, String what) {
+        for (Map.Entry<Path, String> e : previous.entrySet()) {
+            assertThat(now.get(e.getKey())).as(context + ": " + what + " file " + e.getKey()).isEqualTo(e.getValue());
+        }
+    }
+
+    /** Every epochs row's (run_id, step, epoch) once, and every column that may not be null is not. */
+    private void assertRowsWholeAndUnique() {
+        SparkSession spark = SharedSpark.get();
+        MetricsReader.registerViews(spark, new MetricsLocation(out));
+        assertThat(spark.sql("select run_id, step, epoch from epochs group by run_id, step, epoch having count(*) > 1")
+                .count()).as(context + ": duplicated epochs rows").isZero();
+        Tables.SCHEMAS.forEach((table, schema) -> {
+            String view = table.equals(Tables.RUNS) ? "runs_history" : table;
+            for (StructField field : schema.fields()) {
+                if (!field.nullable()) {
+                    assertThat(spark.sql("select 1 from " + view + " where `" + field.name() + "` is null").count())
+                            .as(context + ": " + view + "." + field.name() + " null").isZero();
+                }
+            }
+        });
+    }
+
+    /** Path (relative) to size and mtime of every file under {@code dir}, leaving out {@code except}'s subtree. */
+    private static Map<Path, String> snapshot(Path dir, Path except) throws IOException {
+        Map<Path, String> files = new TreeMap<>();
+        if (!Files.isDirectory(dir)) {
+            return files;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.filter(p -> except == null || !p.startsWith(except)).toList()) {
+                try {
+                    files.put(dir.relativize(p), Files.isDirectory(p) ? "dir"
+                            : Files.size(p) + "@" + Files.getLastModifiedTime(p).toMillis());
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // a staging file renamed meanwhile: not a change of what was there before
+                }
+            }
+        }
+        return files;
+    }
+
+    private static String safe(String id) {
+        return org.drilldown.metrics.RunId.isValid(id) ? id : "-not-a-run-";
+    }
+
+    /** The tiny plan in a child JVM that halts (as kill -9) after step 2's epoch 1 checkpoint, before its rows. */
+    private int killedChild(List<String> args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Dorg.")).forEach(cmd::add);
+        cmd.addAll(List.of("-Ddrilldown.test.halt=after-checkpoint:2:1", "-Xmx2g", "-cp",
+                System.getProperty("java.class.path"), "org.drilldown.cli.Main"));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(root.resolve("killed.log").toFile());
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        Process job = pb.start();
+        if (!job.waitFor(180, TimeUnit.SECONDS)) {
+            job.destroyForcibly();
+            throw new AssertionError(context + ": child still running; its log:\n" + Files.readString(root.resolve("killed.log")));
+        }
+        return job.exitValue();
+    }
+}
