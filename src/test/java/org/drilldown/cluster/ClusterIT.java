@@ -44,9 +44,13 @@ class ClusterIT {
             port = free.getLocalPort();
         }
         masterUrl = "spark://127.0.0.1:" + port;
-        // The user's cluster settings, with the cores of the two Workers requested (so the run waits for both).
+        // The user's cluster settings, with the cores of the two Workers requested (so the run waits for both),
+        // and Spark's event log, where the fault test reads which tasks were lost and run again.
+        Files.createDirectories(tmp.resolve("events"));
         clusterConf = Files.writeString(tmp.resolve("cluster.conf"), "include file(\""
-                + Path.of("conf/cluster.conf").toAbsolutePath() + "\")\ndrilldown.spark.settings.\"spark.cores.max\" = \"2\"\n");
+                + Path.of("conf/cluster.conf").toAbsolutePath() + "\")\ndrilldown.spark.settings.\"spark.cores.max\" = \"2\"\n"
+                + "drilldown.spark.settings.\"spark.eventLog.enabled\" = \"true\"\n"
+                + "drilldown.spark.settings.\"spark.eventLog.dir\" = \"" + tmp.resolve("events").toUri() + "\"\n");
         Scripts.Result start = script(List.of("scripts/local-cluster.sh", "start"), 240, "DRILLDOWN_CLUSTER_PORT", String.valueOf(port));
         assertThat(start.code()).as(start.output()).isZero();
         assertThat(start.output()).contains("started " + masterUrl + " with 2 workers");
@@ -107,10 +111,11 @@ class ClusterIT {
         assertThat(job.waitFor(400, TimeUnit.SECONDS)).as("job finished").isTrue();
         String log = Files.readString(tmp.resolve("fault.log"));
         System.out.println("fault test: job exit " + job.exitValue() + "\n" + log);
-        // The job survives the loss: it succeeds, and the driver's log shows that the kill landed while a task
-        // ran and that Spark ran that task again (TaskSetManager logs each lost attempt at WARN).
+        // The job survives the loss: it succeeds, and Spark's event log shows that the kill landed while a task
+        // ran (it ended ExecutorLostFailure) and that Spark ran that task again and it succeeded. (TaskSetManager
+        // logs such a loss at INFO only, below the job's WARN.)
         assertThat(job.exitValue()).as(log).isZero();
-        assertThat(log).containsPattern("Lost task \\S+ in stage \\S+ \\(TID \\d+\\)");
+        assertRetriedAfterExecutorLoss(log);
         SparkSession spark = org.drilldown.SharedSpark.get();
         Row run = spark.read().parquet(out.resolve("metrics/runs").toString()).orderBy(org.apache.spark.sql.functions.desc("recorded_at")).first();
         assertThat((String) run.getAs("status")).isEqualTo("succeeded");
@@ -145,6 +150,33 @@ class ClusterIT {
             Thread.sleep(200);
         }
         throw new AssertionError("no epoch row; log:\n" + Files.readString(tmp.resolve("fault.log")));
+    }
+
+    /** A task that ended with its executor lost, and a later attempt of the same stage and partition that succeeded. */
+    private static void assertRetriedAfterExecutorLoss(String log) throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<com.fasterxml.jackson.databind.JsonNode> ends = new ArrayList<>();
+        try (Stream<Path> files = Files.list(tmp.resolve("events"))) {
+            for (Path file : files.filter(f -> f.getFileName().toString().contains("app-")).toList()) {
+                for (String line : Files.readAllLines(file)) {
+                    com.fasterxml.jackson.databind.JsonNode event = json.readTree(line);
+                    if (event.path("Event").asText().equals("SparkListenerTaskEnd")) {
+                        ends.add(event);
+                    }
+                }
+            }
+        }
+        List<com.fasterxml.jackson.databind.JsonNode> lost = ends.stream()
+                .filter(e -> e.path("Task End Reason").path("Reason").asText().equals("ExecutorLostFailure")).toList();
+        assertThat(lost).as("tasks lost with the executor; driver log:\n" + log).isNotEmpty();
+        for (com.fasterxml.jackson.databind.JsonNode l : lost) {
+            String task = l.path("Stage ID").asInt() + "/" + l.path("Task Info").path("Index").asInt();
+            assertThat(ends).as("a successful retry of task %s", task).anySatisfy(e -> {
+                assertThat(e.path("Stage ID").asInt() + "/" + e.path("Task Info").path("Index").asInt()).isEqualTo(task);
+                assertThat(e.path("Task Info").path("Attempt").asInt()).isPositive();
+                assertThat(e.path("Task End Reason").path("Reason").asText()).isEqualTo("Success");
+            });
+        }
     }
 
     /** The Worker's executor JVM once it uses most of a core over a quarter second: it is running a task. */
