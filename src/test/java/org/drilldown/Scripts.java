@@ -16,18 +16,19 @@ public final class Scripts {
     /** The repository root: Maven runs the tests there. */
     public static final Path ROOT = Path.of("").toAbsolutePath();
 
-    private Scripts() {
-    }
+    private Scripts() {}
 
     /** What a script printed (stdout and stderr together) and its exit code; -1 when it ran past its limit. */
-    public record Result(int code, String output) {
-    }
+    public record Result(int code, String output) {}
 
     /** Starts {@code command} (its first word a path under scripts/, resolved from the root) in {@code cwd}. */
     public static Process start(Path cwd, Path log, Map<String, String> env, List<String> command) throws IOException {
-        List<String> bash = new ArrayList<>(List.of("bash", ROOT.resolve(command.get(0)).toString()));
+        List<String> bash =
+                new ArrayList<>(List.of("bash", ROOT.resolve(command.get(0)).toString()));
         bash.addAll(command.subList(1, command.size()));
-        ProcessBuilder pb = new ProcessBuilder(bash).directory(cwd.toFile()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(bash)
+                .directory(cwd.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().remove("SPARK_HOME");
         pb.environment().putAll(env);

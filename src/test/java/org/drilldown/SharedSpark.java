@@ -7,8 +7,7 @@ import org.drilldown.train.NativeHelpers;
 public final class SharedSpark {
     private static SparkSession session;
 
-    private SharedSpark() {
-    }
+    private SharedSpark() {}
 
     public static synchronized SparkSession get() {
         if (session == null || session.sparkContext().isStopped()) {

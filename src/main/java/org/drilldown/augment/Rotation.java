@@ -5,8 +5,7 @@ package org.drilldown.augment;
  * geometry of torchvision's RandomRotation and of {@code grid_sample(align_corners=False)}.
  */
 public final class Rotation {
-    private Rotation() {
-    }
+    private Rotation() {}
 
     /** Rotates {@code src} (row-major {@code rows x cols}) by {@code degrees}, counter-clockwise for positive angles. */
     public static float[] rotate(float[] src, int rows, int cols, double degrees) {

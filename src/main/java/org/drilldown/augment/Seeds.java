@@ -2,8 +2,7 @@ package org.drilldown.augment;
 
 /** Derives independent seeds from the run seed, so no stage needs randomness of its own. */
 public final class Seeds {
-    private Seeds() {
-    }
+    private Seeds() {}
 
     /** A well-mixed 64-bit seed for the tuple ({@code seed}, {@code parts}...), SplitMix64 style. */
     public static long derive(long seed, long... parts) {

@@ -28,25 +28,39 @@ import picocli.CommandLine.Option;
  * {@code drilldown bench}: single-process DL4J training and evaluation throughput for one step, one JSON line
  * per epoch, for scripts/bench.sh to set beside Spark and PyTorch.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
         description = "Single-process DL4J throughput of one step (no Spark); prints one JSON line per epoch.")
 final class BenchCommand implements Callable<Integer> {
     private static final int EVAL_PASSES = 3;
+
     @Option(names = "--step", description = "step key (default: 4)")
     String step = "4";
+
     @Option(names = "--batch", description = "minibatch size (default: the step's)")
     Integer batch;
+
     @Option(names = "--epochs", description = "epochs to time (default: 1)")
     int epochs = 1;
+
     @Option(names = "--train-limit", description = "training images (default: all)")
     int trainLimit;
+
     @Option(names = "--data", description = "MNIST directory (default: data/mnist)")
     Path data = Path.of("data/mnist");
     // Picocli: a negatable option true by default is declared by its negative name (--no-X sets false, --X true).
-    @Option(names = "--no-onednn", negatable = true, description = "--no-onednn: DL4J's built-in layer code instead of its oneDNN helpers")
+    @Option(
+            names = "--no-onednn",
+            negatable = true,
+            description = "--no-onednn: DL4J's built-in layer code instead of its oneDNN helpers")
     boolean onednn = true;
-    @Option(names = "--no-fused", negatable = true,
-            description = "--no-fused: BatchNorm, ReLU and dropout as DL4J's three stock layers instead of one BatchNormBlock")
+
+    @Option(
+            names = "--no-fused",
+            negatable = true,
+            description =
+                    "--no-fused: BatchNorm, ReLU and dropout as DL4J's three stock layers instead of one BatchNormBlock")
     boolean fused = true;
 
     @Override
@@ -63,10 +77,13 @@ final class BenchCommand implements Callable<Integer> {
         ObjectMapper json = new ObjectMapper();
         for (int epoch = 1; epoch <= epochs; epoch++) {
             InPlaceUpdater.setLearningRate(net, spec.learningRateAt(epoch));
-            RandomRotation rotation = spec.rotationDegrees() > 0 ? new RandomRotation(config.seed(), epoch, spec.rotationDegrees()) : null;
+            RandomRotation rotation = spec.rotationDegrees() > 0
+                    ? new RandomRotation(config.seed(), epoch, spec.rotationDegrees())
+                    : null;
             // Timed from the raw images on: building the minibatches (rotation, normalisation) counts, as in the
             // yardstick's epoch; DL4J's prefetching iterator overlaps it with training.
-            double trainSeconds = SingleProcessTrainer.fit(net, trainer.lazyBatches(mnist.train(), rotation, batchSize, (long) epoch));
+            double trainSeconds = SingleProcessTrainer.fit(
+                    net, trainer.lazyBatches(mnist.train(), rotation, batchSize, (long) epoch));
             // The first pass also pays for JIT compilation and the inference workspaces; the figure is the median
             // of the next three: one pass is ~1 s, and a collection of training's garbage landing in it halved it.
             double[] firstEvalSeconds = new double[1];

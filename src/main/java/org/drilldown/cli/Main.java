@@ -9,7 +9,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /** Entry point: {@code drilldown run} trains; {@code query} and {@code report} read the metric tables; {@code bench} times. */
-@Command(name = "drilldown", mixinStandardHelpOptions = true, version = "drilldown 0.1.0",
+@Command(
+        name = "drilldown",
+        mixinStandardHelpOptions = true,
+        version = "drilldown 0.1.0",
         description = "The MNIST drill-down as a distributed Spark + DL4J job.",
         subcommands = {RunCommand.class, QueryCommand.class, ReportCommand.class, BenchCommand.class})
 public final class Main {

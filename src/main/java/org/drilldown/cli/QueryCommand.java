@@ -6,6 +6,7 @@ import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.drilldown.config.BadInput;
 import org.drilldown.metrics.MetricsLocation;
 import org.drilldown.metrics.MetricsReader;
 import org.drilldown.metrics.ReadOnlySql;
@@ -13,21 +14,29 @@ import org.drilldown.report.TablePrinter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import org.drilldown.config.BadInput;
 
 /**
  * {@code drilldown query}: Spark SQL over the metric tables, each registered as a view by its name. It only
  * reads: statements that write, change the session or read files by path are refused ({@link ReadOnlySql}).
  */
-@Command(name = "query", mixinStandardHelpOptions = true,
-        description = "Run Spark SQL over the tables in <out>/metrics/ (runs, epochs, steps, iterations, worker_stats, data_stats).")
+@Command(
+        name = "query",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run Spark SQL over the tables in <out>/metrics/ (runs, epochs, steps, iterations, worker_stats, data_stats).")
 final class QueryCommand implements Callable<Integer> {
-    enum Format { table, csv, json }
+    enum Format {
+        table,
+        csv,
+        json
+    }
 
     @Option(names = "--out", description = "output directory of the runs (default: out)")
     Path out;
+
     @Option(names = "--format", description = "table (default), csv or json")
     Format format = Format.table;
+
     @Parameters(index = "0", paramLabel = "SQL", description = "the query")
     String sql;
 
@@ -49,8 +58,8 @@ final class QueryCommand implements Callable<Integer> {
             } catch (Exception e) {
                 // Scala throws AnalysisException (ParseException is one) without declaring it.
                 if (e instanceof AnalysisException a) {
-                    throw new BadInput("bad SQL: " + SqlErrors.oneLine(a) + "; views under "
-                            + location.metricsDir() + ": " + String.join(", ", ReadOnlySql.views()));
+                    throw new BadInput("bad SQL: " + SqlErrors.oneLine(a) + "; views under " + location.metricsDir()
+                            + ": " + String.join(", ", ReadOnlySql.views()));
                 }
                 throw e;
             }
@@ -59,8 +68,10 @@ final class QueryCommand implements Callable<Integer> {
                 text = render(result);
             } catch (Exception e) {
                 // Files are only opened now: a corrupt one shows here, and nothing has been printed yet.
-                throw new BadInput("reading the tables under " + location.metricsDir() + " failed ("
-                        + MetricsReader.rootMessage(e) + "); a file there is corrupt or not Drilldown's: move it out", e);
+                throw new BadInput(
+                        "reading the tables under " + location.metricsDir() + " failed (" + MetricsReader.rootMessage(e)
+                                + "); a file there is corrupt or not Drilldown's: move it out",
+                        e);
             }
             System.out.print(text);
             return 0;

@@ -9,11 +9,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code drilldown report}: REPORT.md and PNG charts for one run, from the metric tables. */
-@Command(name = "report", mixinStandardHelpOptions = true,
+@Command(
+        name = "report",
+        mixinStandardHelpOptions = true,
         description = "Write <out>/report/<run_id>/REPORT.md and its charts from the metric tables.")
 final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", description = "output directory of the runs (default: out)")
     Path out;
+
     @Option(names = "--run-id", description = "the run to report (default: the most recently started)")
     String runId;
 

@@ -10,16 +10,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import org.apache.hadoop.util.ShutdownHookManager;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.sql.SparkSession;
+import org.drilldown.config.BadInput;
 import org.drilldown.config.ConfigLoader;
 import org.drilldown.config.JobConfig;
 import org.drilldown.config.SparkSessions;
 import org.drilldown.config.TrainAccuracy;
 import org.drilldown.data.MnistData;
-import org.apache.hadoop.util.ShutdownHookManager;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.config.Configurator;
 import org.drilldown.metrics.DriverLock;
 import org.drilldown.metrics.ExportScratch;
 import org.drilldown.metrics.MetricsLocation;
@@ -31,16 +32,17 @@ import org.drilldown.metrics.RunManifest;
 import org.drilldown.report.ConsoleProgress;
 import org.drilldown.train.Checkpoints;
 import org.drilldown.train.DrilldownJob;
-import org.drilldown.train.ResumePoint;
 import org.drilldown.train.NativeHelpers;
+import org.drilldown.train.ResumePoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import org.drilldown.config.BadInput;
 
 /** {@code drilldown run}: trains the configured steps and writes the metric tables. */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
         description = "Train the drill-down steps with Spark parameter averaging; metrics go to <out>/metrics/.")
 final class RunCommand implements Callable<Integer> {
     /** Hadoop shutdown-hook priority above Spark's (it stops the SparkContext at 40 and below). */
@@ -48,36 +50,55 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--conf", description = "HOCON file overriding conf/drilldown.conf and conf/steps.conf")
     Path conf;
+
     @Option(names = "--steps", split = ",", description = "steps to run, in order (default: all configured)")
     List<String> steps;
+
     @Option(names = "--epochs", description = "cap every step at N epochs (default: each step's own)")
     Integer epochs;
-    @Option(names = "--train-limit", description = "train on the first N images after the validation set (default: all)")
+
+    @Option(
+            names = "--train-limit",
+            description = "train on the first N images after the validation set (default: all)")
     Integer trainLimit;
-    @Option(names = "--validation", description = "hold out the first N training images as the validation set"
-            + " (default 5000; 0 = none)")
+
+    @Option(
+            names = "--validation",
+            description = "hold out the first N training images as the validation set" + " (default 5000; 0 = none)")
     Integer validation;
+
     @Option(names = "--test-limit", description = "use the first N test images (default: all)")
     Integer testLimit;
+
     @Option(names = "--workers", description = "parameter-averaging workers (default: Spark's parallelism)")
     Integer workers;
+
     @Option(names = "--averaging-frequency", description = "minibatches per worker between averaging rounds")
     Integer averagingFrequency;
+
     @Option(names = "--seed", description = "the run's seed; all others derive from it")
     Long seed;
+
     @Option(names = "--data", description = "directory of the four MNIST IDX files, plain or .gz")
     Path data;
+
     @Option(names = "--out", description = "output directory for metrics and manifests")
     Path out;
+
     @Option(names = "--run-id", description = "id of this run (default: time and process id); must be new")
     String runId;
+
     @Spec
     CommandSpec spec;
+
     @Option(names = "--master", description = "Spark master when the launcher sets none (default: local[*])")
     String master;
     /** The run's metrics writer once Spark has started: it knows whether the run recorded its start. */
     private MetricsWriter metrics;
-    @Option(names = "--resume", paramLabel = "RUN_ID",
+
+    @Option(
+            names = "--resume",
+            paramLabel = "RUN_ID",
             description = "continue an interrupted run from its last complete epoch, with its recorded configuration")
     String resume;
 
@@ -91,8 +112,10 @@ final class RunCommand implements Callable<Integer> {
         }
         JobConfig config = ConfigLoader.load(conf, overrides());
         NativeHelpers.configure(config.onednn());
-        String id = runId != null ? runId : LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
-                + "-" + ProcessHandle.current().pid();
+        String id = runId != null
+                ? runId
+                : LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
+                        + ProcessHandle.current().pid();
         MetricsLocation location = new MetricsLocation(config.outputDir());
         MnistData data = DrilldownJob.preflight(config);
         requireNewRun(location, id);
@@ -118,13 +141,23 @@ final class RunCommand implements Callable<Integer> {
 
     /** Continues an interrupted run with the configuration and data it recorded. */
     private Integer resume() throws IOException {
-        if (conf != null || steps != null || epochs != null || trainLimit != null || testLimit != null || validation != null || workers != null
-                || averagingFrequency != null || seed != null || data != null || runId != null) {
+        if (conf != null
+                || steps != null
+                || epochs != null
+                || trainLimit != null
+                || testLimit != null
+                || validation != null
+                || workers != null
+                || averagingFrequency != null
+                || seed != null
+                || data != null
+                || runId != null) {
             throw new BadInput("--resume continues a run with its recorded configuration: "
                     + "only --out and --master may be given with it");
         }
         RunId.require("--resume", resume);
-        MetricsLocation location = new MetricsLocation(out != null ? out : ConfigLoader.defaults().outputDir());
+        MetricsLocation location =
+                new MetricsLocation(out != null ? out : ConfigLoader.defaults().outputDir());
         RunManifest.Recorded recorded = RunManifest.read(location.manifest(resume));
         Map<String, Object> o = new LinkedHashMap<>();
         put(o, "drilldown.output.dir", location.outputDir().toString());
@@ -134,23 +167,35 @@ final class RunCommand implements Callable<Integer> {
         MnistData mnist = DrilldownJob.preflight(config);
         mnist.checksums().forEach((file, sha) -> {
             if (!sha.equals(recorded.dataChecksums().get(file))) {
-                throw new BadInput(file + " in " + config.dataDir() + " is not the file run '" + resume
-                        + "' trained on (SHA-256 " + sha + ", recorded " + recorded.dataChecksums().get(file) + ")");
+                throw new BadInput(
+                        file + " in " + config.dataDir() + " is not the file run '" + resume + "' trained on (SHA-256 "
+                                + sha + ", recorded " + recorded.dataChecksums().get(file) + ")");
             }
         });
-        long trainEval = config.trainAccuracy() == TrainAccuracy.FITTED_BATCHES ? 0
-                : config.trainEvalImages() > 0 ? Math.min(config.trainEvalImages(), mnist.train().size())
-                : mnist.train().size();
+        long trainEval = config.trainAccuracy() == TrainAccuracy.FITTED_BATCHES
+                ? 0
+                : config.trainEvalImages() > 0
+                        ? Math.min(config.trainEvalImages(), mnist.train().size())
+                        : mnist.train().size();
         ExportScratch.removeDead(location); // the resumed run's own leftovers too: it writes its epochs afresh
         try (DriverLock lock = DriverLock.reacquire(location, resume)) {
-            return train(config, location, resume, mnist, spark -> ResumeState.read(spark, location, resume, config,
-                    trainEval, new Checkpoints(location.checkpoints(resume))));
+            return train(
+                    config,
+                    location,
+                    resume,
+                    mnist,
+                    spark -> ResumeState.read(
+                            spark, location, resume, config, trainEval, new Checkpoints(location.checkpoints(resume))));
         }
     }
 
     /** Starts Spark and trains, recording a Ctrl-C or kill as an interruption. */
-    private Integer train(JobConfig config, MetricsLocation location, String id, MnistData mnist,
-                          Function<SparkSession, ResumePoint> resumePoint) {
+    private Integer train(
+            JobConfig config,
+            MetricsLocation location,
+            String id,
+            MnistData mnist,
+            Function<SparkSession, ResumePoint> resumePoint) {
         SparkSession spark = SparkSessions.create(config, DrilldownJob.executorSettings(config, System.getenv()));
         Runnable onSignal = null;
         try {
@@ -171,8 +216,14 @@ final class RunCommand implements Callable<Integer> {
             };
             ShutdownHookManager.get().addShutdownHook(onSignal, BEFORE_SPARK_STOPS);
             try {
-                new DrilldownJob(spark, config).run(id, String.join(" ", commandLine()), mnist,
-                        List.of(new ConsoleProgress(), metrics), new Checkpoints(location.checkpoints(id)), from);
+                new DrilldownJob(spark, config)
+                        .run(
+                                id,
+                                String.join(" ", commandLine()),
+                                mnist,
+                                List.of(new ConsoleProgress(), metrics),
+                                new Checkpoints(location.checkpoints(id)),
+                                from);
             } catch (Throwable e) { // Spark's SparkException is checked in Java terms but thrown undeclared
                 if (metrics.interrupted()) {
                     return Main.EXIT_INTERRUPTED; // the shutdown hook has said what happened
@@ -227,8 +278,8 @@ final class RunCommand implements Callable<Integer> {
             Path probe = Files.createTempFile(location.outputDir(), ".write-check", "");
             Files.delete(probe);
         } catch (IOException e) {
-            throw new BadInput("output directory " + location.outputDir() + " is not writable ("
-                    + e.getMessage() + "); pass --out DIR you can write to");
+            throw new BadInput("output directory " + location.outputDir() + " is not writable (" + e.getMessage()
+                    + "); pass --out DIR you can write to");
         }
     }
 

@@ -22,8 +22,7 @@ public final class ConfigLoader {
     static final String EMBEDDED = "drilldown/drilldown.conf";
     private static final String STEPS = "drilldown.steps";
 
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
     /** Loads defaults, {@code userFile} (may be null) and {@code overrides} (dotted path to value). */
     public static JobConfig load(Path userFile, Map<String, ?> overrides) {
@@ -31,7 +30,8 @@ public final class ConfigLoader {
         Config user = ConfigFactory.empty();
         if (userFile != null) {
             if (!Files.isRegularFile(userFile)) {
-                throw new ConfigError("--conf " + userFile + ": no such file; pass a HOCON file such as conf/drilldown.conf");
+                throw new ConfigError(
+                        "--conf " + userFile + ": no such file; pass a HOCON file such as conf/drilldown.conf");
             }
             user = parseUserFile(userFile);
             rejectUnknownKeys(user, defaults, userFile.toString());
@@ -51,7 +51,8 @@ public final class ConfigLoader {
      */
     private static Config parseUserFile(Path file) {
         try {
-            return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+            return ConfigFactory.parseFile(
+                    file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
         } catch (ConfigException e) {
             throw new ConfigError(ConfigProblem.describe(file, e));
         }
@@ -61,8 +62,8 @@ public final class ConfigLoader {
      * What runs recorded before a key existed did in its place, where that differs from today's default:
      * a resumed or reported old run keeps its own behaviour.
      */
-    private static final String BEFORE_THE_KEY_EXISTED = "drilldown.training.train-accuracy = after-epoch\n"
-            + "drilldown.data.validation = 0";
+    private static final String BEFORE_THE_KEY_EXISTED =
+            "drilldown.training.train-accuracy = after-epoch\n" + "drilldown.data.validation = 0";
 
     /**
      * Rebuilds the configuration a run recorded in {@code runs.config}; keys added to Drilldown since that
@@ -76,15 +77,19 @@ public final class ConfigLoader {
     public static JobConfig fromRecorded(String json, Map<String, ?> overrides) {
         try {
             Config recorded = ConfigFactory.parseString(json).atKey("drilldown");
-            return build(ConfigFactory.parseMap(overrides, "command-line flags").withFallback(recorded)
-                    .withFallback(ConfigFactory.parseString(BEFORE_THE_KEY_EXISTED)).withFallback(embedded()).resolve());
+            return build(ConfigFactory.parseMap(overrides, "command-line flags")
+                    .withFallback(recorded)
+                    .withFallback(ConfigFactory.parseString(BEFORE_THE_KEY_EXISTED))
+                    .withFallback(embedded())
+                    .resolve());
         } catch (ConfigException e) {
             throw new ConfigError("the run's recorded config: " + e.getMessage());
         }
     }
 
     private static Config embedded() {
-        return ConfigFactory.parseResources(EMBEDDED, ConfigParseOptions.defaults().setAllowMissing(false));
+        return ConfigFactory.parseResources(
+                EMBEDDED, ConfigParseOptions.defaults().setAllowMissing(false));
     }
 
     /** The embedded defaults alone. */
@@ -105,7 +110,9 @@ public final class ConfigLoader {
                 known = defaults.hasPathOrNull(path) || path.startsWith("drilldown.spark.settings.");
             }
             if (!known) {
-                String hint = !path.startsWith("drilldown.") && defaults.hasPathOrNull("drilldown." + ConfigPaths.split(path).get(0))
+                String hint = !path.startsWith("drilldown.")
+                                && defaults.hasPathOrNull(
+                                        "drilldown." + ConfigPaths.split(path).get(0))
                         ? "; every key sits under drilldown { }: write 'drilldown." + path + "'"
                         : " (see conf/drilldown.conf and conf/steps.conf for the keys that exist)";
                 throw new ConfigError(file + ": unknown config key '" + path + "'" + hint);
@@ -117,21 +124,25 @@ public final class ConfigLoader {
         Config d = c.getConfig("drilldown");
         int epochCap = d.getInt("epochs");
         if (epochCap < 0 || epochCap > StepSpec.MAX_EPOCHS) {
-            throw new ConfigError("drilldown.epochs", epochCap,
-                    "0 (each step's own count) or a cap in 1.." + StepSpec.MAX_EPOCHS);
+            throw new ConfigError(
+                    "drilldown.epochs", epochCap, "0 (each step's own count) or a cap in 1.." + StepSpec.MAX_EPOCHS);
         }
         List<String> runSteps = d.getStringList("run-steps");
         List<StepSpec> steps = new ArrayList<>();
         for (String key : runSteps) {
             // One run id holds one row per (step, epoch): a step trained twice would write each epoch twice.
             if (runSteps.indexOf(key) != runSteps.lastIndexOf(key)) {
-                throw new ConfigError("drilldown.run-steps", runSteps, "step " + key + " is named twice; name each step once");
+                throw new ConfigError(
+                        "drilldown.run-steps", runSteps, "step " + key + " is named twice; name each step once");
             }
             steps.add(step(d, key).withEpochCap(epochCap));
         }
         Map<String, String> settings = new LinkedHashMap<>();
-        d.getConfig("spark.settings").entrySet()
-                .forEach(e -> settings.put(ConfigPaths.unquote(e.getKey()), String.valueOf(e.getValue().unwrapped())));
+        d.getConfig("spark.settings")
+                .entrySet()
+                .forEach(e -> settings.put(
+                        ConfigPaths.unquote(e.getKey()),
+                        String.valueOf(e.getValue().unwrapped())));
         return new JobConfig(
                 d.getLong("seed"),
                 steps,
@@ -147,8 +158,11 @@ public final class ConfigLoader {
                 TrainAccuracy.parse("drilldown.training.train-accuracy", d.getString("training.train-accuracy")),
                 d.getInt("training.train-eval-images"),
                 d.getString("training.export-dir"),
-                new TargetSpec(d.getDouble("target.test-accuracy"), d.getInt("target.last-epochs"),
-                        d.getLong("target.max-params"), d.getInt("target.max-epochs")),
+                new TargetSpec(
+                        d.getDouble("target.test-accuracy"),
+                        d.getInt("target.last-epochs"),
+                        d.getLong("target.max-params"),
+                        d.getInt("target.max-epochs")),
                 d.getBoolean("native.onednn"),
                 d.getString("spark.default-master"),
                 d.getString("spark.app-name"),
@@ -158,8 +172,8 @@ public final class ConfigLoader {
 
     private static LrSchedule lrSchedule(Config lr, String at) {
         try {
-            return new LrSchedule(lr.getString("type"), lr.getInt("step-epochs"), lr.getDouble("gamma"),
-                    lr.getDoubleList("factors"));
+            return new LrSchedule(
+                    lr.getString("type"), lr.getInt("step-epochs"), lr.getDouble("gamma"), lr.getDoubleList("factors"));
         } catch (ConfigError e) {
             throw e.under(at);
         }
@@ -169,8 +183,11 @@ public final class ConfigLoader {
     static StepSpec step(Config d, String key) {
         String path = "steps." + ConfigPaths.quote(key);
         if (!d.hasPath(path)) {
-            throw new ConfigError("drilldown.run-steps", key,
-                    "unknown step; the configured steps are " + d.getObject("steps").keySet());
+            throw new ConfigError(
+                    "drilldown.run-steps",
+                    key,
+                    "unknown step; the configured steps are "
+                            + d.getObject("steps").keySet());
         }
         Config s = d.getConfig(path).withFallback(d.getConfig("step-defaults"));
         return new StepSpec(

@@ -5,8 +5,7 @@ import java.util.List;
 
 /** Path helpers for keys such as {@code "spark.ui.enabled"} that hold dots. */
 final class ConfigPaths {
-    private ConfigPaths() {
-    }
+    private ConfigPaths() {}
 
     static List<String> split(String path) {
         return ConfigUtil.splitPath(path);

@@ -9,8 +9,7 @@ final class ConfigProblem {
     /** Enough to see the fault; a binary file's parse error quotes whatever bytes it met. */
     private static final int MAX_PROBLEM_CHARS = 200;
 
-    private ConfigProblem() {
-    }
+    private ConfigProblem() {}
 
     static String describe(Path file, ConfigException e) {
         ConfigOrigin origin = e.origin();
@@ -28,8 +27,11 @@ final class ConfigProblem {
     private static String printable(String text) {
         StringBuilder out = new StringBuilder();
         text.codePoints().limit(MAX_PROBLEM_CHARS).forEach(c -> {
-            boolean shown = !Character.isISOControl(c) && Character.isDefined(c) && c != 0xFFFD
-                    && Character.getType(c) != Character.PRIVATE_USE && Character.getType(c) != Character.SURROGATE;
+            boolean shown = !Character.isISOControl(c)
+                    && Character.isDefined(c)
+                    && c != 0xFFFD
+                    && Character.getType(c) != Character.PRIVATE_USE
+                    && Character.getType(c) != Character.SURROGATE;
             out.appendCodePoint(shown ? c : '?');
         });
         return text.codePointCount(0, text.length()) > MAX_PROBLEM_CHARS ? out + "…" : out.toString();

@@ -22,12 +22,15 @@ public record LrSchedule(String type, int stepEpochs, double gamma, List<Double>
             throw new ConfigError("lr-schedule.gamma", gamma, "must be in (0, 1]");
         }
         if (type.equals("per-epoch") && factors.isEmpty()) {
-            throw new ConfigError("lr-schedule.factors", factors,
+            throw new ConfigError(
+                    "lr-schedule.factors",
+                    factors,
                     "type \"per-epoch\" needs one factor per epoch, e.g. [0.2, 1, 0.5, 0.1]");
         }
         for (double f : factors) {
             if (!(f > 0 && f <= 100)) {
-                throw new ConfigError("lr-schedule.factors", factors, "every factor must be in (0, 100]; " + f + " is not");
+                throw new ConfigError(
+                        "lr-schedule.factors", factors, "every factor must be in (0, 100]; " + f + " is not");
             }
         }
     }

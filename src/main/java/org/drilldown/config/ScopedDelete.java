@@ -15,8 +15,7 @@ import java.nio.file.attribute.BasicFileAttributes;
  * so that no id or configured path (a run id '..', an export directory) can make one reach outside.
  */
 public final class ScopedDelete {
-    private ScopedDelete() {
-    }
+    private ScopedDelete() {}
 
     /** Deletes {@code target} and everything under it; nothing to delete is fine. */
     public static void tree(Path root, Path target) throws IOException {

@@ -7,8 +7,7 @@ import org.apache.spark.sql.SparkSession;
 public final class SparkSessions {
     private static final String EXECUTOR_JAVA_OPTIONS = "spark.executor.extraJavaOptions";
 
-    private SparkSessions() {
-    }
+    private SparkSessions() {}
 
     /** {@code extra} settings (from stages that own them) apply like the configured ones. */
     public static SparkSession create(JobConfig config, java.util.Map<String, String> extra) {
@@ -34,9 +33,11 @@ public final class SparkSessions {
      * The configured settings with {@code extra} on top; executor JVM flags from both are kept, the
      * configured ones first (a collector chosen in conf/, then the flags the job needs).
      */
-    static java.util.Map<String, String> merged(java.util.Map<String, String> configured, java.util.Map<String, String> extra) {
+    static java.util.Map<String, String> merged(
+            java.util.Map<String, String> configured, java.util.Map<String, String> extra) {
         java.util.Map<String, String> settings = new java.util.LinkedHashMap<>(configured);
-        extra.forEach((k, v) -> settings.merge(k, v, (a, b) -> k.equals(EXECUTOR_JAVA_OPTIONS) ? (a + " " + b).trim() : b));
+        extra.forEach(
+                (k, v) -> settings.merge(k, v, (a, b) -> k.equals(EXECUTOR_JAVA_OPTIONS) ? (a + " " + b).trim() : b));
         return settings;
     }
 }

@@ -65,10 +65,12 @@ public record StepSpec(
             throw new ConfigError(at + "expected-params", expectedParams, "0 (unchecked) or a positive count");
         }
         if (!(referenceBestTrainAccuracy >= 0 && referenceBestTrainAccuracy <= 100)) {
-            throw new ConfigError(at + "reference.best-train-accuracy", referenceBestTrainAccuracy, "a percentage in [0, 100]");
+            throw new ConfigError(
+                    at + "reference.best-train-accuracy", referenceBestTrainAccuracy, "a percentage in [0, 100]");
         }
         if (!(referenceBestTestAccuracy >= 0 && referenceBestTestAccuracy <= 100)) {
-            throw new ConfigError(at + "reference.best-test-accuracy", referenceBestTestAccuracy, "a percentage in [0, 100]");
+            throw new ConfigError(
+                    at + "reference.best-test-accuracy", referenceBestTestAccuracy, "a percentage in [0, 100]");
         }
     }
 
@@ -77,8 +79,23 @@ public record StepSpec(
         if (maxEpochs <= 0 || maxEpochs >= epochs) {
             return this;
         }
-        return new StepSpec(key, name, description, target, layers, batchNorm, dropout, maxEpochs, batchSize,
-                learningRate, momentum, weightDecay, lrSchedule, rotationDegrees, expectedParams, referenceBestTrainAccuracy,
+        return new StepSpec(
+                key,
+                name,
+                description,
+                target,
+                layers,
+                batchNorm,
+                dropout,
+                maxEpochs,
+                batchSize,
+                learningRate,
+                momentum,
+                weightDecay,
+                lrSchedule,
+                rotationDegrees,
+                expectedParams,
+                referenceBestTrainAccuracy,
                 referenceBestTestAccuracy);
     }
 

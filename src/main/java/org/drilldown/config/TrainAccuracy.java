@@ -19,8 +19,15 @@ public enum TrainAccuracy {
     }
 
     static TrainAccuracy parse(String key, String value) {
-        return Arrays.stream(values()).filter(v -> v.configName.equals(value)).findFirst()
-                .orElseThrow(() -> new ConfigError(key, "\"" + value + "\"", "must be one of "
-                        + Arrays.stream(values()).map(v -> "\"" + v.configName + "\"").toList()));
+        return Arrays.stream(values())
+                .filter(v -> v.configName.equals(value))
+                .findFirst()
+                .orElseThrow(() -> new ConfigError(
+                        key,
+                        "\"" + value + "\"",
+                        "must be one of "
+                                + Arrays.stream(values())
+                                        .map(v -> "\"" + v.configName + "\"")
+                                        .toList()));
     }
 }

@@ -19,8 +19,7 @@ public final class IdxReader {
     private static final int UNSIGNED_BYTE = 0x08;
     private static final int MAX_ITEMS = 10_000_000;
 
-    private IdxReader() {
-    }
+    private IdxReader() {}
 
     /** Images as {@code [count][rows*cols]} unsigned bytes; expects a 3-dimensional file of {@code rows x cols}. */
     public static byte[][] readImages(Path file, int rows, int cols) {
@@ -35,7 +34,8 @@ public final class IdxReader {
         try (DataInputStream in = open(file)) {
             int[] dims = header(in, file, 3);
             if (dims[1] != rows || dims[2] != cols) {
-                throw new IdxFormatException(file, "images are " + dims[1] + "x" + dims[2] + ", expected " + rows + "x" + cols);
+                throw new IdxFormatException(
+                        file, "images are " + dims[1] + "x" + dims[2] + ", expected " + rows + "x" + cols);
             }
             expectSize(file, 16, (long) dims[0] * rows * cols);
             byte[][] images = new byte[limited(dims[0], limit)][];
@@ -67,7 +67,8 @@ public final class IdxReader {
             for (int i = 0; i < labels.length; i++) {
                 int label = labels[i] & 0xFF;
                 if (label >= classes) {
-                    throw new IdxFormatException(file, "label " + label + " at index " + i + " is outside 0-" + (classes - 1));
+                    throw new IdxFormatException(
+                            file, "label " + label + " at index " + i + " is outside 0-" + (classes - 1));
                 }
             }
             if (labels.length == dims[0]) {
@@ -123,9 +124,11 @@ public final class IdxReader {
         int type = (magic >>> 8) & 0xFF;
         int dimCount = magic & 0xFF;
         if ((magic >>> 16) != 0 || type != UNSIGNED_BYTE || dimCount != expectedDims) {
-            throw new IdxFormatException(file, String.format(
-                    "magic number 0x%08X is not an unsigned-byte IDX file of %d dimension(s) (expected 0x%08X)",
-                    magic, expectedDims, (UNSIGNED_BYTE << 8) | expectedDims));
+            throw new IdxFormatException(
+                    file,
+                    String.format(
+                            "magic number 0x%08X is not an unsigned-byte IDX file of %d dimension(s) (expected 0x%08X)",
+                            magic, expectedDims, (UNSIGNED_BYTE << 8) | expectedDims));
         }
         int[] dims = new int[dimCount];
         for (int i = 0; i < dimCount; i++) {
@@ -168,6 +171,7 @@ public final class IdxReader {
     }
 
     private static IdxFormatException ioFailure(Path file, IOException e) {
-        return new IdxFormatException(file, "cannot be read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+        return new IdxFormatException(
+                file, "cannot be read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
     }
 }

@@ -23,7 +23,10 @@ public record MnistData(MnistSplit train, MnistSplit validation, MnistSplit test
             throw new BadInput("--validation " + validation + " holds out every one of the " + all.size()
                     + " training images read, leaving none to train on; pass a smaller --validation (0 for none)");
         }
-        return new MnistData(all.slice("train", validation, all.size()), all.slice("validation", 0, validation),
-                files.test(testLimit), files.checksums());
+        return new MnistData(
+                all.slice("train", validation, all.size()),
+                all.slice("validation", 0, validation),
+                files.test(testLimit),
+                files.checksums());
     }
 }

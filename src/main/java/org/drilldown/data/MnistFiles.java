@@ -28,8 +28,10 @@ public final class MnistFiles {
     /** Checks that all four files are present, before anything is read. */
     public MnistFiles requirePresent() {
         if (!Files.isDirectory(dir)) {
-            throw new IdxFormatException(dir, "no such data directory; run scripts/fetch-mnist.sh " + dir
-                    + " or pass --data DIR holding the four MNIST IDX files");
+            throw new IdxFormatException(
+                    dir,
+                    "no such data directory; run scripts/fetch-mnist.sh " + dir
+                            + " or pass --data DIR holding the four MNIST IDX files");
         }
         for (String name : NAMES) {
             file(name);
@@ -72,8 +74,10 @@ public final class MnistFiles {
         int imageCount = IdxReader.count(imagesFile, 3);
         int labelCount = IdxReader.count(labelsFile, 1);
         if (imageCount != labelCount) {
-            throw new IdxFormatException(labelsFile, "holds " + labelCount + " labels but "
-                    + imagesFile.getFileName() + " holds " + imageCount + " images");
+            throw new IdxFormatException(
+                    labelsFile,
+                    "holds " + labelCount + " labels but " + imagesFile.getFileName() + " holds " + imageCount
+                            + " images");
         }
         int wanted = limit > 0 ? Math.min(limit, imageCount) : imageCount;
         HeapBudget.require(imagesFile, wanted, Runtime.getRuntime().maxMemory(), limitFlag);
@@ -91,12 +95,15 @@ public final class MnistFiles {
         if (Files.isRegularFile(gz)) {
             return gz;
         }
-        throw new IdxFormatException(plain, "missing (nor " + gz.getFileName() + "); run scripts/fetch-mnist.sh "
-                + dir + " or pass --data DIR holding the four MNIST IDX files");
+        throw new IdxFormatException(
+                plain,
+                "missing (nor " + gz.getFileName() + "); run scripts/fetch-mnist.sh " + dir
+                        + " or pass --data DIR holding the four MNIST IDX files");
     }
 
     static String sha256(Path file) {
-        try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+        try (DigestInputStream in =
+                new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
             in.transferTo(OutputStream.nullOutputStream());
             return HexFormat.of().formatHex(in.getMessageDigest().digest());
         } catch (IOException | NoSuchAlgorithmException e) {

@@ -18,8 +18,7 @@ public final class MnistFrames {
             .add("label", DataTypes.IntegerType, false)
             .add("pixels", DataTypes.BinaryType, false);
 
-    private MnistFrames() {
-    }
+    private MnistFrames() {}
 
     public static Dataset<Row> toFrame(SparkSession spark, MnistSplit split, int partitions) {
         List<Row> rows = new ArrayList<>(split.size());

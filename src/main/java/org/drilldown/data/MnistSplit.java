@@ -13,7 +13,9 @@ public record MnistSplit(String name, byte[][] images, byte[] labels) {
 
     /** Examples {@code from} (inclusive) to {@code to} (exclusive), as split {@code newName}. */
     public MnistSplit slice(String newName, int from, int to) {
-        return new MnistSplit(newName, java.util.Arrays.copyOfRange(images, from, to),
+        return new MnistSplit(
+                newName,
+                java.util.Arrays.copyOfRange(images, from, to),
                 java.util.Arrays.copyOfRange(labels, from, to));
     }
 

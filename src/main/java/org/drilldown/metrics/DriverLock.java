@@ -28,6 +28,7 @@ public final class DriverLock implements AutoCloseable {
     private final FileLock lock;
     /** The run directory when this start created it; null when it was there already. */
     private Path createdDir;
+
     private boolean reused;
 
     private DriverLock(Path file, FileChannel channel, FileLock lock) {
@@ -52,13 +53,13 @@ public final class DriverLock implements AutoCloseable {
             if (!created && Files.exists(location.manifest(runId))) {
                 throw taken(location, runId);
             }
-            DriverLock held = lock(file, StandardOpenOption.CREATE, taken(location, runId).getMessage());
+            DriverLock held =
+                    lock(file, StandardOpenOption.CREATE, taken(location, runId).getMessage());
             held.createdDir = created ? dir : null;
             held.reused = !created;
             return held;
         } catch (IOException e) {
-            throw new BadInput("cannot create " + file + " (" + e.getMessage()
-                    + "); pass --out DIR you can write to");
+            throw new BadInput("cannot create " + file + " (" + e.getMessage() + "); pass --out DIR you can write to");
         }
     }
 
@@ -96,7 +97,8 @@ public final class DriverLock implements AutoCloseable {
     public static DriverLock reacquire(MetricsLocation location, String runId) {
         Path file = location.driverLock(runId).toAbsolutePath();
         try {
-            return lock(file, StandardOpenOption.CREATE, "run '" + runId + "' is still running: its driver holds " + file);
+            return lock(
+                    file, StandardOpenOption.CREATE, "run '" + runId + "' is still running: its driver holds " + file);
         } catch (IOException e) {
             throw new BadInput("cannot lock " + file + " (" + e.getMessage() + ")");
         }

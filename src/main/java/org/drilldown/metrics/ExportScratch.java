@@ -19,8 +19,7 @@ import org.slf4j.LoggerFactory;
 public final class ExportScratch {
     private static final Logger LOG = LoggerFactory.getLogger(ExportScratch.class);
 
-    private ExportScratch() {
-    }
+    private ExportScratch() {}
 
     /**
      * Removes the scratch of every run of this output directory whose driver lock is free; returns their ids.

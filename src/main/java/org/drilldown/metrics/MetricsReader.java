@@ -15,9 +15,9 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.drilldown.config.BadInput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.drilldown.config.BadInput;
 
 /**
  * Registers every metric table under {@code <out>/metrics/} as a temporary view named after it. The view
@@ -27,11 +27,10 @@ import org.drilldown.config.BadInput;
 public final class MetricsReader {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsReader.class);
     static final String INTERRUPTED = "interrupted";
-    static final String DIED = "the driver ended without recording an outcome (killed or crashed); "
-            + "epochs it recorded are complete";
+    static final String DIED =
+            "the driver ended without recording an outcome (killed or crashed); " + "epochs it recorded are complete";
 
-    private MetricsReader() {
-    }
+    private MetricsReader() {}
 
     /**
      * Returns the tables that have files; fails with the directory named when none has. Every table in
@@ -68,11 +67,15 @@ public final class MetricsReader {
     /** The view {@code runs}: the latest row of each run, a dead driver's "running" read as interrupted. */
     private static void registerLatestRuns(SparkSession spark, MetricsLocation location) {
         Dataset<Row> latest = spark.sql("select *, row_number() over "
-                + "(partition by run_id order by recorded_at desc) as rn from runs_history").where("rn = 1").drop("rn");
+                        + "(partition by run_id order by recorded_at desc) as rn from runs_history")
+                .where("rn = 1")
+                .drop("rn");
         latest.createOrReplaceTempView(Tables.RUNS);
         // A run still "running" whose driver no longer holds its lock was killed or crashed.
         List<String> dead = spark.sql("select run_id from runs where status = 'running'").collectAsList().stream()
-                .map(r -> r.getString(0)).filter(id -> !DriverLock.isHeld(location, id)).toList();
+                .map(r -> r.getString(0))
+                .filter(id -> !DriverLock.isHeld(location, id))
+                .toList();
         if (!dead.isEmpty()) {
             Column isDead = functions.col("run_id").isin(dead.toArray());
             latest.withColumn("status", functions.when(isDead, INTERRUPTED).otherwise(functions.col("status")))
@@ -97,8 +100,11 @@ public final class MetricsReader {
     /** Whether the {@code runs} table holds a row of {@code runId}; reads that table alone. */
     public static boolean hasRun(SparkSession spark, MetricsLocation location, String runId) {
         Path table = location.table(Tables.RUNS);
-        return Files.isDirectory(table) && hasParquet(table)
-                && !read(spark, table, Tables.RUNS_SCHEMA).where(functions.col("run_id").equalTo(runId)).isEmpty();
+        return Files.isDirectory(table)
+                && hasParquet(table)
+                && !read(spark, table, Tables.RUNS_SCHEMA)
+                        .where(functions.col("run_id").equalTo(runId))
+                        .isEmpty();
     }
 
     /**
@@ -110,8 +116,11 @@ public final class MetricsReader {
         try {
             frame = spark.read().option("mergeSchema", "true").parquet(table.toString());
         } catch (Exception e) { // Scala's SparkException is checked in Java terms but thrown undeclared
-            throw culprit(spark, table, expected).orElseGet(() -> new BadInput("table " + table
-                    + " holds files that are not readable Parquet of one schema (" + rootMessage(e) + ")", e));
+            throw culprit(spark, table, expected)
+                    .orElseGet(() -> new BadInput(
+                            "table " + table + " holds files that are not readable Parquet of one schema ("
+                                    + rootMessage(e) + ")",
+                            e));
         }
         String mismatch = typeMismatch(frame.schema(), expected);
         if (mismatch != null) {
@@ -123,11 +132,14 @@ public final class MetricsReader {
                 frame = frame.withColumn(field.name(), functions.lit(null).cast(field.dataType()));
             }
         }
-        List<Row> foreign = frame.where(functions.col("run_id").isNull()).select(functions.input_file_name()).limit(1)
+        List<Row> foreign = frame.where(functions.col("run_id").isNull())
+                .select(functions.input_file_name())
+                .limit(1)
                 .collectAsList();
         if (!foreign.isEmpty()) {
-            throw new BadInput("table " + table + ": " + foreign.get(0).getString(0)
-                    + " holds rows without a run_id; it was not written by Drilldown, move it out of the table directory");
+            throw new BadInput(
+                    "table " + table + ": " + foreign.get(0).getString(0)
+                            + " holds rows without a run_id; it was not written by Drilldown, move it out of the table directory");
         }
         return frame;
     }
@@ -135,7 +147,9 @@ public final class MetricsReader {
     /** Reads the table's files one by one to name the one that broke the whole read, and why. */
     private static Optional<BadInput> culprit(SparkSession spark, Path table, StructType expected) {
         try (Stream<Path> files = Files.list(table)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".parquet")).sorted().toList()) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".parquet"))
+                    .sorted()
+                    .toList()) {
                 String problem;
                 try {
                     problem = typeMismatch(spark.read().parquet(file.toString()).schema(), expected);
@@ -143,8 +157,8 @@ public final class MetricsReader {
                     problem = "not readable Parquet (" + rootMessage(e) + ")";
                 }
                 if (problem != null) {
-                    return Optional.of(new BadInput("table " + table + ": file " + file.getFileName()
-                            + ": " + problem + "; move it out of the table directory"));
+                    return Optional.of(new BadInput("table " + table + ": file " + file.getFileName() + ": " + problem
+                            + "; move it out of the table directory"));
                 }
             }
         } catch (IOException e) {
@@ -156,9 +170,12 @@ public final class MetricsReader {
     /** Null when every column the schema shares with {@code expected} has the expected type. */
     private static String typeMismatch(StructType actual, StructType expected) {
         for (StructField field : expected.fields()) {
-            Optional<StructField> found = Arrays.stream(actual.fields()).filter(f -> f.name().equals(field.name())).findFirst();
+            Optional<StructField> found = Arrays.stream(actual.fields())
+                    .filter(f -> f.name().equals(field.name()))
+                    .findFirst();
             if (found.isPresent() && !found.get().dataType().equals(field.dataType())) {
-                return "column " + field.name() + " is " + found.get().dataType().simpleString() + ", expected "
+                return "column " + field.name() + " is "
+                        + found.get().dataType().simpleString() + ", expected "
                         + field.dataType().simpleString();
             }
         }
@@ -180,7 +197,8 @@ public final class MetricsReader {
         }
         String chosen = named != null ? named : innermost;
         String[] lines = chosen.split("\n");
-        return String.join(" ", java.util.Arrays.copyOf(lines, Math.min(3, lines.length))).trim();
+        return String.join(" ", java.util.Arrays.copyOf(lines, Math.min(3, lines.length)))
+                .trim();
     }
 
     private static boolean hasParquet(Path tableDir) {

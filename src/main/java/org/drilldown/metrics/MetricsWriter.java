@@ -97,26 +97,56 @@ public final class MetricsWriter implements TrainingListener {
         // that did not finish (readers join on epochs to see complete epochs only).
         List<Row> rounds = new ArrayList<>();
         for (AveragingRound r : e.rounds()) {
-            rounds.add(RowFactory.create(run.runId(), e.step(), e.epoch(), r.round(), r.iteration(), r.loss(),
-                    e.learningRate(), r.seconds()));
+            rounds.add(RowFactory.create(
+                    run.runId(),
+                    e.step(),
+                    e.epoch(),
+                    r.round(),
+                    r.iteration(),
+                    r.loss(),
+                    e.learningRate(),
+                    r.seconds()));
         }
         if (!rounds.isEmpty()) {
             append(Tables.ITERATIONS, Tables.ITERATIONS_SCHEMA, rounds);
         }
         List<Row> timings = new ArrayList<>();
         for (WorkerTiming t : e.timings()) {
-            timings.add(RowFactory.create(run.runId(), e.step(), e.epoch(), t.stat(), t.machine(), t.jvm(), t.thread(),
-                    t.events(), t.totalMs()));
+            timings.add(RowFactory.create(
+                    run.runId(),
+                    e.step(),
+                    e.epoch(),
+                    t.stat(),
+                    t.machine(),
+                    t.jvm(),
+                    t.thread(),
+                    t.events(),
+                    t.totalMs()));
         }
         if (!timings.isEmpty()) {
             append(Tables.WORKER_STATS, Tables.WORKER_STATS_SCHEMA, timings);
         }
-        append(Tables.EPOCHS, Tables.EPOCHS_SCHEMA, List.of(RowFactory.create(
-                run.runId(), e.step(), e.epoch(), e.learningRate(),
-                e.train().loss(), e.train().accuracy(), e.test().loss(), e.test().accuracy(),
-                e.epochSeconds(), e.trainImagesPerSecond(), e.trainImages(), e.test().count(), e.evalSeconds(),
-                e.paramsSha256(), nullIfNone(e.validation().loss(), e.validation()),
-                nullIfNone(e.validation().accuracy(), e.validation()), e.validation().count() == 0 ? null : e.validation().count())));
+        append(
+                Tables.EPOCHS,
+                Tables.EPOCHS_SCHEMA,
+                List.of(RowFactory.create(
+                        run.runId(),
+                        e.step(),
+                        e.epoch(),
+                        e.learningRate(),
+                        e.train().loss(),
+                        e.train().accuracy(),
+                        e.test().loss(),
+                        e.test().accuracy(),
+                        e.epochSeconds(),
+                        e.trainImagesPerSecond(),
+                        e.trainImages(),
+                        e.test().count(),
+                        e.evalSeconds(),
+                        e.paramsSha256(),
+                        nullIfNone(e.validation().loss(), e.validation()),
+                        nullIfNone(e.validation().accuracy(), e.validation()),
+                        e.validation().count() == 0 ? null : e.validation().count())));
     }
 
     /** Null for a run without a validation set, rather than NaN. */
@@ -127,14 +157,31 @@ public final class MetricsWriter implements TrainingListener {
     @Override
     public void onStepEnd(RunInfo run, StepResult s) {
         List<EpochResult> epochs = s.epochs();
-        double finalTest = epochs.isEmpty() ? Double.NaN : epochs.get(epochs.size() - 1).test().accuracy();
+        double finalTest = epochs.isEmpty()
+                ? Double.NaN
+                : epochs.get(epochs.size() - 1).test().accuracy();
         double seconds = (Instant.now().toEpochMilli() - stepStarted.toEpochMilli()) / 1000.0;
         StepAnalysis a = StepAnalysis.of(s, target);
-        append(Tables.STEPS, Tables.STEPS_SCHEMA, List.of(RowFactory.create(
-                run.runId(), s.spec().key(), s.spec().name(), s.params(), epochs.size(),
-                s.bestTrainAccuracy(), s.bestTestAccuracy(), finalTest,
-                s.spec().batchSize(), s.spec().rotationDegrees(), seconds,
-                a.lastMinTestAccuracy(), a.lastMaxTestAccuracy(), a.trainTestGap(), a.targetMet(), a.text())));
+        append(
+                Tables.STEPS,
+                Tables.STEPS_SCHEMA,
+                List.of(RowFactory.create(
+                        run.runId(),
+                        s.spec().key(),
+                        s.spec().name(),
+                        s.params(),
+                        epochs.size(),
+                        s.bestTrainAccuracy(),
+                        s.bestTestAccuracy(),
+                        finalTest,
+                        s.spec().batchSize(),
+                        s.spec().rotationDegrees(),
+                        seconds,
+                        a.lastMinTestAccuracy(),
+                        a.lastMaxTestAccuracy(),
+                        a.trainTestGap(),
+                        a.targetMet(),
+                        a.text())));
     }
 
     @Override
@@ -186,9 +233,24 @@ public final class MetricsWriter implements TrainingListener {
     private Row runRow(RunInfo run, String status, String error) {
         Instant now = Instant.now();
         Timestamp finished = status.equals("running") ? null : Timestamp.from(now);
-        return RowFactory.create(run.runId(), Timestamp.from(run.startedAt()), finished, status, error, run.seed(),
-                run.sparkMaster(), run.executors(), run.cores(), run.gpus(), run.workers(), run.configJson(), RunManifest.json(run.versions()),
-                RunManifest.json(run.dataChecksums()), run.commandLine(), Timestamp.from(now), Tables.SCHEMA_VERSION);
+        return RowFactory.create(
+                run.runId(),
+                Timestamp.from(run.startedAt()),
+                finished,
+                status,
+                error,
+                run.seed(),
+                run.sparkMaster(),
+                run.executors(),
+                run.cores(),
+                run.gpus(),
+                run.workers(),
+                run.configJson(),
+                RunManifest.json(run.versions()),
+                RunManifest.json(run.dataChecksums()),
+                run.commandLine(),
+                Timestamp.from(now),
+                Tables.SCHEMA_VERSION);
     }
 
     /**
@@ -205,7 +267,8 @@ public final class MetricsWriter implements TrainingListener {
             }
             Path tableDir = Files.createDirectories(location.table(table));
             try (Stream<Path> files = Files.list(staging)) {
-                for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".parquet")).toList()) {
+                for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".parquet"))
+                        .toList()) {
                     Files.move(file, tableDir.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
                 }
             }

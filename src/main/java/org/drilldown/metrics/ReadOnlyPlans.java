@@ -37,16 +37,22 @@ import org.drilldown.config.BadInput;
  */
 final class ReadOnlyPlans {
     /** Commands that only read, allowed as the whole statement. */
-    private static final Set<Class<?>> READ_ONLY_COMMANDS = Set.of(ShowTables.class, ShowViews.class,
-            ShowColumns.class, ShowFunctions.class, ShowNamespaces.class, DescribeRelation.class,
-            DescribeColumn.class, DescribeFunction.class);
+    private static final Set<Class<?>> READ_ONLY_COMMANDS = Set.of(
+            ShowTables.class,
+            ShowViews.class,
+            ShowColumns.class,
+            ShowFunctions.class,
+            ShowNamespaces.class,
+            DescribeRelation.class,
+            DescribeColumn.class,
+            DescribeFunction.class);
     /** Built-in functions that call any static Java method (CallMethodViaReflection). */
     static final Set<String> JVM_FUNCTIONS = Set.of("reflect", "java_method", "try_reflect");
+
     static final String ALLOWED = "it runs SELECT, WITH, VALUES and their UNION/INTERSECT/EXCEPT, "
             + "SHOW TABLES|VIEWS|COLUMNS|FUNCTIONS|DATABASES, DESCRIBE, and EXPLAIN of those";
 
-    private ReadOnlyPlans() {
-    }
+    private ReadOnlyPlans() {}
 
     /** Throws BadInput unless the parsed (unresolved) statement only reads. */
     static void checkParsed(LogicalPlan statement) {
@@ -134,11 +140,13 @@ final class ReadOnlyPlans {
     }
 
     private static void checkRelation(LogicalPlan plan) {
-        List<String> name = plan instanceof UnresolvedRelation r ? list(r.multipartIdentifier())
+        List<String> name = plan instanceof UnresolvedRelation r
+                ? list(r.multipartIdentifier())
                 : plan instanceof UnresolvedTableOrView t ? list(t.multipartIdentifier()) : List.of();
         if (name.size() > 1) {
             throw new BadInput("query only reads the metric views (" + String.join(", ", views())
-                    + "); " + String.join(".", name.stream().map(p -> "`" + p + "`").toList())
+                    + "); "
+                    + String.join(".", name.stream().map(p -> "`" + p + "`").toList())
                     + " names a file or another table, which it does not read");
         }
     }

@@ -14,8 +14,7 @@ import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
  * and checked (see {@link ReadOnlyPlans}) before {@code spark.sql}, which would run a command at once.
  */
 public final class ReadOnlySql {
-    private ReadOnlySql() {
-    }
+    private ReadOnlySql() {}
 
     /**
      * A session of {@code base} (its own SQL settings, views and functions) that cannot read files by path
@@ -39,7 +38,8 @@ public final class ReadOnlySql {
         ReadOnlyPlans.checkParsed(parsed);
         if (!ReadOnlyPlans.isReadOnlyCommand(parsed)) {
             // Analysis resolves names and runs nothing; spark.sql below analyzes again and executes.
-            ReadOnlyPlans.checkAnalyzed(spark.sessionState().analyzer()
+            ReadOnlyPlans.checkAnalyzed(spark.sessionState()
+                    .analyzer()
                     .executeAndCheck(parsed, new QueryPlanningTracker(scala.Option.empty())));
         }
         return spark.sql(sql);

@@ -9,31 +9,37 @@ import java.util.Set;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.drilldown.config.BadInput;
 import org.drilldown.config.JobConfig;
 import org.drilldown.config.StepSpec;
 import org.drilldown.train.Checkpoints;
 import org.drilldown.train.EpochResult;
 import org.drilldown.train.ResumePoint;
 import org.drilldown.train.Score;
-import org.drilldown.config.BadInput;
 
 /**
  * Reads back what an interrupted run recorded, to continue it: its finished steps, and for the step it
  * was in, the complete epochs (each must have its checkpoint). Refuses runs that cannot be resumed.
  */
 public final class ResumeState {
-    private ResumeState() {
-    }
+    private ResumeState() {}
 
     /**
      * Call while holding the run's {@link DriverLock}. {@code trainEvalImages}: how many training images each
      * epoch's train accuracy was measured on; 0 = the epoch's own training images (train accuracy from the
      * fitted minibatches).
      */
-    public static ResumePoint read(SparkSession spark, MetricsLocation location, String runId, JobConfig config,
-                                   long trainEvalImages, Checkpoints checkpoints) {
+    public static ResumePoint read(
+            SparkSession spark,
+            MetricsLocation location,
+            String runId,
+            JobConfig config,
+            long trainEvalImages,
+            Checkpoints checkpoints) {
         List<String> tables = MetricsReader.registerViews(spark, location);
-        List<Row> runs = spark.sql("select * from runs").where(functions.col("run_id").equalTo(runId)).collectAsList();
+        List<Row> runs = spark.sql("select * from runs")
+                .where(functions.col("run_id").equalTo(runId))
+                .collectAsList();
         if (runs.isEmpty()) {
             throw new BadInput("no run '" + runId + "' in the tables under " + location.metricsDir());
         }
@@ -45,7 +51,8 @@ public final class ResumeState {
         // "running" here means interrupted: the caller holds the run's driver lock, so no other driver lives.
         Set<String> finished = new HashSet<>();
         if (tables.contains(Tables.STEPS)) {
-            spark.sql("select step from steps where run_id = '" + runId + "'").collectAsList()
+            spark.sql("select step from steps where run_id = '" + runId + "'")
+                    .collectAsList()
                     .forEach(r -> finished.add(r.getString(0)));
         }
         Map<String, List<EpochResult>> recorded = new LinkedHashMap<>();
@@ -53,14 +60,17 @@ public final class ResumeState {
             if (finished.contains(step.key()) || !tables.contains(Tables.EPOCHS)) {
                 continue;
             }
-            List<Row> rows = spark.sql("select * from epochs where run_id = '" + runId + "' and step = '"
-                    + step.key() + "' order by epoch").collectAsList();
+            List<Row> rows = spark.sql("select * from epochs where run_id = '" + runId + "' and step = '" + step.key()
+                            + "' order by epoch")
+                    .collectAsList();
             List<EpochResult> epochs = new ArrayList<>();
             for (Row r : rows) {
                 int epoch = r.getAs("epoch");
                 if (epoch != epochs.size() + 1) {
                     throw new BadInput("run '" + runId + "' step " + step.key() + " has epoch rows "
-                            + rows.stream().map(x -> x.getAs("epoch").toString()).toList() + ", not 1..n once each; it cannot be resumed");
+                            + rows.stream()
+                                    .map(x -> x.getAs("epoch").toString())
+                                    .toList() + ", not 1..n once each; it cannot be resumed");
                 }
                 epochs.add(epoch(step, r, trainEvalImages));
             }
@@ -90,11 +100,19 @@ public final class ResumeState {
     private static EpochResult epoch(StepSpec step, Row r, long trainEvalImages) {
         long testImages = r.getAs("test_images");
         long trainScored = trainEvalImages > 0 ? trainEvalImages : r.<Long>getAs("train_images");
-        return new EpochResult(step.key(), r.getAs("epoch"), step.epochs(), r.getAs("learning_rate"),
+        return new EpochResult(
+                step.key(),
+                r.getAs("epoch"),
+                step.epochs(),
+                r.getAs("learning_rate"),
                 Score.of(trainScored, r.getAs("train_accuracy"), r.getAs("train_loss")),
                 validation(r),
                 Score.of(testImages, r.getAs("test_accuracy"), r.getAs("test_loss")),
-                r.getAs("epoch_seconds"), r.getAs("train_images"), r.getAs("eval_seconds"), List.of(), List.of(),
+                r.getAs("epoch_seconds"),
+                r.getAs("train_images"),
+                r.getAs("eval_seconds"),
+                List.of(),
+                List.of(),
                 r.schema().getFieldIndex("params_sha256").isDefined() ? r.getAs("params_sha256") : null);
     }
 

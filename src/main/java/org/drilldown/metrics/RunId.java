@@ -11,8 +11,7 @@ import org.drilldown.config.BadInput;
 public final class RunId {
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
-    private RunId() {
-    }
+    private RunId() {}
 
     public static boolean isValid(String id) {
         return id != null && VALID.matcher(id).matches();

@@ -11,15 +11,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.drilldown.train.RunInfo;
 import org.drilldown.config.BadInput;
+import org.drilldown.train.RunInfo;
 
 /** The run manifest, {@code <out>/runs/<run_id>/manifest.json}: everything needed to reproduce the run. */
 public final class RunManifest {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private RunManifest() {
-    }
+    private RunManifest() {}
 
     static void write(Path file, RunInfo run) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -46,8 +45,7 @@ public final class RunManifest {
     }
 
     /** What a resumed run needs from the manifest: its resolved configuration (JSON) and data checksums. */
-    public record Recorded(String configJson, Map<String, String> dataChecksums) {
-    }
+    public record Recorded(String configJson, Map<String, String> dataChecksums) {}
 
     public static Recorded read(Path file) {
         if (!Files.isRegularFile(file)) {
@@ -57,7 +55,9 @@ public final class RunManifest {
         try {
             JsonNode m = JSON.readTree(file.toFile());
             Map<String, String> sums = new java.util.TreeMap<>();
-            m.path("data_sha256").fields().forEachRemaining(e -> sums.put(e.getKey(), e.getValue().asText()));
+            m.path("data_sha256")
+                    .fields()
+                    .forEachRemaining(e -> sums.put(e.getKey(), e.getValue().asText()));
             return new Recorded(JSON.writeValueAsString(m.path("config")), sums);
         } catch (IOException e) {
             throw new BadInput("run manifest " + file + " cannot be read: " + e.getMessage());

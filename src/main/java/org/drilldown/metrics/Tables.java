@@ -105,11 +105,20 @@ public final class Tables {
 
     /** Every table by name; readers check files against these. */
     public static final java.util.Map<String, StructType> SCHEMAS = java.util.Map.of(
-            RUNS, RUNS_SCHEMA, EPOCHS, EPOCHS_SCHEMA, ITERATIONS, ITERATIONS_SCHEMA, WORKER_STATS, WORKER_STATS_SCHEMA,
-            STEPS, STEPS_SCHEMA, DATA_STATS, DATA_STATS_SCHEMA);
+            RUNS,
+            RUNS_SCHEMA,
+            EPOCHS,
+            EPOCHS_SCHEMA,
+            ITERATIONS,
+            ITERATIONS_SCHEMA,
+            WORKER_STATS,
+            WORKER_STATS_SCHEMA,
+            STEPS,
+            STEPS_SCHEMA,
+            DATA_STATS,
+            DATA_STATS_SCHEMA);
 
-    private Tables() {
-    }
+    private Tables() {}
 
     private static StructType dataStatsSchema() {
         StructType s = new StructType()

@@ -22,8 +22,7 @@ public class BatchNormBlock extends BatchNormalization {
     /** DL4J's convention: the probability of keeping an activation; 1 = no dropout. */
     private double retainProbability = 1.0;
 
-    public BatchNormBlock() {
-    }
+    public BatchNormBlock() {}
 
     /** {@code dropProbability}: PyTorch's convention, the probability of zeroing an activation. */
     public BatchNormBlock(double dropProbability) {
@@ -53,8 +52,13 @@ public class BatchNormBlock extends BatchNormalization {
     }
 
     @Override
-    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index,
-                             INDArray paramsView, boolean initializeParams, DataType dataType) {
+    public Layer instantiate(
+            NeuralNetConfiguration conf,
+            Collection<TrainingListener> listeners,
+            int index,
+            INDArray paramsView,
+            boolean initializeParams,
+            DataType dataType) {
         // As BatchNormalization.instantiate, with the fused layer class.
         LayerValidation.assertNOutSet("BatchNormBlock", getLayerName(), index, getNOut());
         BatchNormBlockLayer layer = new BatchNormBlockLayer(conf, dataType);
@@ -69,7 +73,8 @@ public class BatchNormBlock extends BatchNormalization {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof BatchNormBlock other && super.equals(o)
+        return o instanceof BatchNormBlock other
+                && super.equals(o)
                 && Double.compare(other.retainProbability, retainProbability) == 0;
     }
 

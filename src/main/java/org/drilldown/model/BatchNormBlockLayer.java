@@ -25,11 +25,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * with the running statistics, through {@link OneDnnBatchNorm} where DL4J chose its oneDNN helper, then ReLU.
  */
 final class BatchNormBlockLayer extends BatchNormalization {
-    private final double retain;  // probability of keeping an activation; 1 = no dropout
-    private Batch batch;          // the kernel's copy of the input, output and statistics; arrays reused
-    private boolean trained;      // a training forward pass ran and awaits its backprop
-    private long dropoutStream;   // which worker draws the masks (DropoutStream.select); 0 in one process
-    private long javaSteps;       // training steps (forward and backward) done by BatchNormKernel
+    private final double retain; // probability of keeping an activation; 1 = no dropout
+    private Batch batch; // the kernel's copy of the input, output and statistics; arrays reused
+    private boolean trained; // a training forward pass ran and awaits its backprop
+    private long dropoutStream; // which worker draws the masks (DropoutStream.select); 0 in one process
+    private long javaSteps; // training steps (forward and backward) done by BatchNormKernel
 
     /** What {@link BatchNormKernel}'s backward needs from the forward pass; arrays reused while shapes hold. */
     private static final class Batch {
@@ -101,12 +101,17 @@ final class BatchNormBlockLayer extends BatchNormalization {
 
     private INDArray forwardInJava(LayerWorkspaceMgr workspaceMgr) {
         org.deeplearning4j.nn.conf.layers.BatchNormalization conf = layerConf();
-        if (input.dataType() != DataType.FLOAT || dataType != DataType.FLOAT || input.rank() != 4
-                || conf.getCnn2DFormat() != CNN2DFormat.NCHW || conf.isLockGammaBeta() || input.length() > Integer.MAX_VALUE) {
-            throw new IllegalStateException("BatchNormBlock trains float NCHW activations with trainable gamma and beta; got "
-                    + input.dataType() + " " + input.shapeInfoToString() + " in a " + dataType + " network, "
-                    + conf.getCnn2DFormat() + (conf.isLockGammaBeta() ? ", locked gamma/beta" : "")
-                    + ": build the network in float, or with DL4J's stock layers (StepModels, fusedBlocks = false)");
+        if (input.dataType() != DataType.FLOAT
+                || dataType != DataType.FLOAT
+                || input.rank() != 4
+                || conf.getCnn2DFormat() != CNN2DFormat.NCHW
+                || conf.isLockGammaBeta()
+                || input.length() > Integer.MAX_VALUE) {
+            throw new IllegalStateException(
+                    "BatchNormBlock trains float NCHW activations with trainable gamma and beta; got "
+                            + input.dataType() + " " + input.shapeInfoToString() + " in a " + dataType + " network, "
+                            + conf.getCnn2DFormat() + (conf.isLockGammaBeta() ? ", locked gamma/beta" : "")
+                            + ": build the network in float, or with DL4J's stock layers (StepModels, fusedBlocks = false)");
         }
         if (batch == null || !batch.fits(input)) {
             batch = new Batch((int) input.size(0), (int) input.size(1), (int) (input.size(2) * input.size(3)));
@@ -115,8 +120,20 @@ final class BatchNormBlockLayer extends BatchNormalization {
         read(input, b.x);
         read(getParam(BatchNormalizationParamInitializer.GAMMA), b.gamma);
         read(getParam(BatchNormalizationParamInitializer.BETA), b.beta);
-        BatchNormKernel.forward(b.x, b.n, b.c, b.hw, b.gamma, b.beta, layerConf().getEps(), 1 - retain,
-                dropoutSeed(), b.mean, b.var, b.out, parallel());
+        BatchNormKernel.forward(
+                b.x,
+                b.n,
+                b.c,
+                b.hw,
+                b.gamma,
+                b.beta,
+                layerConf().getEps(),
+                1 - retain,
+                dropoutSeed(),
+                b.mean,
+                b.var,
+                b.out,
+                parallel());
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, input.shape(), 'c');
         write(b.out, out);
         return out;
@@ -138,8 +155,21 @@ final class BatchNormBlockLayer extends BatchNormalization {
     private Pair<Gradient, INDArray> backwardInJava(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         Batch b = batch;
         read(epsilon, b.grad); // b.out still holds the forward pass's output, dropout mask included
-        BatchNormKernel.backward(b.x, b.out, b.grad, b.n, b.c, b.hw, b.gamma, layerConf().getEps(), b.mean, b.var,
-                (float) (1.0 / retain), b.dGamma, b.dBeta, parallel());
+        BatchNormKernel.backward(
+                b.x,
+                b.out,
+                b.grad,
+                b.n,
+                b.c,
+                b.hw,
+                b.gamma,
+                layerConf().getEps(),
+                b.mean,
+                b.var,
+                (float) (1.0 / retain),
+                b.dGamma,
+                b.dBeta,
+                parallel());
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
         write(b.grad, dx);
 
@@ -149,7 +179,9 @@ final class BatchNormBlockLayer extends BatchNormalization {
         // BatchNormBlock#getUpdaterByParam) and hands it zeros.
         double decay = layerConf().getDecay();
         boolean logStd = layerConf().isUseLogStd();
-        String varParam = logStd ? BatchNormalizationParamInitializer.GLOBAL_LOG_STD : BatchNormalizationParamInitializer.GLOBAL_VAR;
+        String varParam = logStd
+                ? BatchNormalizationParamInitializer.GLOBAL_LOG_STD
+                : BatchNormalizationParamInitializer.GLOBAL_VAR;
         float[] runningMean = b.runningMean;
         float[] runningVar = b.runningVar; // the variance, or log10(std) where logStd
         read(getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN), runningMean);
@@ -166,10 +198,15 @@ final class BatchNormBlockLayer extends BatchNormalization {
         write(runningMean, getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN));
         write(runningVar, getParam(varParam));
         Gradient gradient = new DefaultGradient();
-        gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, write(b.dGamma, b.perChannel, BatchNormalizationParamInitializer.GAMMA));
-        gradient.setGradientFor(BatchNormalizationParamInitializer.BETA, write(b.dBeta, b.perChannel, BatchNormalizationParamInitializer.BETA));
+        gradient.setGradientFor(
+                BatchNormalizationParamInitializer.GAMMA,
+                write(b.dGamma, b.perChannel, BatchNormalizationParamInitializer.GAMMA));
+        gradient.setGradientFor(
+                BatchNormalizationParamInitializer.BETA,
+                write(b.dBeta, b.perChannel, BatchNormalizationParamInitializer.BETA));
         Arrays.fill(b.perChannel, 0f); // the running statistics' gradients
-        gradient.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_MEAN,
+        gradient.setGradientFor(
+                BatchNormalizationParamInitializer.GLOBAL_MEAN,
                 write(b.perChannel, gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_MEAN)));
         gradient.setGradientFor(varParam, write(b.perChannel, gradientViews.get(varParam)));
         trained = false;
@@ -192,7 +229,8 @@ final class BatchNormBlockLayer extends BatchNormalization {
 
     private static INDArray write(float[] from, INDArray a) {
         if (!isContiguous(a)) {
-            throw new IllegalStateException("BatchNormBlock: cannot write into a non-contiguous array " + a.shapeInfoToString());
+            throw new IllegalStateException(
+                    "BatchNormBlock: cannot write into a non-contiguous array " + a.shapeInfoToString());
         }
         a.data().asNioFloat().put(from, 0, (int) a.length());
         return a;
@@ -230,8 +268,10 @@ final class BatchNormBlockLayer extends BatchNormalization {
                 helper.set(this, new OneDnnBatchNorm());
             }
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("DL4J's BatchNormalization has no 'helper' field: "
-                    + "BatchNormBlock is written for DL4J 1.0.0-M2.1 (see pom.xml)", e);
+            throw new IllegalStateException(
+                    "DL4J's BatchNormalization has no 'helper' field: "
+                            + "BatchNormBlock is written for DL4J 1.0.0-M2.1 (see pom.xml)",
+                    e);
         }
     }
 }

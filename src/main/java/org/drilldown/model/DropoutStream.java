@@ -8,8 +8,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * iterations from the same network seed, so each needs its own stream (its partition); one process uses 0.
  */
 public final class DropoutStream {
-    private DropoutStream() {
-    }
+    private DropoutStream() {}
 
     public static void select(MultiLayerNetwork net, long stream) {
         for (Layer layer : net.getLayers()) {

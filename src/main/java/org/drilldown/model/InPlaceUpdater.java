@@ -50,13 +50,14 @@ public final class InPlaceUpdater extends MultiLayerUpdater {
     }
 
     @Override
-    public synchronized void update(Gradient gradient, int iteration, int epoch, int batchSize,
-                                    LayerWorkspaceMgr workspaceMgr) {
+    public synchronized void update(
+            Gradient gradient, int iteration, int epoch, int batchSize, LayerWorkspaceMgr workspaceMgr) {
         INDArray own = getFlattenedGradientsView();
         INDArray given = gradient.gradient();
         // Never the same object (that is DL4J's bug): the same memory is what makes it the network's own.
         boolean isOwn = given.data().address() == own.data().address()
-                && given.offset() == own.offset() && given.length() == own.length();
+                && given.offset() == own.offset()
+                && given.length() == own.length();
         if (isOwn) {
             IN_PLACE_UPDATES.incrementAndGet();
         }

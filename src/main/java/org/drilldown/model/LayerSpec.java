@@ -5,7 +5,12 @@ import org.drilldown.config.ConfigError;
 /** One entry of a step's {@code layers} list, e.g. {@code "conv 16 k3 p1"}, {@code "maxpool 2"}, {@code "gap"}, {@code "output 10"}. */
 public record LayerSpec(Kind kind, int size, int kernel, int padding) {
 
-    public enum Kind { CONV, MAXPOOL, GAP, OUTPUT }
+    public enum Kind {
+        CONV,
+        MAXPOOL,
+        GAP,
+        OUTPUT
+    }
 
     /** Parses {@code text}; {@code key} names the config entry in any error. */
     public static LayerSpec parse(String key, String text) {
@@ -39,7 +44,9 @@ public record LayerSpec(Kind kind, int size, int kernel, int padding) {
                     throw new IllegalArgumentException(words[0]);
             }
         } catch (RuntimeException e) {
-            throw new ConfigError(key, "\"" + text + "\"",
+            throw new ConfigError(
+                    key,
+                    "\"" + text + "\"",
                     "a layer is \"conv C [kK] [pP]\", \"maxpool K\", \"gap\" or \"output N\" (C, K, N positive)");
         }
     }

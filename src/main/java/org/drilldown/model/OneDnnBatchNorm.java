@@ -35,16 +35,33 @@ final class OneDnnBatchNorm implements BatchNormalizationHelper {
     }
 
     @Override
-    public INDArray preOutput(INDArray x, boolean training, long[] shape, INDArray gamma, INDArray beta,
-                              INDArray mean, INDArray var, double decay, double eps, CNN2DFormat format,
-                              LayerWorkspaceMgr workspaceMgr) {
-        if (training || x.dataType() != DataType.FLOAT || x.rank() != 4 || format != CNN2DFormat.NCHW
-                || gamma == null || beta == null) {
+    public INDArray preOutput(
+            INDArray x,
+            boolean training,
+            long[] shape,
+            INDArray gamma,
+            INDArray beta,
+            INDArray mean,
+            INDArray var,
+            double decay,
+            double eps,
+            CNN2DFormat format,
+            LayerWorkspaceMgr workspaceMgr) {
+        if (training
+                || x.dataType() != DataType.FLOAT
+                || x.rank() != 4
+                || format != CNN2DFormat.NCHW
+                || gamma == null
+                || beta == null) {
             return null;
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape());
         Nd4j.exec(DynamicCustomOp.builder("batchnorm")
-                .addInputs(x, mean.reshape(mean.length()), var.reshape(var.length()), gamma.reshape(gamma.length()),
+                .addInputs(
+                        x,
+                        mean.reshape(mean.length()),
+                        var.reshape(var.length()),
+                        gamma.reshape(gamma.length()),
                         beta.reshape(beta.length()))
                 .addOutputs(out)
                 .addIntegerArguments(1, 1, 1) // apply gamma, apply beta, channel axis (NCHW)
@@ -54,9 +71,17 @@ final class OneDnnBatchNorm implements BatchNormalizationHelper {
     }
 
     @Override
-    public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray epsilon, long[] shape, INDArray gamma,
-                                                     INDArray beta, INDArray dGammaView, INDArray dBetaView, double eps,
-                                                     CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
+    public Pair<Gradient, INDArray> backpropGradient(
+            INDArray input,
+            INDArray epsilon,
+            long[] shape,
+            INDArray gamma,
+            INDArray beta,
+            INDArray dGammaView,
+            INDArray dBetaView,
+            double eps,
+            CNN2DFormat format,
+            LayerWorkspaceMgr workspaceMgr) {
         return null; // no training forward pass went through this helper
     }
 

@@ -16,8 +16,7 @@ public final class ParamCount {
             BatchNormalizationParamInitializer.GLOBAL_VAR,
             BatchNormalizationParamInitializer.GLOBAL_LOG_STD);
 
-    private ParamCount() {
-    }
+    private ParamCount() {}
 
     public static long trainable(MultiLayerNetwork net) {
         long total = 0;

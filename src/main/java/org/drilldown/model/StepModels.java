@@ -7,7 +7,6 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.memory.MemoryUseMode;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -16,6 +15,7 @@ import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.memory.MemoryUseMode;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.drilldown.config.ConfigError;
 import org.drilldown.config.StepSpec;
@@ -33,8 +33,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * OutputLayer with softmax and cross-entropy (the seed's log-softmax + NLL).
  */
 public final class StepModels {
-    private StepModels() {
-    }
+    private StepModels() {}
 
     public static MultiLayerConfiguration configuration(StepSpec step, long seed) {
         return configuration(step, seed, true);
@@ -46,9 +45,13 @@ public final class StepModels {
      */
     public static MultiLayerConfiguration configuration(StepSpec step, long seed, boolean fusedBlocks) {
         String key = "drilldown.steps." + step.key() + ".layers";
-        List<LayerSpec> layers = step.layers().stream().map(t -> LayerSpec.parse(key, t)).toList();
+        List<LayerSpec> layers =
+                step.layers().stream().map(t -> LayerSpec.parse(key, t)).toList();
         if (layers.get(layers.size() - 1).kind() != LayerSpec.Kind.OUTPUT
-                || layers.stream().filter(l -> l.kind() == LayerSpec.Kind.OUTPUT).count() != 1) {
+                || layers.stream()
+                                .filter(l -> l.kind() == LayerSpec.Kind.OUTPUT)
+                                .count()
+                        != 1) {
             throw new ConfigError(key, step.layers(), "must end with exactly one \"output N\" layer");
         }
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
@@ -65,7 +68,8 @@ public final class StepModels {
         for (LayerSpec layer : layers) {
             add(list, layer, step, fusedBlocks);
         }
-        return list.setInputType(InputType.convolutional(MnistSplit.ROWS, MnistSplit.COLS, 1)).build();
+        return list.setInputType(InputType.convolutional(MnistSplit.ROWS, MnistSplit.COLS, 1))
+                .build();
     }
 
     /**
@@ -73,7 +77,8 @@ public final class StepModels {
      * updater state, activations and gradients (float32, no cache).
      */
     public static long trainingBytes(StepSpec step) {
-        return configuration(step, 0).getMemoryReport(InputType.convolutional(MnistSplit.ROWS, MnistSplit.COLS, 1))
+        return configuration(step, 0)
+                .getMemoryReport(InputType.convolutional(MnistSplit.ROWS, MnistSplit.COLS, 1))
                 .getTotalMemoryBytes(step.batchSize(), MemoryUseMode.TRAINING, CacheMode.NONE, DataType.FLOAT);
     }
 
@@ -87,7 +92,8 @@ public final class StepModels {
         return InPlaceUpdater.install(net);
     }
 
-    private static void add(NeuralNetConfiguration.ListBuilder list, LayerSpec layer, StepSpec step, boolean fusedBlocks) {
+    private static void add(
+            NeuralNetConfiguration.ListBuilder list, LayerSpec layer, StepSpec step, boolean fusedBlocks) {
         switch (layer.kind()) {
             case CONV -> {
                 list.layer(new ConvolutionLayer.Builder(layer.kernel(), layer.kernel())
@@ -102,7 +108,9 @@ public final class StepModels {
                 }
                 if (step.batchNorm()) {
                     list.layer(new BatchNormalization.Builder().build());
-                    list.layer(new ActivationLayer.Builder().activation(Activation.RELU).build());
+                    list.layer(new ActivationLayer.Builder()
+                            .activation(Activation.RELU)
+                            .build());
                 }
                 if (step.dropout() > 0) {
                     // DL4J takes the probability of *retaining* an activation.

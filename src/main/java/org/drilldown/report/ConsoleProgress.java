@@ -18,42 +18,69 @@ public final class ConsoleProgress implements TrainingListener {
 
     @Override
     public void onRunStart(RunInfo run) {
-        LOG.info("run {}: seed {}, master {}, {} parameter-averaging workers", run.runId(), run.seed(),
-                run.sparkMaster(), run.workers());
+        LOG.info(
+                "run {}: seed {}, master {}, {} parameter-averaging workers",
+                run.runId(),
+                run.seed(),
+                run.sparkMaster(),
+                run.workers());
     }
 
     @Override
     public void onDataStats(RunInfo run, List<SplitStats> stats) {
         for (SplitStats s : stats) {
-            LOG.info("data {}: {} images, pixel mean {} std {}", s.split(), s.count(),
-                    String.format("%.4f", s.mean()), String.format("%.4f", s.std()));
+            LOG.info(
+                    "data {}: {} images, pixel mean {} std {}",
+                    s.split(),
+                    s.count(),
+                    String.format("%.4f", s.mean()),
+                    String.format("%.4f", s.std()));
         }
     }
 
     @Override
     public void onStepStart(RunInfo run, StepSpec step, long params) {
         stepSeconds = 0;
-        LOG.info("step {} ({}): {} params, {} epochs, batch {}, lr {}", step.key(), step.name(), params,
-                step.epochs(), step.batchSize(), step.learningRate());
+        LOG.info(
+                "step {} ({}): {} params, {} epochs, batch {}, lr {}",
+                step.key(),
+                step.name(),
+                params,
+                step.epochs(),
+                step.batchSize(),
+                step.learningRate());
     }
 
     @Override
     public void onEpochEnd(RunInfo run, EpochResult e) {
         stepSeconds += e.epochSeconds() + e.evalSeconds();
         long eta = Math.round(stepSeconds / e.epoch() * (e.epochs() - e.epoch()));
-        String validation = e.validation().count() == 0 ? ""
-                : String.format(", validation loss %.4f acc %.2f%%", e.validation().loss(), e.validation().accuracy());
-        LOG.info("step {} epoch {}/{}: train loss {} acc {}%{}, test loss {} acc {}%, {} img/s, ETA {}",
-                e.step(), e.epoch(), e.epochs(),
-                String.format("%.4f", e.train().loss()), String.format("%.2f", e.train().accuracy()), validation,
-                String.format("%.4f", e.test().loss()), String.format("%.2f", e.test().accuracy()),
-                Math.round(e.trainImagesPerSecond()), format(Duration.ofSeconds(eta)));
+        String validation = e.validation().count() == 0
+                ? ""
+                : String.format(
+                        ", validation loss %.4f acc %.2f%%",
+                        e.validation().loss(), e.validation().accuracy());
+        LOG.info(
+                "step {} epoch {}/{}: train loss {} acc {}%{}, test loss {} acc {}%, {} img/s, ETA {}",
+                e.step(),
+                e.epoch(),
+                e.epochs(),
+                String.format("%.4f", e.train().loss()),
+                String.format("%.2f", e.train().accuracy()),
+                validation,
+                String.format("%.4f", e.test().loss()),
+                String.format("%.2f", e.test().accuracy()),
+                Math.round(e.trainImagesPerSecond()),
+                format(Duration.ofSeconds(eta)));
     }
 
     @Override
     public void onStepEnd(RunInfo run, StepResult s) {
-        LOG.info("step {} done: best train {}%, best test {}%", s.spec().key(),
-                String.format("%.2f", s.bestTrainAccuracy()), String.format("%.2f", s.bestTestAccuracy()));
+        LOG.info(
+                "step {} done: best train {}%, best test {}%",
+                s.spec().key(),
+                String.format("%.2f", s.bestTrainAccuracy()),
+                String.format("%.2f", s.bestTestAccuracy()));
     }
 
     @Override
@@ -66,7 +93,8 @@ public final class ConsoleProgress implements TrainingListener {
     }
 
     private static String format(Duration d) {
-        return d.toHours() > 0 ? String.format("%dh%02dm", d.toHours(), d.toMinutesPart())
+        return d.toHours() > 0
+                ? String.format("%dh%02dm", d.toHours(), d.toMinutesPart())
                 : String.format("%dm%02ds", d.toMinutes(), d.toSecondsPart());
     }
 }

@@ -32,9 +32,11 @@ final class ReportCharts {
     /** Train and test accuracy per epoch of one step, with the target line. */
     String accuracy(StepSpec step) throws IOException {
         List<Row> epochs = data.epochsOf(step.key());
-        XYChart chart = chart("Step " + step.key() + " (" + step.name() + "): accuracy per epoch", "epoch", "accuracy (%)");
+        XYChart chart =
+                chart("Step " + step.key() + " (" + step.name() + "): accuracy per epoch", "epoch", "accuracy (%)");
         String train = data.config().trainAccuracy() == TrainAccuracy.FITTED_BATCHES
-                ? "train (minibatches as fitted: rotated, dropout on)" : "train (after the epoch: rotated sample, dropout off)";
+                ? "train (minibatches as fitted: rotated, dropout on)"
+                : "train (after the epoch: rotated sample, dropout off)";
         series(chart, train, column(epochs, "epoch"), column(epochs, "train_accuracy"));
         series(chart, "test", column(epochs, "epoch"), column(epochs, "test_accuracy"));
         targetLine(chart, epochs.size());
@@ -52,7 +54,11 @@ final class ReportCharts {
             List<Row> rounds = data.roundsOf(step.key());
             if (rounds.isEmpty()) {
                 List<Row> epochs = data.epochsOf(step.key());
-                series(chart, "step " + step.key() + " (per epoch)", column(epochs, "epoch"), column(epochs, "train_loss"));
+                series(
+                        chart,
+                        "step " + step.key() + " (per epoch)",
+                        column(epochs, "epoch"),
+                        column(epochs, "train_loss"));
                 continue;
             }
             Map<Integer, Integer> roundsPerEpoch = new LinkedHashMap<>();
@@ -84,14 +90,22 @@ final class ReportCharts {
         List<Row> epochs = data.epochsOf(step.key());
         int last = data.config().target().lastEpochs();
         List<Row> band = epochs.subList(Math.max(0, epochs.size() - last), epochs.size());
-        XYChart chart = chart("Step " + step.key() + ": test accuracy and the last " + last + " epochs",
-                "epoch", "test accuracy (%)");
+        XYChart chart = chart(
+                "Step " + step.key() + ": test accuracy and the last " + last + " epochs",
+                "epoch",
+                "test accuracy (%)");
         series(chart, "test", column(epochs, "epoch"), column(epochs, "test_accuracy"));
-        XYSeries lastSeries = series(chart, "last " + last + " epochs", column(band, "epoch"), column(band, "test_accuracy"));
+        XYSeries lastSeries =
+                series(chart, "last " + last + " epochs", column(band, "epoch"), column(band, "test_accuracy"));
         lastSeries.setMarker(SeriesMarkers.DIAMOND);
         targetLine(chart, epochs.size());
-        double floor = Math.min(data.config().target().testAccuracy() - 0.5,
-                epochs.stream().skip(epochs.size() / 2).mapToDouble(r -> r.<Double>getAs("test_accuracy")).min().orElse(98));
+        double floor = Math.min(
+                data.config().target().testAccuracy() - 0.5,
+                epochs.stream()
+                        .skip(epochs.size() / 2)
+                        .mapToDouble(r -> r.<Double>getAs("test_accuracy"))
+                        .min()
+                        .orElse(98));
         chart.getStyler().setYAxisMin(Math.floor(floor * 10) / 10).setYAxisMax(100.0);
         chart.getStyler().setLegendPosition(LegendPosition.InsideSE);
         return save(chart, "target-step-" + step.key());
@@ -99,13 +113,21 @@ final class ReportCharts {
 
     private void targetLine(XYChart chart, int epochs) {
         double target = data.config().target().testAccuracy();
-        XYSeries line = chart.addSeries(String.format(java.util.Locale.ROOT, "target %.2f %%", target),
-                new double[] {1, Math.max(1, epochs)}, new double[] {target, target});
+        XYSeries line = chart.addSeries(
+                String.format(java.util.Locale.ROOT, "target %.2f %%", target),
+                new double[] {1, Math.max(1, epochs)},
+                new double[] {target, target});
         line.setMarker(SeriesMarkers.NONE);
     }
 
     private static XYChart chart(String title, String x, String y) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        XYChart chart = new XYChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(title)
+                .xAxisTitle(x)
+                .yAxisTitle(y)
+                .build();
         chart.getStyler().setLegendPosition(LegendPosition.InsideNE);
         return chart;
     }

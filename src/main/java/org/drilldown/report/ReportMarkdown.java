@@ -33,12 +33,20 @@ final class ReportMarkdown {
         JobConfig config = data.config();
         line("# Drilldown report: run `%s`", data.runId());
         line("");
-        line("Status **%s**; seed %d; Spark master `%s`, %s executor(s), %s cores, %s GPUs, %d parameter-averaging"
+        line(
+                "Status **%s**; seed %d; Spark master `%s`, %s executor(s), %s cores, %s GPUs, %d parameter-averaging"
                         + " workers, averaging every %d minibatches.",
-                run.<String>getAs("status"), run.<Long>getAs("seed"), run.<String>getAs("spark_master"),
-                orUnknown(run, "executors"), orUnknown(run, "cores"), orUnknown(run, "gpus"), run.<Integer>getAs("workers"),
+                run.<String>getAs("status"),
+                run.<Long>getAs("seed"),
+                run.<String>getAs("spark_master"),
+                orUnknown(run, "executors"),
+                orUnknown(run, "cores"),
+                orUnknown(run, "gpus"),
+                run.<Integer>getAs("workers"),
                 config.averagingFrequency());
-        line("Started %s, finished %s. Versions: %s.", run.getAs("started_at"),
+        line(
+                "Started %s, finished %s. Versions: %s.",
+                run.getAs("started_at"),
                 run.isNullAt(run.fieldIndex("finished_at")) ? "(not finished)" : run.getAs("finished_at"),
                 versions(run.getAs("versions")));
         if (run.getAs("error") != null) {
@@ -68,8 +76,9 @@ final class ReportMarkdown {
         line("| split | images | pixel mean | pixel std |");
         line("| --- | ---: | ---: | ---: |");
         for (Row s : data.dataStats()) {
-            line("| %s | %,d | %.4f | %.4f |", s.<String>getAs("split"), s.<Long>getAs("count"),
-                    s.<Double>getAs("mean"), s.<Double>getAs("std"));
+            line(
+                    "| %s | %,d | %.4f | %.4f |",
+                    s.<String>getAs("split"), s.<Long>getAs("count"), s.<Double>getAs("mean"), s.<Double>getAs("std"));
         }
     }
 
@@ -94,18 +103,32 @@ final class ReportMarkdown {
         line("- Parameters: %s", params(step, result));
         line("- Best training accuracy: %.2f %%", max(epochs, "train_accuracy"));
         line("- Best test accuracy: %.2f %%", max(epochs, "test_accuracy"));
-        double seconds = epochs.stream().mapToDouble(r -> r.<Double>getAs("epoch_seconds") + r.<Double>getAs("eval_seconds")).sum();
-        double images = epochs.stream().mapToDouble(r -> r.<Long>getAs("train_images")).sum();
-        double fitSeconds = epochs.stream().mapToDouble(r -> r.<Double>getAs("epoch_seconds")).sum();
-        line("- Epochs: %d of %d, %.1f min (training %.0f images/s)", epochs.size(), step.epochs(), seconds / 60,
-                images / fitSeconds);
-        line("- Test accuracy per epoch: %s", String.join(" ", epochs.stream()
-                .map(r -> f("%.2f", r.<Double>getAs("test_accuracy"))).toList()));
+        double seconds = epochs.stream()
+                .mapToDouble(r -> r.<Double>getAs("epoch_seconds") + r.<Double>getAs("eval_seconds"))
+                .sum();
+        double images =
+                epochs.stream().mapToDouble(r -> r.<Long>getAs("train_images")).sum();
+        double fitSeconds = epochs.stream()
+                .mapToDouble(r -> r.<Double>getAs("epoch_seconds"))
+                .sum();
+        line(
+                "- Epochs: %d of %d, %.1f min (training %.0f images/s)",
+                epochs.size(), step.epochs(), seconds / 60, images / fitSeconds);
+        line(
+                "- Test accuracy per epoch: %s",
+                String.join(
+                        " ",
+                        epochs.stream()
+                                .map(r -> f("%.2f", r.<Double>getAs("test_accuracy")))
+                                .toList()));
         line("");
         line("**Analysis**");
         line("");
-        line("%s", result != null ? result.<String>getAs("analysis")
-                : f("The step did not finish: %d of %d epochs are complete.", epochs.size(), step.epochs()));
+        line(
+                "%s",
+                result != null
+                        ? result.<String>getAs("analysis")
+                        : f("The step did not finish: %d of %d epochs are complete.", epochs.size(), step.epochs()));
         line("");
         line("![step %s accuracy](%s)", step.key(), charts.get("accuracy-" + step.key()));
     }
@@ -114,12 +137,23 @@ final class ReportMarkdown {
         line("");
         line("## Parameters and hyperparameters");
         line("");
-        line("| step | params | batch | optimiser | learning rate | schedule | weight decay | rotation | dropout | BatchNorm | epochs |");
+        line(
+                "| step | params | batch | optimiser | learning rate | schedule | weight decay | rotation | dropout | BatchNorm | epochs |");
         line("| --- | ---: | ---: | --- | ---: | --- | ---: | ---: | ---: | --- | ---: |");
         for (StepSpec s : data.trainedSteps()) {
-            line("| %s | %s | %d | Nesterov momentum %.2f | %s | %s | %s | ±%.1f° | %.2f | %s | %d |", s.key(),
-                    params(s, data.stepRow(s.key())), s.batchSize(), s.momentum(), num(s.learningRate()),
-                    schedule(s.lrSchedule()), num(s.weightDecay()), s.rotationDegrees(), s.dropout(), s.batchNorm() ? "yes" : "no", s.epochs());
+            line(
+                    "| %s | %s | %d | Nesterov momentum %.2f | %s | %s | %s | ±%.1f° | %.2f | %s | %d |",
+                    s.key(),
+                    params(s, data.stepRow(s.key())),
+                    s.batchSize(),
+                    s.momentum(),
+                    num(s.learningRate()),
+                    schedule(s.lrSchedule()),
+                    num(s.weightDecay()),
+                    s.rotationDegrees(),
+                    s.dropout(),
+                    s.batchNorm() ? "yes" : "no",
+                    s.epochs());
         }
     }
 
@@ -127,14 +161,21 @@ final class ReportMarkdown {
         line("");
         line("## Against the seed");
         line("");
-        line("| step | params | seed's params | best train | seed's best train | best test | seed's best test | test difference |");
+        line(
+                "| step | params | seed's params | best train | seed's best train | best test | seed's best test | test difference |");
         line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (StepSpec s : data.trainedSteps()) {
             List<Row> epochs = data.epochsOf(s.key());
             double test = max(epochs, "test_accuracy");
-            line("| %s | %s | %s | %.2f %% | %s | %.2f %% | %s | %s |", s.key(), params(s, data.stepRow(s.key())),
-                    s.expectedParams() > 0 ? f("%,d", s.expectedParams()) : "-", max(epochs, "train_accuracy"),
-                    percent(s.referenceBestTrainAccuracy()), test, percent(s.referenceBestTestAccuracy()),
+            line(
+                    "| %s | %s | %s | %.2f %% | %s | %.2f %% | %s | %s |",
+                    s.key(),
+                    params(s, data.stepRow(s.key())),
+                    s.expectedParams() > 0 ? f("%,d", s.expectedParams()) : "-",
+                    max(epochs, "train_accuracy"),
+                    percent(s.referenceBestTrainAccuracy()),
+                    test,
+                    percent(s.referenceBestTestAccuracy()),
                     s.referenceBestTestAccuracy() > 0 ? f("%+.2f points", test - s.referenceBestTestAccuracy()) : "-");
         }
     }
@@ -144,7 +185,8 @@ final class ReportMarkdown {
         line("");
         line("## Outcome");
         line("");
-        line("The exercise: test accuracy ≥ %.2f %% in each of the last %d epochs, fewer than %,d parameters, at most %d epochs.",
+        line(
+                "The exercise: test accuracy ≥ %.2f %% in each of the last %d epochs, fewer than %,d parameters, at most %d epochs.",
                 t.testAccuracy(), t.lastEpochs(), t.maxParams(), t.maxEpochs());
         line("");
         for (StepSpec s : data.trainedSteps()) {
@@ -152,10 +194,15 @@ final class ReportMarkdown {
             if (r == null) {
                 line("- Step %s: did not finish.", s.key());
             } else {
-                line("- Step %s: %s (last %d epochs %.2f-%.2f %%, %s parameters, %d epochs).", s.key(),
-                        r.<Boolean>getAs("target_met") ? "**target met**" : "target not met", t.lastEpochs(),
-                        r.<Double>getAs("last3_min_test_accuracy"), r.<Double>getAs("last3_max_test_accuracy"),
-                        params(s, r), r.<Integer>getAs("epochs"));
+                line(
+                        "- Step %s: %s (last %d epochs %.2f-%.2f %%, %s parameters, %d epochs).",
+                        s.key(),
+                        r.<Boolean>getAs("target_met") ? "**target met**" : "target not met",
+                        t.lastEpochs(),
+                        r.<Double>getAs("last3_min_test_accuracy"),
+                        r.<Double>getAs("last3_max_test_accuracy"),
+                        params(s, r),
+                        r.<Integer>getAs("epochs"));
             }
         }
         if (!data.trainedSteps().isEmpty()) {
@@ -187,7 +234,8 @@ final class ReportMarkdown {
     private static String schedule(LrSchedule s) {
         return switch (s.type()) {
             case "constant" -> "constant";
-            case "per-epoch" -> "× " + s.factors().stream().map(ReportMarkdown::num).collect(Collectors.joining(", ")) + " by epoch";
+            case "per-epoch" -> "× "
+                    + s.factors().stream().map(ReportMarkdown::num).collect(Collectors.joining(", ")) + " by epoch";
             default -> f("×%s every %d epochs", num(s.gamma()), s.stepEpochs());
         };
     }
@@ -195,10 +243,16 @@ final class ReportMarkdown {
     private static String versions(String json) {
         try {
             JsonNode v = new ObjectMapper().readTree(json);
-            return f("Drilldown %s (commit %s), Spark %s, DL4J %s, dl4j-spark %s, ND4J %s (%s), Java %s",
-                    v.path("drilldown").asText("?"), v.path("drilldown-commit").asText("?"), v.path("spark").asText("?"),
-                    v.path("dl4j").asText("?"), v.path("dl4j-spark").asText("?"), v.path("nd4j").asText("?"),
-                    v.path("nd4j-backend").asText("?"), v.path("java").asText("?"));
+            return f(
+                    "Drilldown %s (commit %s), Spark %s, DL4J %s, dl4j-spark %s, ND4J %s (%s), Java %s",
+                    v.path("drilldown").asText("?"),
+                    v.path("drilldown-commit").asText("?"),
+                    v.path("spark").asText("?"),
+                    v.path("dl4j").asText("?"),
+                    v.path("dl4j-spark").asText("?"),
+                    v.path("nd4j").asText("?"),
+                    v.path("nd4j-backend").asText("?"),
+                    v.path("java").asText("?"));
         } catch (java.io.IOException e) {
             return "`" + json + "`";
         }

@@ -15,8 +15,7 @@ import org.drilldown.metrics.RunId;
  * moves it into place whole, so a reader never finds half a report; an earlier report of the run is replaced.
  */
 public final class ReportWriter {
-    private ReportWriter() {
-    }
+    private ReportWriter() {}
 
     /** Returns the path of the REPORT.md written. */
     public static Path write(ReportData data, Path reportRoot) throws IOException {

@@ -7,8 +7,7 @@ import org.apache.spark.sql.Row;
 
 /** Prints a query result as an aligned text table (all rows, no truncation, unlike Dataset.show). */
 public final class TablePrinter {
-    private TablePrinter() {
-    }
+    private TablePrinter() {}
 
     public static String render(Dataset<Row> result) {
         String[] columns = result.columns();
@@ -35,7 +34,10 @@ public final class TablePrinter {
         }
         line(out, rule, width);
         rows.forEach(cells -> line(out, cells, width));
-        out.append("(").append(rows.size()).append(rows.size() == 1 ? " row)" : " rows)").append('\n');
+        out.append("(")
+                .append(rows.size())
+                .append(rows.size() == 1 ? " row)" : " rows)")
+                .append('\n');
         return out.toString();
     }
 

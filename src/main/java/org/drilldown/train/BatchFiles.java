@@ -27,15 +27,16 @@ final class BatchFiles {
     private static final int MAGIC = 0x44424631; // "DBF1"
     private static final int HEADER_INTS = 6;
 
-    private BatchFiles() {
-    }
+    private BatchFiles() {}
 
     /** Writes every batch of {@code batches} under the local directory {@code dir}; returns the files' URIs. */
     static List<String> write(JavaRDD<DataSet> batches, String dir) {
-        return batches.mapPartitionsWithIndex((partition, it) -> writePartition(dir, partition, it), false).collect();
+        return batches.mapPartitionsWithIndex((partition, it) -> writePartition(dir, partition, it), false)
+                .collect();
     }
 
-    private static Iterator<String> writePartition(String dir, int partition, Iterator<DataSet> batches) throws IOException {
+    private static Iterator<String> writePartition(String dir, int partition, Iterator<DataSet> batches)
+            throws IOException {
         Path base = Files.createDirectories(Path.of(dir));
         List<String> paths = new ArrayList<>();
         for (int i = 0; batches.hasNext(); i++) {
@@ -52,8 +53,13 @@ final class BatchFiles {
         long[] shape = features.shape();
         float[] f = contiguous(features).data().asFloat();
         float[] l = contiguous(labels).data().asFloat();
-        ByteBuffer buf = ByteBuffer.allocate(4 * (HEADER_INTS + f.length + l.length)).order(ByteOrder.LITTLE_ENDIAN);
-        buf.putInt(MAGIC).putInt((int) shape[0]).putInt((int) shape[1]).putInt((int) shape[2]).putInt((int) shape[3])
+        ByteBuffer buf =
+                ByteBuffer.allocate(4 * (HEADER_INTS + f.length + l.length)).order(ByteOrder.LITTLE_ENDIAN);
+        buf.putInt(MAGIC)
+                .putInt((int) shape[0])
+                .putInt((int) shape[1])
+                .putInt((int) shape[2])
+                .putInt((int) shape[3])
                 .putInt((int) labels.size(1));
         buf.asFloatBuffer().put(f).put(l);
         return buf.array();
@@ -75,7 +81,8 @@ final class BatchFiles {
         int classes = buf.getInt();
         long expected = 4L * (HEADER_INTS + (long) n * c * h * w + (long) n * classes);
         if (bytes.length != expected) {
-            throw new IllegalStateException("truncated batch file " + path + ": " + bytes.length + " bytes, expected " + expected);
+            throw new IllegalStateException(
+                    "truncated batch file " + path + ": " + bytes.length + " bytes, expected " + expected);
         }
         float[] f = new float[n * c * h * w];
         float[] l = new float[n * classes];

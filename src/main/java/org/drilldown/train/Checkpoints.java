@@ -60,7 +60,9 @@ public final class Checkpoints {
                     .filter(n -> n.startsWith(prefix) && n.endsWith(".zip"))
                     .map(n -> n.substring(prefix.length(), n.length() - ".zip".length()))
                     .filter(n -> n.matches("[0-9]{1,9}"))
-                    .map(Integer::valueOf).sorted().toList();
+                    .map(Integer::valueOf)
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -78,9 +80,11 @@ public final class Checkpoints {
         } catch (IllegalStateException e) {
             // DL4J refuses updater state of another length, e.g. from a Drilldown before 6c59495, whose BatchNorm
             // running statistics had no updater state.
-            throw new IllegalStateException("cannot restore checkpoint " + file + ": " + e.getMessage()
-                    + ". It was written by another version of Drilldown (the run's manifest names its commit):"
-                    + " resume with that version, or run the step afresh", e);
+            throw new IllegalStateException(
+                    "cannot restore checkpoint " + file + ": " + e.getMessage()
+                            + ". It was written by another version of Drilldown (the run's manifest names its commit):"
+                            + " resume with that version, or run the step afresh",
+                    e);
         }
     }
 

@@ -19,8 +19,7 @@ final class DiskSpace {
     /** The tables, manifest and checkpoints besides (step 1's model and momentum state: ~8 MB a checkpoint). */
     static final long MARGIN = 64L << 20;
 
-    private DiskSpace() {
-    }
+    private DiskSpace() {}
 
     static long exportBytes(int trainImages) {
         return trainImages * BYTES_PER_IMAGE + MARGIN;
@@ -31,9 +30,15 @@ final class DiskSpace {
         long needed = exportBytes(trainImages);
         long free = usableBytes(exportDir);
         if (free < needed) {
-            throw new BadInput(String.format(Locale.ROOT, "an epoch's minibatch files need about %d MB under %s"
-                    + " (%,d training images), and only %d MB are free there; free space, or point --out or"
-                    + " drilldown.training.export-dir at a disk with room", needed >> 20, exportDir, trainImages, free >> 20));
+            throw new BadInput(String.format(
+                    Locale.ROOT,
+                    "an epoch's minibatch files need about %d MB under %s"
+                            + " (%,d training images), and only %d MB are free there; free space, or point --out or"
+                            + " drilldown.training.export-dir at a disk with room",
+                    needed >> 20,
+                    exportDir,
+                    trainImages,
+                    free >> 20));
         }
     }
 

@@ -17,6 +17,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.spark.impl.paramavg.util.ExportSupport;
+import org.drilldown.config.BadInput;
 import org.drilldown.config.JobConfig;
 import org.drilldown.config.ScopedDelete;
 import org.drilldown.config.StepSpec;
@@ -26,7 +27,6 @@ import org.drilldown.data.SplitStats;
 import org.drilldown.model.StepModels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.drilldown.config.BadInput;
 
 /**
  * The drill-down as one Spark job: read and check MNIST on the driver, spread it into DataFrames,
@@ -103,18 +103,30 @@ public final class DrilldownJob {
         for (StepSpec step : config.steps()) {
             long perWorker = trainImages / ((long) step.batchSize() * workers);
             if (config.averagingFrequency() > perWorker) {
-                throw new BadInput(String.format(Locale.ROOT,
+                throw new BadInput(String.format(
+                        Locale.ROOT,
                         "drilldown.training.averaging-frequency = %d is more than the %d minibatches each of %d workers"
                                 + " gets per epoch in step %s (%d images, batch %d); lower it, or use fewer workers or more images",
-                        config.averagingFrequency(), perWorker, workers, step.key(), trainImages, step.batchSize()));
+                        config.averagingFrequency(),
+                        perWorker,
+                        workers,
+                        step.key(),
+                        trainImages,
+                        step.batchSize()));
             }
             long needed = StepModels.trainingBytes(step) * workers;
             if (local && nativeBytes > 0 && needed > nativeBytes) {
-                throw new BadInput(String.format(Locale.ROOT,
+                throw new BadInput(String.format(
+                        Locale.ROOT,
                         "step %s with batch %d needs about %.1f GiB of native memory for %d workers (DL4J's estimate),"
                                 + " more than the %.1f GiB this JVM may use; lower drilldown.steps.%s.batch-size or the"
                                 + " workers, or raise -Xmx in DRILLDOWN_JAVA_OPTS (ND4J's limit follows it)",
-                        step.key(), step.batchSize(), needed / GIB, workers, nativeBytes / GIB, step.key()));
+                        step.key(),
+                        step.batchSize(),
+                        needed / GIB,
+                        workers,
+                        nativeBytes / GIB,
+                        step.key()));
             }
         }
     }
@@ -123,8 +135,13 @@ public final class DrilldownJob {
      * Trains every configured step on {@code data} (from {@link #preflight}), reporting to the listeners and
      * checkpointing each epoch; a resumed run skips what {@code resume} says is done.
      */
-    public List<StepResult> run(String runId, String commandLine, MnistData data, List<TrainingListener> listeners,
-                                Checkpoints checkpoints, ResumePoint resume) {
+    public List<StepResult> run(
+            String runId,
+            String commandLine,
+            MnistData data,
+            List<TrainingListener> listeners,
+            Checkpoints checkpoints,
+            ResumePoint resume) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         TrainingStats.useSystemClock(); // the driver's half of executorJavaOptions
         int workers = config.workers() > 0 ? config.workers() : sc.defaultParallelism();
@@ -138,14 +155,28 @@ public final class DrilldownJob {
         // Cores the job got (local[N]: N; a cluster: its executors' cores) and GPUs as requested per executor.
         int cores = sc.defaultParallelism();
         int gpus = executors * Integer.parseInt(sc.getConf().get("spark.executor.resource.gpu.amount", "0"));
-        RunInfo run = new RunInfo(runId, resume.resuming() ? resume.startedAt() : Instant.now(), config.seed(),
-                sc.master(), executors, cores, gpus, workers, config.resolvedJson(),
-                Versions.of(spark), data.checksums(), commandLine, resume.resuming());
+        RunInfo run = new RunInfo(
+                runId,
+                resume.resuming() ? resume.startedAt() : Instant.now(),
+                config.seed(),
+                sc.master(),
+                executors,
+                cores,
+                gpus,
+                workers,
+                config.resolvedJson(),
+                Versions.of(spark),
+                data.checksums(),
+                commandLine,
+                resume.resuming());
 
         listeners.forEach(l -> l.onRunStart(run));
-        Dataset<Row> trainFrame = MnistFrames.toFrame(spark, data.train(), workers).persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> testFrame = MnistFrames.toFrame(spark, data.test(), workers).persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> validationFrame = data.validation().size() == 0 ? null
+        Dataset<Row> trainFrame =
+                MnistFrames.toFrame(spark, data.train(), workers).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> testFrame =
+                MnistFrames.toFrame(spark, data.test(), workers).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> validationFrame = data.validation().size() == 0
+                ? null
                 : MnistFrames.toFrame(spark, data.validation(), workers).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             SplitStats trainStats = SplitStats.of("train", trainFrame);
@@ -163,7 +194,13 @@ public final class DrilldownJob {
                 if (resume.finishedSteps().contains(step.key())) {
                     continue;
                 }
-                StepResult result = trainer.train(run, step, trainFrame, validationFrame, testFrame, listeners,
+                StepResult result = trainer.train(
+                        run,
+                        step,
+                        trainFrame,
+                        validationFrame,
+                        testFrame,
+                        listeners,
                         resume.recordedEpochs(step.key()));
                 results.add(result);
                 listeners.forEach(l -> l.onStepEnd(run, result));
@@ -199,8 +236,9 @@ public final class DrilldownJob {
         if (ExportSupport.exportSupported(sc)) {
             return config.exportPath(runId).toString();
         }
-        LOG.warn("training with DL4J's Direct approach: its Export approach needs a local master or a non-local"
-                + " default filesystem (set spark.hadoop.fs.defaultFS, e.g. hdfs://..., and drilldown.training.export-dir)");
+        LOG.warn(
+                "training with DL4J's Direct approach: its Export approach needs a local master or a non-local"
+                        + " default filesystem (set spark.hadoop.fs.defaultFS, e.g. hdfs://..., and drilldown.training.export-dir)");
         return null;
     }
 }

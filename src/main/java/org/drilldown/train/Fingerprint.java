@@ -14,8 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code epochs.params_sha256}).
  */
 final class Fingerprint {
-    private Fingerprint() {
-    }
+    private Fingerprint() {}
 
     static String of(MultiLayerNetwork net) {
         try {

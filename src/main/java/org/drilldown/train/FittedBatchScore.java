@@ -51,7 +51,8 @@ final class FittedBatchScore extends BaseTrainingListener implements Serializabl
             // through a preprocessor before the output layer; the listener gets the activations before it.
             InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(net.getnLayers() - 1);
             if (pre != null) {
-                features = pre.preProcess(outputLayerInput, (int) outputLayerInput.size(0), LayerWorkspaceMgr.noWorkspaces());
+                features = pre.preProcess(
+                        outputLayerInput, (int) outputLayerInput.size(0), LayerWorkspaceMgr.noWorkspaces());
             }
             INDArray logits = features.mmul(dense.getParam("W"));
             if (dense.hasBias()) {

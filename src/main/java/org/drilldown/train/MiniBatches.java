@@ -77,7 +77,8 @@ public final class MiniBatches implements FlatMapFunction<Iterator<Row>, DataSet
             for (int p = 0; p < pixels.length; p++) {
                 image[p] = (pixels[p] & 0xFF) / 255f;
             }
-            float[] shown = rotation == null ? image : rotation.apply(row.getLong(0), image, MnistSplit.ROWS, MnistSplit.COLS);
+            float[] shown =
+                    rotation == null ? image : rotation.apply(row.getLong(0), image, MnistSplit.ROWS, MnistSplit.COLS);
             int offset = i * MnistSplit.PIXELS;
             for (int p = 0; p < shown.length; p++) {
                 features[offset + p] = (shown[p] - mean) / std;

@@ -18,8 +18,7 @@ public final class NativeHelpers {
      */
     public static final String JAVACPP_MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
 
-    private NativeHelpers() {
-    }
+    private NativeHelpers() {}
 
     /** Sets the properties in this JVM unless the launcher already set them; oneDNN only for the CPU backend. */
     public static void configure(boolean onednn) {
@@ -34,7 +33,8 @@ public final class NativeHelpers {
     public static String executorJavaOptions(boolean onednn) {
         String javacpp = "-D" + JAVACPP_MAX_PHYSICAL_BYTES + "=0";
         return onednn && cpuBackend()
-                ? javacpp + " -D" + HELPERS_DISABLE + "=false -D" + PLATFORM_EXTENSION + "=" + ONEDNN_EXTENSION : javacpp;
+                ? javacpp + " -D" + HELPERS_DISABLE + "=false -D" + PLATFORM_EXTENSION + "=" + ONEDNN_EXTENSION
+                : javacpp;
     }
 
     /**
@@ -42,7 +42,8 @@ public final class NativeHelpers {
      * without initialising anything, so no natives load yet.
      */
     static boolean cpuBackend() {
-        return present("org.nd4j.linalg.cpu.nativecpu.CpuBackend") && !present("org.nd4j.linalg.jcublas.JCublasBackend");
+        return present("org.nd4j.linalg.cpu.nativecpu.CpuBackend")
+                && !present("org.nd4j.linalg.jcublas.JCublasBackend");
     }
 
     private static boolean present(String className) {

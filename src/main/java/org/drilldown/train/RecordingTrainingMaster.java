@@ -8,14 +8,14 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.spark.impl.paramavg.aggregator.ParameterAveragingAggregationTuple;
-import org.deeplearning4j.spark.impl.paramavg.aggregator.ParameterAveragingElementAddFunction;
-import org.deeplearning4j.spark.impl.paramavg.aggregator.ParameterAveragingElementCombineFunction;
-import org.nd4j.linalg.factory.Nd4j;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult;
+import org.deeplearning4j.spark.impl.paramavg.aggregator.ParameterAveragingAggregationTuple;
+import org.deeplearning4j.spark.impl.paramavg.aggregator.ParameterAveragingElementAddFunction;
+import org.deeplearning4j.spark.impl.paramavg.aggregator.ParameterAveragingElementCombineFunction;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J's parameter averaging, plus a driver-side record of every averaging round (loss, time), which
@@ -47,8 +47,12 @@ final class RecordingTrainingMaster extends ParameterAveragingTrainingMaster {
     }
 
     @Override
-    protected void processResults(SparkDl4jMultiLayer network, SparkComputationGraph graph,
-                                  JavaRDD<ParameterAveragingTrainingResult> results, int splitNum, int totalSplits) {
+    protected void processResults(
+            SparkDl4jMultiLayer network,
+            SparkComputationGraph graph,
+            JavaRDD<ParameterAveragingTrainingResult> results,
+            int splitNum,
+            int totalSplits) {
         if (network != null && results.getNumPartitions() >= 3) {
             averageInPartitionOrder(network, results);
         } else {
@@ -56,9 +60,11 @@ final class RecordingTrainingMaster extends ParameterAveragingTrainingMaster {
         }
         long now = System.nanoTime();
         if (network != null) {
-            rounds.add(new AveragingRound(rounds.size() + 1,
+            rounds.add(new AveragingRound(
+                    rounds.size() + 1,
                     network.getNetwork().getLayerWiseConfigurations().getIterationCount(),
-                    network.getScore(), (now - roundStartNanos) / 1e9));
+                    network.getScore(),
+                    (now - roundStartNanos) / 1e9));
         }
         roundStartNanos = now;
     }
@@ -70,13 +76,15 @@ final class RecordingTrainingMaster extends ParameterAveragingTrainingMaster {
      * worker) with DL4J's own functions, and the driver adds the partitions' sums in partition order. Two workers
      * keep DL4J's path: a + b is b + a exactly. (No listener storage: the job sets none.)
      */
-    private void averageInPartitionOrder(SparkDl4jMultiLayer network, JavaRDD<ParameterAveragingTrainingResult> results) {
+    private void averageInPartitionOrder(
+            SparkDl4jMultiLayer network, JavaRDD<ParameterAveragingTrainingResult> results) {
         if (collectTrainingStats) {
             stats.logAggregateStartTime();
         }
         ParameterAveragingAggregationTuple total = null;
         try {
-            for (ParameterAveragingAggregationTuple part : results.mapPartitions(new SumPartition()).collect()) {
+            for (ParameterAveragingAggregationTuple part :
+                    results.mapPartitions(new SumPartition()).collect()) {
                 total = new ParameterAveragingElementCombineFunction().call(total, part);
             }
         } catch (Exception e) { // DL4J's functions declare Exception; they throw none of their own
@@ -91,7 +99,8 @@ final class RecordingTrainingMaster extends ParameterAveragingTrainingMaster {
             MultiLayerNetwork net = network.getNetwork();
             net.setParameters(total.getParametersSum().divi(n));
             if (total.getUpdaterStateSum() != null) {
-                net.getUpdater().setStateViewArray(null, total.getUpdaterStateSum().divi(n), false);
+                net.getUpdater()
+                        .setStateViewArray(null, total.getUpdaterStateSum().divi(n), false);
             }
             network.setScore(total.getScoreSum() / n);
             MultiLayerConfiguration conf = net.getLayerWiseConfigurations();

@@ -49,7 +49,8 @@ public final class SingleProcessTrainer {
      */
     public static double fit(MultiLayerNetwork net, Iterator<DataSet> batches) {
         long start = System.nanoTime();
-        AsyncDataSetIterator prefetched = new AsyncDataSetIterator(new ExistingDataSetIterator(batches), PREFETCH_BATCHES);
+        AsyncDataSetIterator prefetched =
+                new AsyncDataSetIterator(new ExistingDataSetIterator(batches), PREFETCH_BATCHES);
         try {
             net.fit(prefetched);
         } finally {

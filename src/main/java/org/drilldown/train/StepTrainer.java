@@ -51,8 +51,13 @@ final class StepTrainer {
     private final String exportDir; // null: the Direct approach
     private final Checkpoints checkpoints;
 
-    StepTrainer(JavaSparkContext sc, JobConfig config, int workers, SplitStats trainStats, String exportDir,
-                Checkpoints checkpoints) {
+    StepTrainer(
+            JavaSparkContext sc,
+            JobConfig config,
+            int workers,
+            SplitStats trainStats,
+            String exportDir,
+            Checkpoints checkpoints) {
         this.checkpoints = checkpoints;
         this.sc = sc;
         this.config = config;
@@ -65,32 +70,47 @@ final class StepTrainer {
      * Trains the step's epochs after those in {@code recorded} (from a resumed run; empty for a new one),
      * continuing from the checkpoint of the last recorded epoch.
      */
-    StepResult train(RunInfo run, StepSpec step, Dataset<Row> trainFrame, Dataset<Row> validationFrame,
-                     Dataset<Row> testFrame, List<TrainingListener> listeners, List<EpochResult> recorded) {
+    StepResult train(
+            RunInfo run,
+            StepSpec step,
+            Dataset<Row> trainFrame,
+            Dataset<Row> validationFrame,
+            Dataset<Row> testFrame,
+            List<TrainingListener> listeners,
+            List<EpochResult> recorded) {
         long stepSeed = Seeds.derive(config.seed(), step.key().hashCode());
-        MultiLayerNetwork net = recorded.isEmpty() ? StepModels.network(step, stepSeed)
-                : checkpoints.load(step.key(), recorded.size());
+        MultiLayerNetwork net =
+                recorded.isEmpty() ? StepModels.network(step, stepSeed) : checkpoints.load(step.key(), recorded.size());
         long params = ParamCount.trainable(net);
         listeners.forEach(l -> l.onStepStart(run, step, params));
 
-        RecordingTrainingMaster master = trainingMaster(workers, step.batchSize(),
-                config.averagingFrequency(), config.prefetchBatches(), exportDir, stepSeed);
+        RecordingTrainingMaster master = trainingMaster(
+                workers, step.batchSize(), config.averagingFrequency(), config.prefetchBatches(), exportDir, stepSeed);
         SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
         // Every fitted minibatch is scored and counted: the count is what the epoch really trained on.
         ScoreAccumulator fitted = new ScoreAccumulator();
         sc.sc().register(fitted, "fitted batches, step " + step.key());
         sparkNet.setListeners(new FittedBatchScore(fitted));
 
-        JavaRDD<DataSet> testBatches = batches(testFrame, null, config.evalBatchSize(), null)
-                .persist(StorageLevel.MEMORY_ONLY_SER());
-        JavaRDD<DataSet> validationBatches = validationFrame == null ? null
+        JavaRDD<DataSet> testBatches =
+                batches(testFrame, null, config.evalBatchSize(), null).persist(StorageLevel.MEMORY_ONLY_SER());
+        JavaRDD<DataSet> validationBatches = validationFrame == null
+                ? null
                 : batches(validationFrame, null, config.evalBatchSize(), null).persist(StorageLevel.MEMORY_ONLY_SER());
         long trainImages = trainFrame.count();
         List<EpochResult> epochs = new ArrayList<>(recorded);
         try {
             for (int epoch = recorded.size() + 1; epoch <= step.epochs(); epoch++) {
-                EpochResult result = epoch(step, epoch, sparkNet, master, fitted, trainFrame,
-                        new EvalBatches(validationBatches, testBatches), trainImages, stepSeed);
+                EpochResult result = epoch(
+                        step,
+                        epoch,
+                        sparkNet,
+                        master,
+                        fitted,
+                        trainFrame,
+                        new EvalBatches(validationBatches, testBatches),
+                        trainImages,
+                        stepSeed);
                 epochs.add(result);
                 // Checkpoint first: an epoch with metric rows always has its checkpoint to resume from.
                 checkpoints.save(step.key(), epoch, sparkNet.getNetwork());
@@ -107,13 +127,20 @@ final class StepTrainer {
         return new StepResult(step, params, epochs);
     }
 
-    private EpochResult epoch(StepSpec step, int epoch, SparkDl4jMultiLayer sparkNet,
-                              RecordingTrainingMaster master, ScoreAccumulator fitted, Dataset<Row> trainFrame,
-                              EvalBatches eval, long trainImages, long stepSeed) {
+    private EpochResult epoch(
+            StepSpec step,
+            int epoch,
+            SparkDl4jMultiLayer sparkNet,
+            RecordingTrainingMaster master,
+            ScoreAccumulator fitted,
+            Dataset<Row> trainFrame,
+            EvalBatches eval,
+            long trainImages,
+            long stepSeed) {
         double lr = step.learningRateAt(epoch);
         InPlaceUpdater.setLearningRate(sparkNet.getNetwork(), lr);
-        RandomRotation rotation = step.rotationDegrees() > 0
-                ? new RandomRotation(stepSeed, epoch, step.rotationDegrees()) : null;
+        RandomRotation rotation =
+                step.rotationDegrees() > 0 ? new RandomRotation(stepSeed, epoch, step.rotationDegrees()) : null;
 
         long start = System.nanoTime();
         master.startEpoch(Seeds.derive(stepSeed, epoch, 1));
@@ -139,7 +166,12 @@ final class StepTrainer {
             TrainingDiverged.check(step.key(), epoch, lr, fitted.value().loss());
         }
         if (trained != trainImages) {
-            LOG.warn("step {} epoch {}: the workers fitted {} images, the epoch has {}", step.key(), epoch, trained, trainImages);
+            LOG.warn(
+                    "step {} epoch {}: the workers fitted {} images, the epoch has {}",
+                    step.key(),
+                    epoch,
+                    trained,
+                    trainImages);
         }
         List<WorkerTiming> timings = TrainingStats.timings(sparkNet.getSparkTrainingStats());
 
@@ -148,15 +180,33 @@ final class StepTrainer {
         Broadcast<INDArray> params = sc.broadcast(net.params().dup());
         String json = net.getLayerWiseConfigurations().toJson();
         try {
-            Score train = config.trainAccuracy() == TrainAccuracy.FITTED_BATCHES ? fitted.value()
-                    : score(batches(trainEvalSample(trainFrame, trainImages, config.trainEvalImages()), rotation,
-                    config.evalBatchSize(), null), json, params);
+            Score train = config.trainAccuracy() == TrainAccuracy.FITTED_BATCHES
+                    ? fitted.value()
+                    : score(
+                            batches(
+                                    trainEvalSample(trainFrame, trainImages, config.trainEvalImages()),
+                                    rotation,
+                                    config.evalBatchSize(),
+                                    null),
+                            json,
+                            params);
             Score validation = eval.validation() == null ? Score.EMPTY : score(eval.validation(), json, params);
             Score test = score(eval.test(), json, params);
             double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
-            return new EpochResult(step.key(), epoch, step.epochs(), lr, train, validation, test, fitSeconds, trained,
+            return new EpochResult(
+                    step.key(),
+                    epoch,
+                    step.epochs(),
+                    lr,
+                    train,
+                    validation,
+                    test,
+                    fitSeconds,
+                    trained,
                     evalSeconds,
-                    master.rounds(), timings, Fingerprint.of(net));
+                    master.rounds(),
+                    timings,
+                    Fingerprint.of(net));
         } finally {
             params.destroy();
             master.deleteTempFiles(sc); // each epoch exports anew; its files are not needed again
@@ -188,14 +238,18 @@ final class StepTrainer {
     private void fitEveryBatch(SparkDl4jMultiLayer sparkNet, JavaRDD<DataSet> batches) {
         int parts = Math.max(1, workers);
         long round = (long) parts * config.averagingFrequency();
-        JavaPairRDD<Long, DataSet> numbered = batches.zipWithIndex().mapToPair(Tuple2::swap)
-                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        JavaPairRDD<Long, DataSet> numbered =
+                batches.zipWithIndex().mapToPair(Tuple2::swap).persist(StorageLevel.MEMORY_AND_DISK_SER());
         try {
             long count = numbered.count();
             long whole = count / round * round;
             // Long keys below 2^31 hash to themselves: HashPartitioner puts minibatch i in partition i % parts.
-            JavaRDD<DataSet> rounds = numbered.filter(b -> b._1() < whole).partitionBy(new HashPartitioner(parts)).values();
-            JavaRDD<DataSet> rest = numbered.filter(b -> b._1() >= whole).partitionBy(new HashPartitioner(parts)).values();
+            JavaRDD<DataSet> rounds = numbered.filter(b -> b._1() < whole)
+                    .partitionBy(new HashPartitioner(parts))
+                    .values();
+            JavaRDD<DataSet> rest = numbered.filter(b -> b._1() >= whole)
+                    .partitionBy(new HashPartitioner(parts))
+                    .values();
             if (whole > 0) {
                 sparkNet.fit(rounds);
             }
@@ -212,9 +266,10 @@ final class StepTrainer {
      * state averaged and kept across rounds (DL4J's default drops it), and the Export approach into
      * {@code exportDir}, or the Direct approach when it is null. Workers train with {@link InPlaceUpdaterHook}.
      */
-    static RecordingTrainingMaster trainingMaster(int workers, int batchSize, int averagingFrequency,
-                                                  int prefetch, String exportDir, long seed) {
-        ParameterAveragingTrainingMaster.Builder builder = new ParameterAveragingTrainingMaster.Builder(workers, batchSize)
+    static RecordingTrainingMaster trainingMaster(
+            int workers, int batchSize, int averagingFrequency, int prefetch, String exportDir, long seed) {
+        ParameterAveragingTrainingMaster.Builder builder = new ParameterAveragingTrainingMaster.Builder(
+                        workers, batchSize)
                 .batchSizePerWorker(batchSize)
                 .averagingFrequency(averagingFrequency)
                 .workerPrefetchNumBatches(prefetch)
@@ -250,8 +305,8 @@ final class StepTrainer {
     }
 
     private JavaRDD<DataSet> batches(Dataset<Row> frame, RandomRotation rotation, int batchSize, Long shuffleSeed) {
-        return frame.javaRDD().mapPartitions(
-                new MiniBatches(rotation, trainStats.mean(), trainStats.std(), batchSize, shuffleSeed));
+        return frame.javaRDD()
+                .mapPartitions(new MiniBatches(rotation, trainStats.mean(), trainStats.std(), batchSize, shuffleSeed));
     }
 
     private static Score score(JavaRDD<DataSet> batches, String json, Broadcast<INDArray> params) {
@@ -259,6 +314,5 @@ final class StepTrainer {
     }
 
     /** The minibatches each epoch is scored on: the validation set (null when none is held out) and the test set. */
-    private record EvalBatches(JavaRDD<DataSet> validation, JavaRDD<DataSet> test) {
-    }
+    private record EvalBatches(JavaRDD<DataSet> validation, JavaRDD<DataSet> test) {}
 }

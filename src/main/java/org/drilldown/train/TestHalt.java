@@ -9,8 +9,7 @@ package org.drilldown.train;
 public final class TestHalt {
     static final String PROPERTY = "drilldown.test.halt";
 
-    private TestHalt() {
-    }
+    private TestHalt() {}
 
     /** Halts when {@code point} is the one the property names; otherwise does nothing. */
     public static void at(String point) {

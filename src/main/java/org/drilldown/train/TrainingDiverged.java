@@ -8,10 +8,15 @@ import java.util.Locale;
  */
 public final class TrainingDiverged extends RuntimeException {
     public TrainingDiverged(String step, int epoch, double learningRate, double loss) {
-        super(String.format(Locale.ROOT,
+        super(String.format(
+                Locale.ROOT,
                 "training diverged: step %s epoch %d has training loss %s at learning rate %s; lower"
                         + " drilldown.steps.%s.learning-rate (or its lr-schedule factors)",
-                step, epoch, loss, learningRate, step));
+                step,
+                epoch,
+                loss,
+                learningRate,
+                step));
     }
 
     /** Throws if {@code loss}, the mean training loss of step {@code step}'s epoch {@code epoch}, is not finite. */

@@ -14,11 +14,10 @@ final class TrainingStats {
      * DL4J timestamps its training stats with an NTP clock by default, querying 0.pool.ntp.org from every
      * JVM, and fails after ten tries without a network: the system clock instead, on the driver and executors.
      */
-    static final String SYSTEM_CLOCK = "-D" + TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY + "="
-            + SystemClockTimeSource.class.getName();
+    static final String SYSTEM_CLOCK =
+            "-D" + TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY + "=" + SystemClockTimeSource.class.getName();
 
-    private TrainingStats() {
-    }
+    private TrainingStats() {}
 
     static void useSystemClock() {
         if (System.getProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY) == null) {
@@ -33,10 +32,17 @@ final class TrainingStats {
                 List<EventStats> events = s.getValue(key);
                 String name = s.getShortNameForKey(key);
                 for (EventStats e : events == null ? List.<EventStats>of() : events) {
-                    totals.merge(name + "|" + e.getMachineID() + "|" + e.getJvmID() + "|" + e.getThreadID(),
-                            new WorkerTiming(name, e.getMachineID(), e.getJvmID(), e.getThreadID(), 1, e.getDurationMs()),
-                            (a, b) -> new WorkerTiming(a.stat(), a.machine(), a.jvm(), a.thread(),
-                                    a.events() + b.events(), a.totalMs() + b.totalMs()));
+                    totals.merge(
+                            name + "|" + e.getMachineID() + "|" + e.getJvmID() + "|" + e.getThreadID(),
+                            new WorkerTiming(
+                                    name, e.getMachineID(), e.getJvmID(), e.getThreadID(), 1, e.getDurationMs()),
+                            (a, b) -> new WorkerTiming(
+                                    a.stat(),
+                                    a.machine(),
+                                    a.jvm(),
+                                    a.thread(),
+                                    a.events() + b.events(),
+                                    a.totalMs() + b.totalMs()));
                 }
             }
         }

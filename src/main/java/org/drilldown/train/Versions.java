@@ -11,8 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /** The versions recorded with every run: Java, Spark, Scala, DL4J, ND4J and its backend, Drilldown and its commit. */
 final class Versions {
-    private Versions() {
-    }
+    private Versions() {}
 
     static Map<String, String> of(SparkSession spark) {
         Map<String, String> v = new TreeMap<>();
@@ -22,8 +21,10 @@ final class Versions {
         v.put("dl4j", maven("org.deeplearning4j", "deeplearning4j-nn"));
         v.put("dl4j-spark", maven("org.deeplearning4j", "dl4j-spark_2.12"));
         v.put("nd4j", maven("org.nd4j", "nd4j-api"));
-        v.put("nd4j-backend", Nd4j.getBackend().getClass().getSimpleName()
-                + " " + System.getProperty(NativeHelpers.PLATFORM_EXTENSION, ""));
+        v.put(
+                "nd4j-backend",
+                Nd4j.getBackend().getClass().getSimpleName() + " "
+                        + System.getProperty(NativeHelpers.PLATFORM_EXTENSION, ""));
         v.put("drilldown", maven("org.drilldown", "drilldown"));
         // The launcher scripts pass the checkout's commit; a jar run elsewhere says "unknown".
         v.put("drilldown-commit", System.getenv().getOrDefault("DRILLDOWN_COMMIT", "unknown"));

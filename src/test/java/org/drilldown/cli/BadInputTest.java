@@ -17,33 +17,45 @@ class BadInputTest {
     @Test
     void onlyBadInputExitsTwoAndAnythingElseShowsItsStackTrace() {
         java.io.StringWriter bad = new java.io.StringWriter();
-        assertThat(Main.exitCode(new org.drilldown.config.ConfigError("drilldown.seed", "x", "a number"),
-                new java.io.PrintWriter(bad, true))).isEqualTo(Main.EXIT_BAD_INPUT);
-        assertThat(bad.toString()).isEqualTo("drilldown: config key 'drilldown.seed' = x: a number" + System.lineSeparator());
+        assertThat(Main.exitCode(
+                        new org.drilldown.config.ConfigError("drilldown.seed", "x", "a number"),
+                        new java.io.PrintWriter(bad, true)))
+                .isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(bad.toString())
+                .isEqualTo("drilldown: config key 'drilldown.seed' = x: a number" + System.lineSeparator());
 
         java.io.StringWriter failed = new java.io.StringWriter();
-        assertThat(Main.exitCode(new IllegalArgumentException("shape mismatch inside DL4J"),
-                new java.io.PrintWriter(failed, true))).isEqualTo(Main.EXIT_FAILED);
-        assertThat(failed.toString()).contains("drilldown: failed: java.lang.IllegalArgumentException: shape mismatch",
-                "\tat org.drilldown.cli.BadInputTest");
+        assertThat(Main.exitCode(
+                        new IllegalArgumentException("shape mismatch inside DL4J"),
+                        new java.io.PrintWriter(failed, true)))
+                .isEqualTo(Main.EXIT_FAILED);
+        assertThat(failed.toString())
+                .contains(
+                        "drilldown: failed: java.lang.IllegalArgumentException: shape mismatch",
+                        "\tat org.drilldown.cli.BadInputTest");
     }
 
     /** A diverged epoch is a failure (exit 1) the user can act on: one line, no stack trace. */
     @Test
     void aDivergedTrainingIsOneLineAndExitOne() {
         java.io.StringWriter err = new java.io.StringWriter();
-        assertThat(Main.exitCode(new org.drilldown.train.TrainingDiverged("4", 3, 0.15, Double.NaN),
-                new java.io.PrintWriter(err, true))).isEqualTo(Main.EXIT_FAILED);
-        assertThat(err.toString()).isEqualTo("drilldown: failed: training diverged: step 4 epoch 3 has training loss NaN"
-                + " at learning rate 0.15; lower drilldown.steps.4.learning-rate (or its lr-schedule factors)"
-                + System.lineSeparator());
+        assertThat(Main.exitCode(
+                        new org.drilldown.train.TrainingDiverged("4", 3, 0.15, Double.NaN),
+                        new java.io.PrintWriter(err, true)))
+                .isEqualTo(Main.EXIT_FAILED);
+        assertThat(err.toString())
+                .isEqualTo("drilldown: failed: training diverged: step 4 epoch 3 has training loss NaN"
+                        + " at learning rate 0.15; lower drilldown.steps.4.learning-rate (or its lr-schedule factors)"
+                        + System.lineSeparator());
     }
 
     @Test
     void unknownStep() {
         Console c = Console.run("run", "--steps", "2,9", "--out", tmp.toString());
         assertThat(c.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
-        assertThat(c.err()).contains("'drilldown.run-steps' = 9", "unknown step").doesNotContain("\tat ");
+        assertThat(c.err())
+                .contains("'drilldown.run-steps' = 9", "unknown step")
+                .doesNotContain("\tat ");
     }
 
     @Test
@@ -58,15 +70,17 @@ class BadInputTest {
     void corruptIdxFile() throws Exception {
         Path data = tmp.resolve("mnist");
         Files.createDirectories(data);
-        for (String f : new String[] {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-                "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}) {
+        for (String f : new String[] {
+            "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"
+        }) {
             Files.copy(TestData.mnistDir().resolve(f), data.resolve(f));
         }
         byte[] labels = Files.readAllBytes(data.resolve("t10k-labels-idx1-ubyte"));
         labels[100] = 42;
         Files.write(data.resolve("t10k-labels-idx1-ubyte"), labels);
 
-        Console c = Console.run("run", "--data", data.toString(), "--out", tmp.resolve("out").toString());
+        Console c = Console.run(
+                "run", "--data", data.toString(), "--out", tmp.resolve("out").toString());
         assertThat(c.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(c.err()).contains("t10k-labels-idx1-ubyte", "label 42 at index 92 is outside 0-9");
         assertThat(tmp.resolve("out").resolve("metrics")).doesNotExist();
@@ -77,13 +91,15 @@ class BadInputTest {
         Console unknown = Console.run("run", "--epoch", "3");
         assertThat(unknown.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
         // One line, as every bad input: picocli's suggestions folded in, its usage text left out.
-        assertThat(unknown.err()).isEqualTo("drilldown: Unknown options: '--epoch', '3'; possible solutions: --epochs;"
-                + " see drilldown run --help" + System.lineSeparator());
+        assertThat(unknown.err())
+                .isEqualTo("drilldown: Unknown options: '--epoch', '3'; possible solutions: --epochs;"
+                        + " see drilldown run --help" + System.lineSeparator());
 
         Console notANumber = Console.run("run", "--workers", "two");
         assertThat(notANumber.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
-        assertThat(notANumber.err()).isEqualTo("drilldown: Invalid value for option '--workers': 'two' is not an int;"
-                + " see drilldown run --help" + System.lineSeparator());
+        assertThat(notANumber.err())
+                .isEqualTo("drilldown: Invalid value for option '--workers': 'two' is not an int;"
+                        + " see drilldown run --help" + System.lineSeparator());
 
         Console negative = Console.run("run", "--epochs", "-1", "--out", tmp.toString());
         assertThat(negative.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
@@ -94,12 +110,15 @@ class BadInputTest {
     void anEpochCapPastTheBoundAndAStepNamedTwiceAreRefused() {
         Console huge = Console.run("run", "--epochs", "1000000", "--out", tmp.toString());
         assertThat(huge.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
-        assertThat(huge.err()).isEqualTo("drilldown: config key 'drilldown.epochs' = 1000000: 0 (each step's own count)"
-                + " or a cap in 1..1000" + System.lineSeparator());
+        assertThat(huge.err())
+                .isEqualTo("drilldown: config key 'drilldown.epochs' = 1000000: 0 (each step's own count)"
+                        + " or a cap in 1..1000" + System.lineSeparator());
 
         Console twice = Console.run("run", "--steps", "4,4", "--out", tmp.toString());
         assertThat(twice.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
-        assertThat(twice.err()).contains("'drilldown.run-steps' = [4, 4]: step 4 is named twice").doesNotContain("\tat ");
+        assertThat(twice.err())
+                .contains("'drilldown.run-steps' = [4, 4]: step 4 is named twice")
+                .doesNotContain("\tat ");
     }
 
     @Test
@@ -118,14 +137,27 @@ class BadInputTest {
         for (String f : new String[] {"t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}) {
             Files.copy(TestData.mnistDir().resolve(f), data.resolve(f));
         }
-        gzip(data.resolve("train-images-idx3-ubyte.gz"),
-                java.nio.ByteBuffer.allocate(16 + 784 * 10).putInt(0x803).putInt(10_000_000).putInt(28).putInt(28).array());
-        gzip(data.resolve("train-labels-idx1-ubyte.gz"),
-                java.nio.ByteBuffer.allocate(8 + 10).putInt(0x801).putInt(10_000_000).array());
-        Console c = Console.run("run", "--data", data.toString(), "--out", tmp.resolve("out").toString());
+        gzip(
+                data.resolve("train-images-idx3-ubyte.gz"),
+                java.nio.ByteBuffer.allocate(16 + 784 * 10)
+                        .putInt(0x803)
+                        .putInt(10_000_000)
+                        .putInt(28)
+                        .putInt(28)
+                        .array());
+        gzip(
+                data.resolve("train-labels-idx1-ubyte.gz"),
+                java.nio.ByteBuffer.allocate(8 + 10)
+                        .putInt(0x801)
+                        .putInt(10_000_000)
+                        .array());
+        Console c = Console.run(
+                "run", "--data", data.toString(), "--out", tmp.resolve("out").toString());
         assertThat(c.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
-        assertThat(c.err()).startsWith("drilldown: " + data.resolve("train-images-idx3-ubyte.gz")
-                + ": 10000000 images need about 7.5 GiB of heap to read").doesNotContain("\tat ");
+        assertThat(c.err())
+                .startsWith("drilldown: " + data.resolve("train-images-idx3-ubyte.gz")
+                        + ": 10000000 images need about 7.5 GiB of heap to read")
+                .doesNotContain("\tat ");
     }
 
     private static void gzip(Path file, byte[] content) throws java.io.IOException {
@@ -150,10 +182,13 @@ class BadInputTest {
 
         // A path below a regular file can never be created, whoever runs the test (root ignores modes).
         java.nio.file.Path file = java.nio.file.Files.writeString(tmp.resolve("a-file"), "x");
-        Console unwritable = Console.run("run", "--data", data, "--out", file.resolve("out").toString());
+        Console unwritable =
+                Console.run("run", "--data", data, "--out", file.resolve("out").toString());
         assertThat(unwritable.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
-        assertThat(unwritable.err()).contains("output directory " + file.resolve("out") + " is not writable",
-                "pass --out DIR you can write to");
+        assertThat(unwritable.err())
+                .contains(
+                        "output directory " + file.resolve("out") + " is not writable",
+                        "pass --out DIR you can write to");
     }
 
     /** A run id names a directory: '..' or '.' would put the run's files in OUT itself (and its report's in OUT/report/..). */
@@ -162,10 +197,28 @@ class BadInputTest {
         String data = TestData.mnistDir().toString();
         for (String id : new String[] {"..", ".", "-x", ".hidden", "a".repeat(129)}) {
             // A plan that Spark would refuse, should the id pass: the test stays short either way.
-            Console run = Console.run("run", "--data", data, "--out", tmp.toString(), "--run-id", id, "--steps", "3",
-                    "--epochs", "1", "--train-limit", "500", "--test-limit", "100", "--averaging-frequency", "100000");
+            Console run = Console.run(
+                    "run",
+                    "--data",
+                    data,
+                    "--out",
+                    tmp.toString(),
+                    "--run-id",
+                    id,
+                    "--steps",
+                    "3",
+                    "--epochs",
+                    "1",
+                    "--train-limit",
+                    "500",
+                    "--test-limit",
+                    "100",
+                    "--averaging-frequency",
+                    "100000");
             assertThat(run.exitCode()).as(id).isEqualTo(Main.EXIT_BAD_INPUT);
-            assertThat(run.err()).as(id).isEqualTo("drilldown: --run-id '" + id + "': " + RUN_ID_RULE + System.lineSeparator());
+            assertThat(run.err())
+                    .as(id)
+                    .isEqualTo("drilldown: --run-id '" + id + "': " + RUN_ID_RULE + System.lineSeparator());
         }
         assertThat(tmp.resolve("driver.lock")).doesNotExist();
         assertThat(tmp.resolve("runs")).doesNotExist();
@@ -179,21 +232,40 @@ class BadInputTest {
         assertThat(report.err()).contains("--run-id '..': " + RUN_ID_RULE);
     }
 
-    private static final String RUN_ID_RULE = "a run id is 1 to 128 letters, digits, '.', '_' and '-', starting with a"
-            + " letter or digit";
+    private static final String RUN_ID_RULE =
+            "a run id is 1 to 128 letters, digits, '.', '_' and '-', starting with a" + " letter or digit";
 
     /** An export directory that cannot be created is named with its key before Spark starts, not a failure inside training. */
     @Test
     void anExportDirectoryThatCannotBeCreatedIsRefusedBeforeSparkStarts() throws java.io.IOException {
         Path file = Files.writeString(tmp.resolve("a-file"), "x");
-        Path conf = Files.writeString(tmp.resolve("export.conf"),
-                "drilldown.training.export-dir = \"" + file.resolve("sub") + "\"\n");
-        Console c = Console.run("run", "--conf", conf.toString(), "--data", TestData.mnistDir().toString(),
-                "--out", tmp.resolve("out").toString(), "--steps", "3", "--epochs", "1", "--train-limit", "500",
-                "--test-limit", "100", "--averaging-frequency", "1", "--run-id", "export");
+        Path conf = Files.writeString(
+                tmp.resolve("export.conf"), "drilldown.training.export-dir = \"" + file.resolve("sub") + "\"\n");
+        Console c = Console.run(
+                "run",
+                "--conf",
+                conf.toString(),
+                "--data",
+                TestData.mnistDir().toString(),
+                "--out",
+                tmp.resolve("out").toString(),
+                "--steps",
+                "3",
+                "--epochs",
+                "1",
+                "--train-limit",
+                "500",
+                "--test-limit",
+                "100",
+                "--averaging-frequency",
+                "1",
+                "--run-id",
+                "export");
         assertThat(c.exitCode()).as(c.err()).isEqualTo(Main.EXIT_BAD_INPUT);
-        assertThat(c.err()).startsWith("drilldown: drilldown.training.export-dir: cannot create or write " + file.resolve("sub"))
-                .contains("set drilldown.training.export-dir to a directory you can write to").doesNotContain("\tat ");
+        assertThat(c.err())
+                .startsWith("drilldown: drilldown.training.export-dir: cannot create or write " + file.resolve("sub"))
+                .contains("set drilldown.training.export-dir to a directory you can write to")
+                .doesNotContain("\tat ");
         assertThat(tmp.resolve("out/runs/export")).doesNotExist();
     }
 }

@@ -35,12 +35,27 @@ class CliFuzzTest {
     private static final long BUDGET_NANOS = TimeUnit.SECONDS.toNanos(Long.getLong("drilldown.fuzz.seconds", 75));
     private static final int MAX_CASES = 300;
     private static final int MAX_TRAININGS = 2; // in-process, besides the killed child
-    private static final List<String> BASE = List.of("--steps", "2", "--epochs", "1", "--train-limit", "600",
-            "--test-limit", "100", "--validation", "100", "--workers", "2", "--averaging-frequency", "2");
-    private static final List<Pattern> DOCUMENTED = ErrorsDoc.messages().stream().map(ErrorsDoc::loose).toList();
+    private static final List<String> BASE = List.of(
+            "--steps",
+            "2",
+            "--epochs",
+            "1",
+            "--train-limit",
+            "600",
+            "--test-limit",
+            "100",
+            "--validation",
+            "100",
+            "--workers",
+            "2",
+            "--averaging-frequency",
+            "2");
+    private static final List<Pattern> DOCUMENTED =
+            ErrorsDoc.messages().stream().map(ErrorsDoc::loose).toList();
 
     @TempDir
     Path root;
+
     private Path watched;
     private Path out;
     private Random random;
@@ -75,7 +90,9 @@ class CliFuzzTest {
                 id = "fz-killed";
             } else {
                 // A training takes ~15 s: none starts that the budget could not finish.
-                boolean train = trainings < MAX_TRAININGS && n > 3 && random.nextInt(8) == 0
+                boolean train = trainings < MAX_TRAININGS
+                        && n > 3
+                        && random.nextInt(8) == 0
                         && deadline - System.nanoTime() > TimeUnit.SECONDS.toNanos(30);
                 args = train ? trainingArgs(id) : faultyArgs(id);
                 trainings += train ? 1 : 0;
@@ -89,8 +106,13 @@ class CliFuzzTest {
                     assertThat(out.resolve("tmp/export/fz-killed")).as(context).doesNotExist();
                 }
             }
-            assertThat(snapshot(watched, out)).as(context + ": files outside OUT").isEqualTo(outside);
-            assertOnlyAdded(runsBefore, snapshot(out.resolve("runs"), out.resolve("runs").resolve(safe(id))), "runs");
+            assertThat(snapshot(watched, out))
+                    .as(context + ": files outside OUT")
+                    .isEqualTo(outside);
+            assertOnlyAdded(
+                    runsBefore,
+                    snapshot(out.resolve("runs"), out.resolve("runs").resolve(safe(id))),
+                    "runs");
             Map<Path, String> metricsNow = snapshot(out.resolve("metrics"), out.resolve("metrics/.staging"));
             assertOnlyAdded(metricsBefore, metricsNow, "metrics");
             if (!metricsNow.equals(metricsBefore) && !metricsNow.isEmpty()) {
@@ -104,15 +126,26 @@ class CliFuzzTest {
     }
 
     private List<String> trainingArgs(String id) {
-        List<String> args = new ArrayList<>(List.of("run", "--master", "local[2]", "--data", TestData.mnistDir().toString(),
-                "--out", out.toString(), "--run-id", id, "--seed", String.valueOf(random.nextInt(1000))));
+        List<String> args = new ArrayList<>(List.of(
+                "run",
+                "--master",
+                "local[2]",
+                "--data",
+                TestData.mnistDir().toString(),
+                "--out",
+                out.toString(),
+                "--run-id",
+                id,
+                "--seed",
+                String.valueOf(random.nextInt(1000))));
         args.addAll(BASE);
         return args;
     }
 
     /** A command line with at least one fault that stops it before Spark starts, among valid flags. */
     private List<String> faultyArgs(String id) throws IOException {
-        List<String> args = new ArrayList<>(List.of("run", "--data", TestData.mnistDir().toString(), "--out", out.toString()));
+        List<String> args =
+                new ArrayList<>(List.of("run", "--data", TestData.mnistDir().toString(), "--out", out.toString()));
         List<String> flags = new ArrayList<>(BASE);
         int faults = 1 + random.nextInt(2);
         for (int f = 0; f < faults; f++) {
@@ -136,7 +169,8 @@ class CliFuzzTest {
             case 6 -> replace(flags, "--workers", pick("-1", "two", "2.5"));
             case 7 -> replace(flags, "--averaging-frequency", pick("0", "-2", ""));
             case 8 -> flags.addAll(List.of("--seed", pick("abc", "1.5", "99999999999999999999")));
-            case 9 -> flags.addAll(List.of(pick("--bogus", "--epoch", "--steps=", "--run-id"))); // unknown, or missing value
+            case 9 -> flags.addAll(
+                    List.of(pick("--bogus", "--epoch", "--steps=", "--run-id"))); // unknown, or missing value
             case 10 -> flags.addAll(List.of("--run-id", oddRunId()));
             default -> flags.addAll(List.of("--conf", badConf().toString()));
         }
@@ -147,10 +181,19 @@ class CliFuzzTest {
     }
 
     private Path badConf() throws IOException {
-        String hocon = pick("drilldown { epochs = [", "drilldown.trainig.workers = 2", "drilldown.seed = lots",
-                "drilldown.steps.2.dropout = 1.5", "drilldown.steps.2.learning-rate = NaN", "steps.2.epochs = 3",
-                "drilldown.training.workers = -4", "drilldown.steps.2.batch-size = 0", "include required(\"nope.conf\")",
-                "drilldown.run-steps = [2, 2]", "\u0000\u0001binary", "drilldown.steps.2.epochs = 5000");
+        String hocon = pick(
+                "drilldown { epochs = [",
+                "drilldown.trainig.workers = 2",
+                "drilldown.seed = lots",
+                "drilldown.steps.2.dropout = 1.5",
+                "drilldown.steps.2.learning-rate = NaN",
+                "steps.2.epochs = 3",
+                "drilldown.training.workers = -4",
+                "drilldown.steps.2.batch-size = 0",
+                "include required(\"nope.conf\")",
+                "drilldown.run-steps = [2, 2]",
+                "\u0000\u0001binary",
+                "drilldown.steps.2.epochs = 5000");
         if (random.nextInt(10) == 0) {
             return root.resolve("confs/missing.conf");
         }
@@ -174,14 +217,17 @@ class CliFuzzTest {
             assertThat(c.err()).as(context).startsWith("drilldown: ").doesNotContain("\tat ");
             String message = c.err().strip().substring("drilldown: ".length());
             assertThat(DOCUMENTED.stream().anyMatch(p -> p.matcher(message).matches()))
-                    .as(context + ": not in docs/errors.md: " + message).isTrue();
+                    .as(context + ": not in docs/errors.md: " + message)
+                    .isTrue();
         }
     }
 
     /** Files of {@code previous} are all still there, unchanged; new ones may have come. */
     private void assertOnlyAdded(Map<Path, String> previous, Map<Path, String> now, String what) {
         for (Map.Entry<Path, String> e : previous.entrySet()) {
-            assertThat(now.get(e.getKey())).as(context + ": " + what + " file " + e.getKey()).isEqualTo(e.getValue());
+            assertThat(now.get(e.getKey()))
+                    .as(context + ": " + what + " file " + e.getKey())
+                    .isEqualTo(e.getValue());
         }
     }
 
@@ -190,13 +236,17 @@ class CliFuzzTest {
         SparkSession spark = SharedSpark.get();
         MetricsReader.registerViews(spark, new MetricsLocation(out));
         assertThat(spark.sql("select run_id, step, epoch from epochs group by run_id, step, epoch having count(*) > 1")
-                .count()).as(context + ": duplicated epochs rows").isZero();
+                        .count())
+                .as(context + ": duplicated epochs rows")
+                .isZero();
         Tables.SCHEMAS.forEach((table, schema) -> {
             String view = table.equals(Tables.RUNS) ? "runs_history" : table;
             for (StructField field : schema.fields()) {
                 if (!field.nullable()) {
-                    assertThat(spark.sql("select 1 from " + view + " where `" + field.name() + "` is null").count())
-                            .as(context + ": " + view + "." + field.name() + " null").isZero();
+                    assertThat(spark.sql("select 1 from " + view + " where `" + field.name() + "` is null")
+                                    .count())
+                            .as(context + ": " + view + "." + field.name() + " null")
+                            .isZero();
                 }
             }
         });
@@ -209,10 +259,15 @@ class CliFuzzTest {
             return files;
         }
         try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.filter(p -> except == null || !p.startsWith(except)).toList()) {
+            for (Path p :
+                    all.filter(p -> except == null || !p.startsWith(except)).toList()) {
                 try {
-                    files.put(dir.relativize(p), Files.isDirectory(p) ? "dir"
-                            : Files.size(p) + "@" + Files.getLastModifiedTime(p).toMillis());
+                    files.put(
+                            dir.relativize(p),
+                            Files.isDirectory(p)
+                                    ? "dir"
+                                    : Files.size(p) + "@"
+                                            + Files.getLastModifiedTime(p).toMillis());
                 } catch (java.nio.file.NoSuchFileException gone) {
                     // a staging file renamed meanwhile: not a change of what was there before
                 }
@@ -230,17 +285,24 @@ class CliFuzzTest {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Dorg.")).forEach(cmd::add);
-        cmd.addAll(List.of("-Ddrilldown.test.halt=after-checkpoint:2:1", "-Xmx2g", "-cp",
-                System.getProperty("java.class.path"), "org.drilldown.cli.Main"));
+                .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Dorg."))
+                .forEach(cmd::add);
+        cmd.addAll(List.of(
+                "-Ddrilldown.test.halt=after-checkpoint:2:1",
+                "-Xmx2g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.drilldown.cli.Main"));
         cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
                 .redirectOutput(root.resolve("killed.log").toFile());
         pb.environment().put("OMP_NUM_THREADS", "1");
         Process job = pb.start();
         if (!job.waitFor(180, TimeUnit.SECONDS)) {
             job.destroyForcibly();
-            throw new AssertionError(context + ": child still running; its log:\n" + Files.readString(root.resolve("killed.log")));
+            throw new AssertionError(
+                    context + ": child still running; its log:\n" + Files.readString(root.resolve("killed.log")));
         }
         return job.exitValue();
     }

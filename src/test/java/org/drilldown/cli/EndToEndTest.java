@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EndToEndTest {
     @TempDir
     static Path out;
+
     static Console run;
 
     @BeforeAll
@@ -27,12 +28,34 @@ class EndToEndTest {
         // Through a --conf file too: with 3000 images, batch 32 and a higher rate give enough progress to
         // test learning in two epochs (two averaged workers move about as far as one). Step 4 halves its rate
         // in epoch 2 through a per-epoch schedule.
-        Path conf = java.nio.file.Files.writeString(out.resolve("test.conf"),
+        Path conf = java.nio.file.Files.writeString(
+                out.resolve("test.conf"),
                 "drilldown.steps.3 { batch-size = 32, learning-rate = 0.05 }\n"
-                + "drilldown.steps.4 { learning-rate = 0.05, lr-schedule { type = per-epoch, factors = [1, 0.5] } }\n");
-        run = Console.run("run", "--conf", conf.toString(), "--master", "local[2]", "--steps", "3,4", "--epochs", "2", "--train-limit", "3000",
-                "--test-limit", "500", "--workers", "2", "--data", TestData.mnistDir().toString(),
-                "--out", out.toString(), "--run-id", "e2e", "--seed", "3");
+                        + "drilldown.steps.4 { learning-rate = 0.05, lr-schedule { type = per-epoch, factors = [1, 0.5] } }\n");
+        run = Console.run(
+                "run",
+                "--conf",
+                conf.toString(),
+                "--master",
+                "local[2]",
+                "--steps",
+                "3,4",
+                "--epochs",
+                "2",
+                "--train-limit",
+                "3000",
+                "--test-limit",
+                "500",
+                "--workers",
+                "2",
+                "--data",
+                TestData.mnistDir().toString(),
+                "--out",
+                out.toString(),
+                "--run-id",
+                "e2e",
+                "--seed",
+                "3");
     }
 
     @Test
@@ -46,7 +69,9 @@ class EndToEndTest {
         Dataset<Row> epochs = table("epochs").orderBy("step", "epoch");
         List<Row> rows = epochs.collectAsList();
         assertThat(rows).hasSize(4);
-        assertThat(rows).extracting(r -> r.getAs("step") + "/" + r.getAs("epoch")).containsExactly("3/1", "3/2", "4/1", "4/2");
+        assertThat(rows)
+                .extracting(r -> r.getAs("step") + "/" + r.getAs("epoch"))
+                .containsExactly("3/1", "3/2", "4/1", "4/2");
         for (Row r : rows) {
             assertThat((String) r.getAs("run_id")).isEqualTo("e2e");
             assertThat((Double) r.getAs("test_accuracy")).isBetween(0.0, 100.0);
@@ -74,14 +99,21 @@ class EndToEndTest {
         List<Row> rounds = table("iterations").orderBy("step", "epoch", "round").collectAsList();
         // 3,000 images in batches of 32 over 2 workers averaging every 5 minibatches: several rounds an epoch.
         for (String key : List.of("3/1", "3/2", "4/1", "4/2")) {
-            List<Row> epoch = rounds.stream().filter(r -> (r.getAs("step") + "/" + r.getAs("epoch")).equals(key)).toList();
+            List<Row> epoch = rounds.stream()
+                    .filter(r -> (r.getAs("step") + "/" + r.getAs("epoch")).equals(key))
+                    .toList();
             assertThat(epoch).as(key).hasSizeGreaterThanOrEqualTo(3);
-            assertThat(epoch).extracting(r -> (Integer) r.getAs("round"))
-                    .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, epoch.size()).boxed().toList());
+            assertThat(epoch)
+                    .extracting(r -> (Integer) r.getAs("round"))
+                    .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, epoch.size())
+                            .boxed()
+                            .toList());
         }
         for (String step : List.of("3", "4")) {
-            List<Integer> iterations = rounds.stream().filter(r -> r.getAs("step").equals(step))
-                    .map(r -> (Integer) r.<Integer>getAs("iteration")).toList();
+            List<Integer> iterations = rounds.stream()
+                    .filter(r -> r.getAs("step").equals(step))
+                    .map(r -> (Integer) r.<Integer>getAs("iteration"))
+                    .toList();
             assertThat(iterations).isSorted().doesNotHaveDuplicates();
         }
         for (Row r : rounds) {
@@ -91,8 +123,10 @@ class EndToEndTest {
             assertThat((Double) r.getAs("learning_rate")).isEqualTo(rate);
         }
         // Training loss falls from step 3's first rounds to its last ones.
-        List<Row> step3 = rounds.stream().filter(r -> r.getAs("step").equals("3")).toList();
-        assertThat(meanLoss(step3.subList(0, 3))).isGreaterThan(meanLoss(step3.subList(step3.size() - 3, step3.size())));
+        List<Row> step3 =
+                rounds.stream().filter(r -> r.getAs("step").equals("3")).toList();
+        assertThat(meanLoss(step3.subList(0, 3)))
+                .isGreaterThan(meanLoss(step3.subList(step3.size() - 3, step3.size())));
     }
 
     @Test
@@ -101,7 +135,8 @@ class EndToEndTest {
         assertThat(stats.select("step", "epoch").distinct().count()).isEqualTo(4);
         // Each of the two parameter-averaging workers processed minibatches in every epoch, in its own task thread
         // (DL4J's short names: Fit, Aggregate and Split on the driver; ProcessBatch, GetDataSet on the workers).
-        List<Row> fits = stats.where("stat = 'ProcessBatch' and step = '4' and epoch = 2").collectAsList();
+        List<Row> fits = stats.where("stat = 'ProcessBatch' and step = '4' and epoch = 2")
+                .collectAsList();
         assertThat(fits).hasSizeGreaterThanOrEqualTo(2);
         assertThat(fits).allSatisfy(r -> {
             assertThat((Integer) r.getAs("events")).isPositive();
@@ -127,7 +162,8 @@ class EndToEndTest {
         assertThat((Long) runs.get(1).getAs("seed")).isEqualTo(3L);
         assertThat((Integer) runs.get(1).getAs("cores")).isEqualTo(2); // local[2]
         assertThat((Integer) runs.get(1).getAs("gpus")).isZero();
-        assertThat((Integer) runs.get(1).getAs("schema_version")).isEqualTo(org.drilldown.metrics.Tables.SCHEMA_VERSION);
+        assertThat((Integer) runs.get(1).getAs("schema_version"))
+                .isEqualTo(org.drilldown.metrics.Tables.SCHEMA_VERSION);
         assertThat((String) runs.get(1).getAs("config")).contains("\"train-limit\":3000");
         assertThat((String) runs.get(1).getAs("data_checksums")).contains("ba891046e6505d7a");
         assertThat((String) runs.get(1).getAs("command_line")).startsWith("drilldown run --conf ");
@@ -146,12 +182,13 @@ class EndToEndTest {
 
     @Test
     void queryPrintsTheRowsAndRefusesBadSql() {
-        Console q = Console.run("query", "--out", out.toString(),
-                "select step, epoch, test_accuracy from epochs order by step, epoch");
+        Console q = Console.run(
+                "query", "--out", out.toString(), "select step, epoch, test_accuracy from epochs order by step, epoch");
         assertThat(q.exitCode()).as(q.err()).isZero();
         assertThat(q.out()).contains("step | epoch | test_accuracy").contains("(4 rows)");
 
-        Console latest = Console.run("query", "--out", out.toString(), "--format", "csv", "select run_id, status from runs");
+        Console latest =
+                Console.run("query", "--out", out.toString(), "--format", "csv", "select run_id, status from runs");
         assertThat(latest.out()).isEqualTo("run_id,status\ne2e,succeeded\n");
 
         Console bad = Console.run("query", "--out", out.toString(), "selec * from epochs");
@@ -166,23 +203,42 @@ class EndToEndTest {
         Path dir = out.resolve("report/e2e");
         assertThat(report.out()).contains(dir.resolve("REPORT.md").toString());
         String md = java.nio.file.Files.readString(dir.resolve("REPORT.md"));
-        assertThat(md).contains("# Drilldown report: run `e2e`", "Status **succeeded**; seed 3", "2 cores, 0 GPUs",
-                "## Step 3: BatchNorm and dropout", "## Step 4: Augmentation and LR schedule",
-                "**Target**", "**Results**", "**Analysis**", "- Parameters: 9,904", "Epochs: 2 of 2",
-                "## Against the seed", "| 4 | 9,904 | 9,904 |", "99.44 %", "## Outcome", "Step 4: target not met");
+        assertThat(md)
+                .contains(
+                        "# Drilldown report: run `e2e`",
+                        "Status **succeeded**; seed 3",
+                        "2 cores, 0 GPUs",
+                        "## Step 3: BatchNorm and dropout",
+                        "## Step 4: Augmentation and LR schedule",
+                        "**Target**",
+                        "**Results**",
+                        "**Analysis**",
+                        "- Parameters: 9,904",
+                        "Epochs: 2 of 2",
+                        "## Against the seed",
+                        "| 4 | 9,904 | 9,904 |",
+                        "99.44 %",
+                        "## Outcome",
+                        "Step 4: target not met");
         // The step's Result is the epochs table's best test accuracy, printed as the report's own number.
-        double best = table("epochs").where("step = '4'").agg(org.apache.spark.sql.functions.max("test_accuracy"))
-                .first().getDouble(0);
+        double best = table("epochs")
+                .where("step = '4'")
+                .agg(org.apache.spark.sql.functions.max("test_accuracy"))
+                .first()
+                .getDouble(0);
         assertThat(md).contains(String.format(java.util.Locale.ROOT, "- Best test accuracy: %.2f %%", best));
-        for (String png : List.of("accuracy-step-3.png", "accuracy-step-4.png", "target-step-4.png", "loss.png",
-                "learning-rate.png")) {
+        for (String png : List.of(
+                "accuracy-step-3.png", "accuracy-step-4.png", "target-step-4.png", "loss.png", "learning-rate.png")) {
             assertThat(md).contains("(" + png + ")");
-            java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(dir.resolve(png).toFile());
+            java.awt.image.BufferedImage image =
+                    javax.imageio.ImageIO.read(dir.resolve(png).toFile());
             assertThat(image).as(png).isNotNull();
             assertThat(image.getWidth()).isEqualTo(800);
         }
         // Nothing left over from writing it.
-        assertThat(java.nio.file.Files.list(out.resolve("report")).map(p -> p.getFileName().toString())).containsExactly("e2e");
+        assertThat(java.nio.file.Files.list(out.resolve("report"))
+                        .map(p -> p.getFileName().toString()))
+                .containsExactly("e2e");
 
         Console unknown = Console.run("report", "--out", out.toString(), "--run-id", "nope");
         assertThat(unknown.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
@@ -210,8 +266,16 @@ class EndToEndTest {
 
     @Test
     void anExistingRunIdIsRefused() {
-        Console again = Console.run("run", "--steps", "3", "--data", TestData.mnistDir().toString(),
-                "--out", out.toString(), "--run-id", "e2e");
+        Console again = Console.run(
+                "run",
+                "--steps",
+                "3",
+                "--data",
+                TestData.mnistDir().toString(),
+                "--out",
+                out.toString(),
+                "--run-id",
+                "e2e");
         assertThat(again.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(again.err()).contains("run id 'e2e' already exists");
     }

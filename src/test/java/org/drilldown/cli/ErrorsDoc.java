@@ -17,13 +17,12 @@ import java.util.regex.Pattern;
 final class ErrorsDoc {
     static final Path FILE = Path.of("docs/errors.md");
     private static final Pattern SPAN = Pattern.compile("``\\s?(.+?)\\s?``|`([^`]+)`");
-    private static final Pattern WILDCARD = Pattern.compile("…|\\.\\.\\.|<[^>]+>"
-            + "|\\b(?:EXPORT_DIR|OUT|FILE|DIR|ID|LABELS|IMAGES|RxC|N\\+1|N|M|S|F|L|i|n)\\b");
+    private static final Pattern WILDCARD = Pattern.compile(
+            "…|\\.\\.\\.|<[^>]+>" + "|\\b(?:EXPORT_DIR|OUT|FILE|DIR|ID|LABELS|IMAGES|RxC|N\\+1|N|M|S|F|L|i|n)\\b");
     /** Example values in the text (quoted names, numbers): what varies from one trigger to the next. */
     private static final Pattern EXAMPLE = Pattern.compile("'[^']*'|-?\\d+(?:\\.\\d+)?|Infinity|NaN");
 
-    private ErrorsDoc() {
-    }
+    private ErrorsDoc() {}
 
     static List<String> messages() {
         try {
@@ -63,7 +62,8 @@ final class ErrorsDoc {
     }
 
     private static int parenDepth(String prose) {
-        return (int) (prose.chars().filter(c -> c == '(').count() - prose.chars().filter(c -> c == ')').count());
+        return (int) (prose.chars().filter(c -> c == '(').count()
+                - prose.chars().filter(c -> c == ')').count());
     }
 
     /** The message exactly as documented, placeholders and ellipses matching anything. */
@@ -81,7 +81,8 @@ final class ErrorsDoc {
         Matcher m = WILDCARD.matcher(documented);
         int from = 0;
         while (m.find()) {
-            regex.append(literal(documented.substring(from, m.start()), examplesToo)).append(".*?");
+            regex.append(literal(documented.substring(from, m.start()), examplesToo))
+                    .append(".*?");
             from = m.end();
         }
         return regex.append(literal(documented.substring(from), examplesToo)).toString();

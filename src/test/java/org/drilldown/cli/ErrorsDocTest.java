@@ -45,34 +45,44 @@ class ErrorsDocTest {
 
     static {
         // Data
-        here("DIR: no such data directory; run scripts/fetch-mnist.sh DIR or pass --data DIR …",
+        here(
+                "DIR: no such data directory; run scripts/fetch-mnist.sh DIR or pass --data DIR …",
                 t -> run(t, t.resolve("none")));
         here("DIR/t10k-images-idx3-ubyte: missing (nor t10k-images-idx3-ubyte.gz); …", t -> {
             Path data = TinyMnist.write(t.resolve("mnist"));
             Files.delete(data.resolve(TinyMnist.TEST_IMAGES));
             return run(t, data);
         });
-        here("FILE: magic number 0x… is not an unsigned-byte IDX file of N dimension(s) (expected 0x…)",
+        here(
+                "FILE: magic number 0x… is not an unsigned-byte IDX file of N dimension(s) (expected 0x…)",
                 t -> broken(t, TinyMnist.TEST_IMAGES, TinyMnist.labels(1, 2)));
-        here("FILE: truncated: header promises N bytes, file has M",
+        here(
+                "FILE: truncated: header promises N bytes, file has M",
                 t -> broken(t, TinyMnist.TEST_IMAGES, Arrays.copyOf(TinyMnist.images(5, 28, 28), 100)));
         here("FILE: truncated: ends inside image i of n", t -> {
             Path data = TinyMnist.write(t.resolve("mnist"));
             Files.delete(data.resolve(TinyMnist.TEST_IMAGES));
-            Files.write(data.resolve(TinyMnist.TEST_IMAGES + ".gz"),
+            Files.write(
+                    data.resolve(TinyMnist.TEST_IMAGES + ".gz"),
                     TinyMnist.gzip(Arrays.copyOf(TinyMnist.images(5, 28, 28), 16 + 784 * 2 + 10)));
             return run(t, data);
         });
         here("FILE: truncated in its header", t -> broken(t, TinyMnist.TEST_IMAGES, new byte[] {0, 0, 8, 3, 0, 0}));
         here("FILE: shorter than an IDX header", t -> broken(t, TinyMnist.TEST_IMAGES, new byte[] {0, 0}));
-        here("FILE: has bytes after the last item its header counts",
+        here(
+                "FILE: has bytes after the last item its header counts",
                 t -> broken(t, TinyMnist.TEST_IMAGES, Arrays.copyOf(TinyMnist.images(5, 28, 28), 16 + 784 * 5 + 1)));
-        here("FILE: images are RxC, expected 28x28", t -> broken(t, TinyMnist.TEST_IMAGES, TinyMnist.images(5, 20, 20)));
-        here("FILE: dimension i is N, expected 1..10000000",
+        here(
+                "FILE: images are RxC, expected 28x28",
+                t -> broken(t, TinyMnist.TEST_IMAGES, TinyMnist.images(5, 20, 20)));
+        here(
+                "FILE: dimension i is N, expected 1..10000000",
                 t -> broken(t, TinyMnist.TEST_IMAGES, TinyMnist.images(0, 28, 28)));
-        here("LABELS: holds N labels but IMAGES holds M images",
+        here(
+                "LABELS: holds N labels but IMAGES holds M images",
                 t -> broken(t, TinyMnist.TEST_LABELS, TinyMnist.labels(1, 2)));
-        here("FILE: label L at index i is outside 0-9",
+        here(
+                "FILE: label L at index i is outside 0-9",
                 t -> broken(t, TinyMnist.TEST_LABELS, TinyMnist.labels(1, 2, 12, 4, 5)));
         here("FILE: named .gz but is not gzip data (…)", t -> {
             Path data = TinyMnist.write(t.resolve("mnist"));
@@ -87,128 +97,212 @@ class ErrorsDocTest {
             Files.write(data.resolve(TinyMnist.TEST_LABELS + ".gz"), gz);
             return run(t, data);
         });
-        here("FILE: 10000000 images need about 7.5 GiB of heap to read, more than the N GiB this JVM may use; pass "
-                + "--train-limit N or raise -Xmx in DRILLDOWN_JAVA_OPTS", t -> {
-            Path data = TinyMnist.write(t.resolve("mnist"));
-            Files.delete(data.resolve(TinyMnist.TRAIN_IMAGES));
-            Files.delete(data.resolve(TinyMnist.TRAIN_LABELS));
-            Files.write(data.resolve(TinyMnist.TRAIN_IMAGES + ".gz"), TinyMnist.gzip(
-                    java.nio.ByteBuffer.allocate(16).putInt(0x803).putInt(10_000_000).putInt(28).putInt(28).array()));
-            Files.write(data.resolve(TinyMnist.TRAIN_LABELS + ".gz"), TinyMnist.gzip(
-                    java.nio.ByteBuffer.allocate(8).putInt(0x801).putInt(10_000_000).array()));
-            return run(t, data);
-        });
-        here("--validation 60000 holds out every one of the 60000 training images read, leaving none to train on; pass a"
-                + " smaller --validation (0 for none)", t -> new String[] {"run", "--data", TestData.mnistDir().toString(),
-                "--out", t.resolve("out").toString(), "--validation", "60000", "--test-limit", "10"});
+        here(
+                "FILE: 10000000 images need about 7.5 GiB of heap to read, more than the N GiB this JVM may use; pass "
+                        + "--train-limit N or raise -Xmx in DRILLDOWN_JAVA_OPTS",
+                t -> {
+                    Path data = TinyMnist.write(t.resolve("mnist"));
+                    Files.delete(data.resolve(TinyMnist.TRAIN_IMAGES));
+                    Files.delete(data.resolve(TinyMnist.TRAIN_LABELS));
+                    Files.write(
+                            data.resolve(TinyMnist.TRAIN_IMAGES + ".gz"),
+                            TinyMnist.gzip(java.nio.ByteBuffer.allocate(16)
+                                    .putInt(0x803)
+                                    .putInt(10_000_000)
+                                    .putInt(28)
+                                    .putInt(28)
+                                    .array()));
+                    Files.write(
+                            data.resolve(TinyMnist.TRAIN_LABELS + ".gz"),
+                            TinyMnist.gzip(java.nio.ByteBuffer.allocate(8)
+                                    .putInt(0x801)
+                                    .putInt(10_000_000)
+                                    .array()));
+                    return run(t, data);
+                });
+        here(
+                "--validation 60000 holds out every one of the 60000 training images read, leaving none to train on; pass a"
+                        + " smaller --validation (0 for none)",
+                t -> new String[] {
+                    "run",
+                    "--data",
+                    TestData.mnistDir().toString(),
+                    "--out",
+                    t.resolve("out").toString(),
+                    "--validation",
+                    "60000",
+                    "--test-limit",
+                    "10"
+                });
         // Configuration and flags
-        here("FILE: unknown config key 'drilldown.trainig.workers' (see conf/drilldown.conf …)",
+        here(
+                "FILE: unknown config key 'drilldown.trainig.workers' (see conf/drilldown.conf …)",
                 t -> conf(t, "drilldown.trainig.workers = 2"));
-        here("FILE: unknown config key 'steps.4.…'; every key sits under drilldown { }: write 'drilldown.steps.4.…'",
+        here(
+                "FILE: unknown config key 'steps.4.…'; every key sits under drilldown { }: write 'drilldown.steps.4.…'",
                 t -> conf(t, "steps.4.epochs = 3"));
         here("FILE: 1: seed has type STRING rather than NUMBER", t -> conf(t, "drilldown.seed = lots"));
-        here("FILE: line 4: List should have ] or a first element after the open [, …",
+        here(
+                "FILE: line 4: List should have ] or a first element after the open [, …",
                 t -> conf(t, "drilldown {\n  seed = 5\n  epochs = ["));
         elsewhere("FILE: line 1: Key '??/?' may not be followed by token: …", "ConfigLoaderTest");
         here("FILE: resource not found on classpath: nope.conf", t -> conf(t, "include required(\"nope.conf\")"));
-        here("config key 'drilldown.epochs' = 1000000: 0 (each step's own count) or a cap in 1..1000",
-                t -> new String[] {"run", "--out", t.resolve("out").toString(), "--epochs", "1000000"});
-        here("config key 'drilldown.steps.2.epochs' = 5000: must be in 1..1000", t -> conf(t, "drilldown.steps.2.epochs = 5000"));
-        here("config key 'drilldown.steps.2.learning-rate' = Infinity: must be in (0, 10]",
+        here("config key 'drilldown.epochs' = 1000000: 0 (each step's own count) or a cap in 1..1000", t ->
+                new String[] {"run", "--out", t.resolve("out").toString(), "--epochs", "1000000"});
+        here(
+                "config key 'drilldown.steps.2.epochs' = 5000: must be in 1..1000",
+                t -> conf(t, "drilldown.steps.2.epochs = 5000"));
+        here(
+                "config key 'drilldown.steps.2.learning-rate' = Infinity: must be in (0, 10]",
                 t -> conf(t, "drilldown.steps.2.learning-rate = Infinity"));
-        here("config key 'drilldown.data.train-limit' = -5: must be 0 or more",
-                t -> new String[] {"run", "--out", t.resolve("out").toString(), "--train-limit", "-5"});
-        here("config key 'drilldown.training.averaging-frequency' = 0: must be at least 1",
-                t -> new String[] {"run", "--out", t.resolve("out").toString(), "--averaging-frequency", "0"});
-        here("config key 'drilldown.steps.2.dropout' = 1.5: a drop probability in [0, 1)",
+        here("config key 'drilldown.data.train-limit' = -5: must be 0 or more", t ->
+                new String[] {"run", "--out", t.resolve("out").toString(), "--train-limit", "-5"});
+        here("config key 'drilldown.training.averaging-frequency' = 0: must be at least 1", t ->
+                new String[] {"run", "--out", t.resolve("out").toString(), "--averaging-frequency", "0"});
+        here(
+                "config key 'drilldown.steps.2.dropout' = 1.5: a drop probability in [0, 1)",
                 t -> conf(t, "drilldown.steps.2.dropout = 1.5"));
-        here("config key 'drilldown.run-steps' = 9: unknown step; the configured steps are [1, 2, 3, 4]",
-                t -> new String[] {"run", "--out", t.resolve("out").toString(), "--steps", "9"});
-        here("config key 'drilldown.run-steps' = [4, 4]: step 4 is named twice; name each step once",
-                t -> new String[] {"run", "--out", t.resolve("out").toString(), "--steps", "4,4"});
-        elsewhere("config key 'drilldown.steps.9.layers' = …: must end with exactly one \"output N\" layer", "StepModelsTest");
-        here("--conf FILE: no such file; …", t -> new String[] {"run", "--conf", t.resolve("nope.conf").toString()});
-        here("Unknown options: '--epoch', '3'; possible solutions: --epochs; see drilldown run --help",
-                t -> new String[] {"run", "--epoch", "3"});
-        here("Invalid value for option '--workers': 'two' is not an int; see drilldown run --help",
-                t -> new String[] {"run", "--workers", "two"});
+        here("config key 'drilldown.run-steps' = 9: unknown step; the configured steps are [1, 2, 3, 4]", t ->
+                new String[] {"run", "--out", t.resolve("out").toString(), "--steps", "9"});
+        here("config key 'drilldown.run-steps' = [4, 4]: step 4 is named twice; name each step once", t ->
+                new String[] {"run", "--out", t.resolve("out").toString(), "--steps", "4,4"});
+        elsewhere(
+                "config key 'drilldown.steps.9.layers' = …: must end with exactly one \"output N\" layer",
+                "StepModelsTest");
+        here("--conf FILE: no such file; …", t ->
+                new String[] {"run", "--conf", t.resolve("nope.conf").toString()});
+        here("Unknown options: '--epoch', '3'; possible solutions: --epochs; see drilldown run --help", t ->
+                new String[] {"run", "--epoch", "3"});
+        here("Invalid value for option '--workers': 'two' is not an int; see drilldown run --help", t ->
+                new String[] {"run", "--workers", "two"});
         here("…; see drilldown run --help", t -> new String[] {"run", "--epochs", "1", "--epochs", "2"});
-        here("--run-id 'a b': a run id is 1 to 128 letters, digits, '.', '_' and '-', starting with a letter or digit",
+        here(
+                "--run-id 'a b': a run id is 1 to 128 letters, digits, '.', '_' and '-', starting with a letter or digit",
                 t -> new String[] {"run", "--out", t.resolve("out").toString(), "--run-id", "a b"});
         here("run id 'e2e' already exists under OUT; choose another --run-id or another --out", t -> {
             Path out = t.resolve("out");
             Files.writeString(Files.createDirectories(out.resolve("runs/e2e")).resolve("manifest.json"), "{}");
-            return new String[] {"run", "--data", TinyMnist.write(t.resolve("mnist")).toString(), "--validation", "0",
-                    "--out", out.toString(), "--run-id", "e2e"};
+            return new String[] {
+                "run",
+                "--data",
+                TinyMnist.write(t.resolve("mnist")).toString(),
+                "--validation",
+                "0",
+                "--out",
+                out.toString(),
+                "--run-id",
+                "e2e"
+            };
         });
         here("output directory OUT is not writable (…); pass --out DIR you can write to", t -> {
             Path file = Files.writeString(t.resolve("a-file"), "x");
-            return new String[] {"run", "--data", TinyMnist.write(t.resolve("mnist")).toString(), "--validation", "0",
-                    "--out", file.resolve("out").toString()};
+            return new String[] {
+                "run",
+                "--data",
+                TinyMnist.write(t.resolve("mnist")).toString(),
+                "--validation",
+                "0",
+                "--out",
+                file.resolve("out").toString()
+            };
         });
-        here("drilldown.training.export-dir: cannot create or write DIR (Not a directory); set "
-                + "drilldown.training.export-dir to a directory you can write to", t -> {
-            Path file = Files.writeString(t.resolve("a-file"), "x");
-            return conf(t, "drilldown.training.export-dir = \"" + file.resolve("sub") + "\"");
-        });
+        here(
+                "drilldown.training.export-dir: cannot create or write DIR (Not a directory); set "
+                        + "drilldown.training.export-dir to a directory you can write to",
+                t -> {
+                    Path file = Files.writeString(t.resolve("a-file"), "x");
+                    return conf(t, "drilldown.training.export-dir = \"" + file.resolve("sub") + "\"");
+                });
         // The plan, and training: Spark runs
-        elsewhere("drilldown.training.averaging-frequency = 40 is more than the 31 minibatches each of 2 workers gets per"
-                + " epoch in step 4 (2000 images, batch 32); …", "PlanCheckTest");
-        elsewhere("step 1 with batch 20000 needs about N GiB of native memory for 2 workers (DL4J's estimate), more than"
-                + " the 6.0 GiB this JVM may use; …", "PlanCheckTest");
-        elsewhere("an epoch's minibatch files need about N MB under EXPORT_DIR (N training images), and only M MB are free"
-                + " there; free space, or point --out or drilldown.training.export-dir at a disk with room", "DiskFullIT");
-        elsewhere("failed: training diverged: step 4 epoch 3 has training loss NaN at learning rate 0.15; lower"
-                + " drilldown.steps.4.learning-rate (or its lr-schedule factors)", "BadInputTest");
+        elsewhere(
+                "drilldown.training.averaging-frequency = 40 is more than the 31 minibatches each of 2 workers gets per"
+                        + " epoch in step 4 (2000 images, batch 32); …",
+                "PlanCheckTest");
+        elsewhere(
+                "step 1 with batch 20000 needs about N GiB of native memory for 2 workers (DL4J's estimate), more than"
+                        + " the 6.0 GiB this JVM may use; …",
+                "PlanCheckTest");
+        elsewhere(
+                "an epoch's minibatch files need about N MB under EXPORT_DIR (N training images), and only M MB are free"
+                        + " there; free space, or point --out or drilldown.training.export-dir at a disk with room",
+                "DiskFullIT");
+        elsewhere(
+                "failed: training diverged: step 4 epoch 3 has training loss NaN at learning rate 0.15; lower"
+                        + " drilldown.steps.4.learning-rate (or its lr-schedule factors)",
+                "BadInputTest");
         elsewhere("truncated batch file file:/…/batches-4-3-…/part-0-12.bin: N bytes, expected M", "BatchFilesTest");
         elsewhere("not a Drilldown batch file: …", "BatchFilesTest");
-        elsewhere("failed: no space left on device while writing under OUT (minibatch files under EXPORT_DIR); free space"
-                + " there, or point --out or drilldown.training.export-dir at a disk with room", "DiskFullIT");
+        elsewhere(
+                "failed: no space left on device while writing under OUT (minibatch files under EXPORT_DIR); free space"
+                        + " there, or point --out or drilldown.training.export-dir at a disk with room",
+                "DiskFullIT");
         // Queries and reports: all but one start a Spark session
-        elsewhere("no metric tables under OUT/metrics; run scripts/run-local.sh first, or pass --out DIR of an earlier run",
+        elsewhere(
+                "no metric tables under OUT/metrics; run scripts/run-local.sh first, or pass --out DIR of an earlier run",
                 "BadInputTest");
-        here("no SQL given; pass one statement in quotes, e.g. scripts/query.sh \"select run_id, status from runs\"",
+        here(
+                "no SQL given; pass one statement in quotes, e.g. scripts/query.sh \"select run_id, status from runs\"",
                 t -> new String[] {"query", "--out", t.toString(), " "});
-        elsewhere("bad SQL: [PARSE_SYNTAX_ERROR] Syntax error at or near 'selec'. (line 1, position 0); views under"
-                + " OUT/metrics: …", "QueryErrorsTest");
-        elsewhere("bad SQL: [TABLE_OR_VIEW_NOT_FOUND] The table or view `epoch` cannot be found. Verify the spelling and"
-                + " correctness of the schema and catalog. (line 1, position 14); views under OUT/metrics: data_stats,"
-                + " epochs, iterations, runs, runs_history, steps, worker_stats", "QueryErrorsTest");
-        elsewhere("query only reads: InsertIntoDir is refused; it runs SELECT, WITH, VALUES and their"
-                + " UNION/INTERSECT/EXCEPT, SHOW TABLES|VIEWS|COLUMNS|FUNCTIONS|DATABASES, DESCRIBE, and EXPLAIN of those",
+        elsewhere(
+                "bad SQL: [PARSE_SYNTAX_ERROR] Syntax error at or near 'selec'. (line 1, position 0); views under"
+                        + " OUT/metrics: …",
+                "QueryErrorsTest");
+        elsewhere(
+                "bad SQL: [TABLE_OR_VIEW_NOT_FOUND] The table or view `epoch` cannot be found. Verify the spelling and"
+                        + " correctness of the schema and catalog. (line 1, position 14); views under OUT/metrics: data_stats,"
+                        + " epochs, iterations, runs, runs_history, steps, worker_stats",
+                "QueryErrorsTest");
+        elsewhere(
+                "query only reads: InsertIntoDir is refused; it runs SELECT, WITH, VALUES and their"
+                        + " UNION/INTERSECT/EXCEPT, SHOW TABLES|VIEWS|COLUMNS|FUNCTIONS|DATABASES, DESCRIBE, and EXPLAIN of those",
                 "QueryReadOnlyTest");
         elsewhere("query only reads: EXPLAIN of InsertIntoDir is refused; …", "QueryReadOnlyTest");
         elsewhere("query only reads: function reflect calls Java methods and is not available", "QueryReadOnlyTest");
-        elsewhere("query only reads the metric views (data_stats, epochs, iterations, runs, runs_history, steps,"
-                + " worker_stats); `parquet`.`/path` names a file or another table, which it does not read", "QueryReadOnlyTest");
-        elsewhere("table OUT/metrics/epochs: file part-x.parquet: not readable Parquet (…); move it out of the table directory",
+        elsewhere(
+                "query only reads the metric views (data_stats, epochs, iterations, runs, runs_history, steps,"
+                        + " worker_stats); `parquet`.`/path` names a file or another table, which it does not read",
+                "QueryReadOnlyTest");
+        elsewhere(
+                "table OUT/metrics/epochs: file part-x.parquet: not readable Parquet (…); move it out of the table directory",
                 "QueryErrorsTest");
-        elsewhere("table OUT/metrics/epochs: file F: column test_accuracy is string, expected double; …", "QueryErrorsTest");
-        elsewhere("table OUT/metrics/epochs: FILE holds rows without a run_id; it was not written by Drilldown, …",
+        elsewhere(
+                "table OUT/metrics/epochs: file F: column test_accuracy is string, expected double; …",
+                "QueryErrorsTest");
+        elsewhere(
+                "table OUT/metrics/epochs: FILE holds rows without a run_id; it was not written by Drilldown, …",
                 "QueryErrorsTest");
         elsewhere("no run 'x' under OUT; recent runs: [...]", "EndToEndTest");
         elsewhere("run id in the runs table '..': a run id is 1 to 128 letters, …", "ReportOfADotDotRunTest");
         // Resuming: what is refused before Spark starts runs here
-        here("--resume continues a run with its recorded configuration: only --out and --master may be given with it",
+        here(
+                "--resume continues a run with its recorded configuration: only --out and --master may be given with it",
                 t -> new String[] {"run", "--resume", "x", "--epochs", "1"});
-        here("--resume '../x': a run id is 1 to 128 letters, digits, '.', '_' and '-', starting with a letter or digit",
+        here(
+                "--resume '../x': a run id is 1 to 128 letters, digits, '.', '_' and '-', starting with a letter or digit",
                 t -> new String[] {"run", "--resume", "../x"});
-        here("no run manifest OUT/runs/ID/manifest.json; is the run id right, and --out the directory the run wrote to?",
-                t -> new String[] {"run", "--resume", "ghost", "--out", t.resolve("out").toString()});
+        here(
+                "no run manifest OUT/runs/ID/manifest.json; is the run id right, and --out the directory the run wrote to?",
+                t -> new String[] {
+                    "run", "--resume", "ghost", "--out", t.resolve("out").toString()
+                });
         elsewhere("run 'ID' already succeeded; nothing to resume", "EndToEndTest");
         here("run 'ID' is still running: its driver holds OUT/runs/ID/driver.lock", ErrorsDocTest::resumeOfALiveRun);
         here("FILE in DIR is not the file run 'ID' trained on (SHA-256 …, recorded …)", t -> {
             Path out = t.resolve("out");
-            Files.writeString(Files.createDirectories(out.resolve("runs/moved")).resolve("manifest.json"),
+            Files.writeString(
+                    Files.createDirectories(out.resolve("runs/moved")).resolve("manifest.json"),
                     manifest(TinyMnist.write(t.resolve("mnist")), Map.of(TinyMnist.TEST_LABELS, "0".repeat(64))));
             return new String[] {"run", "--resume", "moved", "--out", out.toString()};
         });
-        elsewhere("run 'ID' cannot be resumed: its rows of step S end at epoch N, and OUT/runs/ID/checkpoints/step-S-epoch-N.zip"
-                + " is missing (checkpoints of the step: epochs [N+1]); start the run afresh with a new --run-id",
+        elsewhere(
+                "run 'ID' cannot be resumed: its rows of step S end at epoch N, and OUT/runs/ID/checkpoints/step-S-epoch-N.zip"
+                        + " is missing (checkpoints of the step: epochs [N+1]); start the run afresh with a new --run-id",
                 "InterruptionTest");
-        elsewhere("failed: java.lang.IllegalStateException: cannot restore checkpoint OUT/runs/ID/checkpoints/step-S-epoch-N.zip:"
-                + " <DL4J's message>. It was written by another version of Drilldown (the run's manifest names its commit):"
-                + " resume with that version, or run the step afresh", "CheckpointsTest");
+        elsewhere(
+                "failed: java.lang.IllegalStateException: cannot restore checkpoint OUT/runs/ID/checkpoints/step-S-epoch-N.zip:"
+                        + " <DL4J's message>. It was written by another version of Drilldown (the run's manifest names its commit):"
+                        + " resume with that version, or run the step afresh",
+                "CheckpointsTest");
     }
 
     /** Held open by the trigger: the lock of a run whose driver lives (in this JVM, as another's would). */
@@ -218,19 +312,29 @@ class ErrorsDocTest {
         Path data = TinyMnist.write(t.resolve("mnist"));
         MetricsLocation out = new MetricsLocation(t.resolve("out"));
         liveLock = DriverLock.acquire(out, "live");
-        Files.writeString(out.manifest("live"), manifest(data, MnistData.load(data, 0, 0, 0).checksums()));
+        Files.writeString(
+                out.manifest("live"),
+                manifest(data, MnistData.load(data, 0, 0, 0).checksums()));
         return new String[] {"run", "--resume", "live", "--out", out.outputDir().toString()};
     }
 
     /** A run manifest as a run records it: the few keys --resume reads. */
     private static String manifest(Path data, Map<String, String> checksums) throws Exception {
-        Map<String, Object> m = Map.of("config", Map.of("data", Map.of("dir", data.toString(), "validation", 0)),
-                "data_sha256", checksums);
+        Map<String, Object> m = Map.of(
+                "config", Map.of("data", Map.of("dir", data.toString(), "validation", 0)), "data_sha256", checksums);
         return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(m);
     }
 
     private static String[] run(Path t, Path data) {
-        return new String[] {"run", "--data", data.toString(), "--validation", "0", "--out", t.resolve("out").toString()};
+        return new String[] {
+            "run",
+            "--data",
+            data.toString(),
+            "--validation",
+            "0",
+            "--out",
+            t.resolve("out").toString()
+        };
     }
 
     private static String[] broken(Path t, String file, byte[] content) throws Exception {
@@ -241,8 +345,17 @@ class ErrorsDocTest {
 
     private static String[] conf(Path t, String hocon) throws Exception {
         Path conf = Files.writeString(t.resolve("user.conf"), hocon + "\n");
-        return new String[] {"run", "--conf", conf.toString(), "--data", TinyMnist.write(t.resolve("mnist")).toString(),
-                "--validation", "0", "--out", t.resolve("out").toString()};
+        return new String[] {
+            "run",
+            "--conf",
+            conf.toString(),
+            "--data",
+            TinyMnist.write(t.resolve("mnist")).toString(),
+            "--validation",
+            "0",
+            "--out",
+            t.resolve("out").toString()
+        };
     }
 
     static Stream<Arguments> runHere() {
@@ -271,14 +384,22 @@ class ErrorsDocTest {
     @Test
     void everyDocumentedMessageHasATest() throws Exception {
         var documented = ErrorsDoc.messages();
-        assertThat(documented).as("messages parsed from " + ErrorsDoc.FILE).hasSizeGreaterThan(40).doesNotHaveDuplicates();
+        assertThat(documented)
+                .as("messages parsed from " + ErrorsDoc.FILE)
+                .hasSizeGreaterThan(40)
+                .doesNotHaveDuplicates();
         var cases = new java.util.ArrayList<>(RUN_HERE.keySet());
         cases.addAll(COVERED_ELSEWHERE.keySet());
-        assertThat(documented).as("documented messages without a case (add one here)").isSubsetOf(cases);
+        assertThat(documented)
+                .as("documented messages without a case (add one here)")
+                .isSubsetOf(cases);
         assertThat(cases).as("cases of messages the doc no longer lists").isSubsetOf(documented);
         for (String test : COVERED_ELSEWHERE.values()) {
-            assertThat(Files.exists(Path.of("src/test/java/org/drilldown").resolve(packageOf(test)).resolve(test + ".java")))
-                    .as(test).isTrue();
+            assertThat(Files.exists(Path.of("src/test/java/org/drilldown")
+                            .resolve(packageOf(test))
+                            .resolve(test + ".java")))
+                    .as(test)
+                    .isTrue();
         }
     }
 

@@ -42,20 +42,22 @@ class InterruptionTest {
         // The report still reads it, and says the step did not finish.
         Console report = Console.run("report", "--out", out.toString(), "--run-id", "killed");
         assertThat(report.exitCode()).as(report.err()).isZero();
-        assertThat(out.resolve("report/killed/REPORT.md")).content()
+        assertThat(out.resolve("report/killed/REPORT.md"))
+                .content()
                 .contains("Status **interrupted**", "The step did not finish");
 
         // --resume continues from the last complete epoch's checkpoint: every epoch exactly once in the end.
         int before = Integer.parseInt(query("select count(*) from epochs").out().split("\n")[1]);
         Console resumed = Console.run("run", "--resume", "killed", "--out", out.toString());
         assertThat(resumed.exitCode()).as(resumed.err()).isZero();
-        assertThat(query("select epoch from epochs order by epoch").out())
-                .isEqualTo("epoch\n1\n2\n3\n4\n5\n6\n7\n8\n");
+        assertThat(query("select epoch from epochs order by epoch").out()).isEqualTo("epoch\n1\n2\n3\n4\n5\n6\n7\n8\n");
         assertThat(query("select status from runs_history order by recorded_at").out())
                 .isEqualTo("status\nrunning\nrunning\nsucceeded\n");
-        assertThat(query("select count(*) from data_stats").out()).isEqualTo("count(1)\n3\n"); // train, validation, test
+        assertThat(query("select count(*) from data_stats").out())
+                .isEqualTo("count(1)\n3\n"); // train, validation, test
         // The step's Result covers all 8 epochs, the ones before the kill included.
-        assertThat(query("select epochs, best_test_accuracy >= (select max(test_accuracy) from epochs) from steps").out())
+        assertThat(query("select epochs, best_test_accuracy >= (select max(test_accuracy) from epochs) from steps")
+                        .out())
                 .isEqualTo("epochs,(best_test_accuracy >= scalarsubquery())\n8,true\n");
         assertThat(before).isLessThan(8);
         // Only the latest checkpoint of the step is kept.
@@ -66,13 +68,19 @@ class InterruptionTest {
         // This run scores train accuracy after each epoch (train-accuracy = after-epoch, its --conf), and the
         // resumed part kept that: epoch 8's figure is the epoch-8 checkpoint's accuracy on all 2,000 training
         // images (step 3 does not rotate), dropout off, normalised by the run's own statistics.
-        String[] stats = query("select mean, std from data_stats where split = 'train'").out().split("\n")[1].split(",");
+        String[] stats = query("select mean, std from data_stats where split = 'train'")
+                .out()
+                .split("\n")[1]
+                .split(",");
         MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(
                 out.resolve("runs/killed/checkpoints/step-3-epoch-8.zip").toFile(), false);
-        Score rescored = SingleProcessTrainer.score(net, new SingleProcessTrainer(Double.parseDouble(stats[0]),
-                Double.parseDouble(stats[1])).batches(trainedImages(), null, 1000, null),
+        Score rescored = SingleProcessTrainer.score(
+                net,
+                new SingleProcessTrainer(Double.parseDouble(stats[0]), Double.parseDouble(stats[1]))
+                        .batches(trainedImages(), null, 1000, null),
                 new double[1]);
-        double recorded = Double.parseDouble(query("select train_accuracy from epochs where epoch = 8").out().split("\n")[1]);
+        double recorded = Double.parseDouble(
+                query("select train_accuracy from epochs where epoch = 8").out().split("\n")[1]);
         assertThat(recorded).as("recorded vs rescored train accuracy").isCloseTo(rescored.accuracy(), within(0.051));
     }
 
@@ -85,11 +93,17 @@ class InterruptionTest {
         // One line says what happened and how to go on; exit code 128 + SIGTERM's 15, no failure or stack trace.
         assertThat(job.exitValue()).isEqualTo(143);
         String log = Files.readString(out.resolve("stopped.log"));
-        assertThat(log).contains("drilldown: interrupted by a signal; completed epochs are kept; continue with --resume stopped --out " + out)
-                .doesNotContain("drilldown: failed").doesNotContain("\tat ");
+        assertThat(log)
+                .contains(
+                        "drilldown: interrupted by a signal; completed epochs are kept; continue with --resume stopped --out "
+                                + out)
+                .doesNotContain("drilldown: failed")
+                .doesNotContain("\tat ");
 
         Console history = query("select status, error from runs_history order by recorded_at");
-        assertThat(history.out()).isEqualTo("status,error\nrunning,\ninterrupted,stopped by a signal (Ctrl-C or kill) before it finished\n");
+        assertThat(history.out())
+                .isEqualTo(
+                        "status,error\nrunning,\ninterrupted,stopped by a signal (Ctrl-C or kill) before it finished\n");
         assertCompleteEpochsOnly();
     }
 
@@ -106,9 +120,11 @@ class InterruptionTest {
         Path aside = Files.move(kept, out.resolve("aside.zip"));
         Console refused = Console.run("run", "--resume", "gap", "--out", out.toString());
         assertThat(refused.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
-        assertThat(refused.err()).isEqualTo("drilldown: run 'gap' cannot be resumed: its rows of step 3 end at epoch 1, and "
-                + kept + " is missing (checkpoints of the step: epochs [2]); start the run afresh with a new --run-id"
-                + System.lineSeparator());
+        assertThat(refused.err())
+                .isEqualTo("drilldown: run 'gap' cannot be resumed: its rows of step 3 end at epoch 1, and "
+                        + kept
+                        + " is missing (checkpoints of the step: epochs [2]); start the run afresh with a new --run-id"
+                        + System.lineSeparator());
         Files.move(aside, kept);
 
         Console resumed = Console.run("run", "--resume", "gap", "--out", out.toString());
@@ -143,7 +159,8 @@ class InterruptionTest {
 
         Console retried = Console.run(tinyRun("retry", "3"));
         assertThat(retried.exitCode()).as(retried.err()).isZero();
-        assertThat(query("select status from runs_history order by recorded_at").out()).isEqualTo("status\nrunning\nsucceeded\n");
+        assertThat(query("select status from runs_history order by recorded_at").out())
+                .isEqualTo("status\nrunning\nsucceeded\n");
 
         // As a kill between the first runs row and the manifest leaves it: the row alone takes the id.
         Files.delete(out.resolve("runs/retry/manifest.json"));
@@ -153,13 +170,34 @@ class InterruptionTest {
     }
 
     /** Step 3 on 1,000 images: 3 minibatches of 128 per worker and epoch. */
-    private static final String[] TINY_STEP_3 = {"--steps", "3", "--epochs", "3", "--train-limit", "1000",
-            "--averaging-frequency", "3"};
+    private static final String[] TINY_STEP_3 = {
+        "--steps", "3", "--epochs", "3", "--train-limit", "1000", "--averaging-frequency", "3"
+    };
 
     private String[] tinyRun(String runId, String averagingFrequency) {
-        return new String[] {"run", "--master", "local[2]", "--steps", "3", "--epochs", "1", "--train-limit", "1000",
-                "--test-limit", "200", "--workers", "2", "--averaging-frequency", averagingFrequency,
-                "--data", TestData.mnistDir().toString(), "--out", out.toString(), "--run-id", runId};
+        return new String[] {
+            "run",
+            "--master",
+            "local[2]",
+            "--steps",
+            "3",
+            "--epochs",
+            "1",
+            "--train-limit",
+            "1000",
+            "--test-limit",
+            "200",
+            "--workers",
+            "2",
+            "--averaging-frequency",
+            averagingFrequency,
+            "--data",
+            TestData.mnistDir().toString(),
+            "--out",
+            out.toString(),
+            "--run-id",
+            runId
+        };
     }
 
     private void assertCompleteEpochsOnly() {
@@ -182,9 +220,18 @@ class InterruptionTest {
     }
 
     private Process startJob(String runId) throws IOException {
-        return startJob(runId, null, "--steps", "3", "--epochs", "8", "--train-limit", "2000",
+        return startJob(
+                runId,
+                null,
+                "--steps",
+                "3",
+                "--epochs",
+                "8",
+                "--train-limit",
+                "2000",
                 // 2,000 images at batch 128 give each worker 7 minibatches an epoch: fewer than the default 10.
-                "--averaging-frequency", "5");
+                "--averaging-frequency",
+                "5");
     }
 
     /** The job in a child JVM with {@code halt} as its {@link org.drilldown.train.TestHalt} point (null: none). */
@@ -198,11 +245,29 @@ class InterruptionTest {
         if (halt != null) {
             cmd.add("-Ddrilldown.test.halt=" + halt);
         }
-        cmd.addAll(List.of("-Xmx2g", "-cp", System.getProperty("java.class.path"), "org.drilldown.cli.Main",
-                "run", "--conf", afterEpochConf().toString(), "--master", "local[2]", "--test-limit", "500",
-                "--workers", "2", "--data", TestData.mnistDir().toString(), "--out", out.toString(), "--run-id", runId));
+        cmd.addAll(List.of(
+                "-Xmx2g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.drilldown.cli.Main",
+                "run",
+                "--conf",
+                afterEpochConf().toString(),
+                "--master",
+                "local[2]",
+                "--test-limit",
+                "500",
+                "--workers",
+                "2",
+                "--data",
+                TestData.mnistDir().toString(),
+                "--out",
+                out.toString(),
+                "--run-id",
+                runId));
         cmd.addAll(List.of(plan));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
                 .redirectOutput(out.resolve(runId + ".log").toFile());
         pb.environment().put("OMP_NUM_THREADS", "1");
         return pb.start();

@@ -24,7 +24,8 @@ class QueryErrorsTest {
 
     @BeforeEach
     void writeAValidRun() {
-        MetricsWriter writer = new MetricsWriter(SharedSpark.get(), new MetricsLocation(out), new TargetSpec(99.4, 3, 10000, 15));
+        MetricsWriter writer =
+                new MetricsWriter(SharedSpark.get(), new MetricsLocation(out), new TargetSpec(99.4, 3, 10000, 15));
         RunInfo run = MetricsFixtures.run("good");
         writer.onRunStart(run);
         writer.onEpochEnd(run, MetricsFixtures.epoch(1));
@@ -64,12 +65,15 @@ class QueryErrorsTest {
         String views = "; views under " + out.resolve("metrics")
                 + ": data_stats, epochs, iterations, runs, runs_history, steps, worker_stats\n";
         Console c = query("select * from epoch");
-        assertThat(c.err()).isEqualTo("drilldown: bad SQL: [TABLE_OR_VIEW_NOT_FOUND] The table or view `epoch` cannot be "
-                + "found. Verify the spelling and correctness of the schema and catalog. (line 1, position 14)" + views);
+        assertThat(c.err())
+                .isEqualTo("drilldown: bad SQL: [TABLE_OR_VIEW_NOT_FOUND] The table or view `epoch` cannot be "
+                        + "found. Verify the spelling and correctness of the schema and catalog. (line 1, position 14)"
+                        + views);
         Console parse = query("selec * from epochs");
         assertThat(parse.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
-        assertThat(parse.err()).isEqualTo("drilldown: bad SQL: [PARSE_SYNTAX_ERROR] Syntax error at or near 'selec'. "
-                + "(line 1, position 0)" + views);
+        assertThat(parse.err())
+                .isEqualTo("drilldown: bad SQL: [PARSE_SYNTAX_ERROR] Syntax error at or near 'selec'. "
+                        + "(line 1, position 0)" + views);
     }
 
     @Test
@@ -77,8 +81,9 @@ class QueryErrorsTest {
         for (String blank : new String[] {"", "  \n "}) {
             Console c = query(blank);
             assertThat(c.exitCode()).as(c.err()).isEqualTo(Main.EXIT_BAD_INPUT);
-            assertThat(c.err()).isEqualTo("drilldown: no SQL given; pass one statement in quotes, e.g. "
-                    + "scripts/query.sh \"select run_id, status from runs\"\n");
+            assertThat(c.err())
+                    .isEqualTo("drilldown: no SQL given; pass one statement in quotes, e.g. "
+                            + "scripts/query.sh \"select run_id, status from runs\"\n");
         }
     }
 
@@ -86,18 +91,25 @@ class QueryErrorsTest {
     @Test
     void aTableNoRunHasWrittenYetIsEmpty() throws Exception {
         Path early = out.resolve("early");
-        MetricsWriter writer = new MetricsWriter(SharedSpark.get(), new MetricsLocation(early), new TargetSpec(99.4, 3, 10000, 15));
+        MetricsWriter writer =
+                new MetricsWriter(SharedSpark.get(), new MetricsLocation(early), new TargetSpec(99.4, 3, 10000, 15));
         RunInfo run = MetricsFixtures.run("died");
         writer.onRunStart(run);
         writer.onRunEnd(run, new IllegalStateException("out of memory"));
         assertThat(early.resolve("metrics/epochs")).doesNotExist();
         for (String table : List.of("epochs", "steps", "iterations", "worker_stats", "data_stats")) {
-            Console c = Console.run("query", "--out", early.toString(), "--format", "csv",
+            Console c = Console.run(
+                    "query",
+                    "--out",
+                    early.toString(),
+                    "--format",
+                    "csv",
                     "select run_id, count(*) as n from " + table + " group by run_id");
             assertThat(c.exitCode()).as(c.err()).isZero();
             assertThat(c.out()).isEqualTo("run_id,n\n");
         }
-        Console runs = Console.run("query", "--out", early.toString(), "--format", "csv", "select run_id, status from runs");
+        Console runs =
+                Console.run("query", "--out", early.toString(), "--format", "csv", "select run_id, status from runs");
         assertThat(runs.out()).isEqualTo("run_id,status\ndied,failed\n");
     }
 
@@ -121,7 +133,9 @@ class QueryErrorsTest {
     @Test
     void foreignParquetWithAnotherTypeIsRefused() {
         SparkSession spark = SharedSpark.get();
-        spark.sql("select 'x' as run_id, 'high' as test_accuracy").write().mode(SaveMode.Append)
+        spark.sql("select 'x' as run_id, 'high' as test_accuracy")
+                .write()
+                .mode(SaveMode.Append)
                 .parquet(out.resolve("metrics/epochs").toString());
         Console c = query("select run_id, epoch from epochs");
         assertThat(c.exitCode()).as(c.err()).isEqualTo(Main.EXIT_BAD_INPUT);
@@ -132,7 +146,10 @@ class QueryErrorsTest {
     @Test
     void foreignParquetWithoutRunIdsIsRefusedWithTheFile() {
         SparkSession spark = SharedSpark.get();
-        spark.sql("select 7 as answer").write().mode(SaveMode.Append).parquet(out.resolve("metrics/epochs").toString());
+        spark.sql("select 7 as answer")
+                .write()
+                .mode(SaveMode.Append)
+                .parquet(out.resolve("metrics/epochs").toString());
         Console c = query("select count(*) from epochs");
         assertThat(c.exitCode()).as(c.err()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(c.err()).contains("holds rows without a run_id", ".parquet");
@@ -141,7 +158,10 @@ class QueryErrorsTest {
 
     @Test
     void anUnknownDirectoryIsLeftOutNotMerged() throws Exception {
-        SharedSpark.get().sql("select 1 as a").write().parquet(out.resolve("metrics/notes").toString());
+        SharedSpark.get()
+                .sql("select 1 as a")
+                .write()
+                .parquet(out.resolve("metrics/notes").toString());
         Console c = query("select count(*) as n from epochs");
         assertThat(c.exitCode()).as(c.err()).isZero();
         Console notes = query("select * from notes");

@@ -29,7 +29,8 @@ class QueryReadOnlyTest {
 
     @BeforeEach
     void writeAValidRun() {
-        MetricsWriter writer = new MetricsWriter(SharedSpark.get(), new MetricsLocation(out), new TargetSpec(99.4, 3, 10000, 15));
+        MetricsWriter writer =
+                new MetricsWriter(SharedSpark.get(), new MetricsLocation(out), new TargetSpec(99.4, 3, 10000, 15));
         RunInfo run = MetricsFixtures.run("good");
         writer.onRunStart(run);
         writer.onEpochEnd(run, MetricsFixtures.epoch(1));
@@ -40,8 +41,8 @@ class QueryReadOnlyTest {
     @Test
     void insertOverwriteDirectoryIsRefusedAndTheEpochsSurvive() throws IOException {
         Map<String, Long> before = files();
-        Console c = query("INSERT OVERWRITE DIRECTORY '" + out.resolve("metrics/epochs")
-                + "' USING parquet SELECT 1 AS a");
+        Console c =
+                query("INSERT OVERWRITE DIRECTORY '" + out.resolve("metrics/epochs") + "' USING parquet SELECT 1 AS a");
         assertRefused(c, "InsertIntoDir");
         assertThat(files()).isEqualTo(before);
         Console epochs = query("select run_id, epoch from epochs");
@@ -67,9 +68,13 @@ class QueryReadOnlyTest {
                 Arguments.of("ADD FILE notes.txt", "AddFilesCommand"),
                 Arguments.of("ADD ARCHIVE notes.zip", "AddArchivesCommand"),
                 Arguments.of("CREATE TEMPORARY FUNCTION f AS 'x.Y' USING JAR 'lib.jar'", "CreateFunctionCommand"),
-                Arguments.of("WITH x AS (SELECT 1 AS a) INSERT OVERWRITE DIRECTORY '" + "ignored"
-                        + "' USING parquet SELECT * FROM x", "InsertIntoDir"),
-                Arguments.of("EXPLAIN INSERT OVERWRITE DIRECTORY 'ignored' USING parquet SELECT 1", "EXPLAIN of InsertIntoDir"));
+                Arguments.of(
+                        "WITH x AS (SELECT 1 AS a) INSERT OVERWRITE DIRECTORY '" + "ignored"
+                                + "' USING parquet SELECT * FROM x",
+                        "InsertIntoDir"),
+                Arguments.of(
+                        "EXPLAIN INSERT OVERWRITE DIRECTORY 'ignored' USING parquet SELECT 1",
+                        "EXPLAIN of InsertIntoDir"));
     }
 
     @ParameterizedTest
@@ -83,16 +88,20 @@ class QueryReadOnlyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "select reflect('java.util.UUID', 'randomUUID')",
-            "select java_method('java.util.UUID', 'randomUUID')",
-            "select upper(REFLECT('java.util.UUID', 'randomUUID')) from epochs",
-            "select run_id from epochs where run_id in (select reflect('java.util.UUID', 'randomUUID'))",
-            "with x as (select reflect('java.util.UUID', 'randomUUID') as r) select * from x"})
+    @ValueSource(
+            strings = {
+                "select reflect('java.util.UUID', 'randomUUID')",
+                "select java_method('java.util.UUID', 'randomUUID')",
+                "select upper(REFLECT('java.util.UUID', 'randomUUID')) from epochs",
+                "select run_id from epochs where run_id in (select reflect('java.util.UUID', 'randomUUID'))",
+                "with x as (select reflect('java.util.UUID', 'randomUUID') as r) select * from x"
+            })
     void functionsThatCallJavaAreRefused(String sql) {
         Console c = query(sql);
         assertThat(c.exitCode()).as(c.err()).isEqualTo(Main.EXIT_BAD_INPUT);
-        assertThat(c.err()).matches("drilldown: query only reads: function (reflect|java_method) calls Java methods and is not available\n");
+        assertThat(c.err())
+                .matches(
+                        "drilldown: query only reads: function (reflect|java_method) calls Java methods and is not available\n");
         assertThat(c.out()).isEmpty();
     }
 
@@ -101,8 +110,10 @@ class QueryReadOnlyTest {
     void filesAreNotReadByPath(String format) {
         Console c = query("select * from " + format + ".`" + out.resolve("metrics/epochs") + "`");
         assertThat(c.exitCode()).as(c.err()).isEqualTo(Main.EXIT_BAD_INPUT);
-        assertThat(c.err()).startsWith("drilldown: query only reads the metric views (data_stats, epochs, iterations, runs, "
-                        + "runs_history, steps, worker_stats); `" + format + "`.`" + out.resolve("metrics/epochs") + "`")
+        assertThat(c.err())
+                .startsWith("drilldown: query only reads the metric views (data_stats, epochs, iterations, runs, "
+                        + "runs_history, steps, worker_stats); `" + format + "`.`" + out.resolve("metrics/epochs")
+                        + "`")
                 .endsWith(" names a file or another table, which it does not read\n");
         assertThat(c.out()).isEmpty();
     }
@@ -115,11 +126,13 @@ class QueryReadOnlyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "with e as (select * from epochs) select run_id, epoch from e",
-            "select run_id, epoch from epochs union all select run_id, epoch from epochs where epoch > 1",
-            "select * from (values ('good', 1)) as t(run_id, epoch)",
-            "select e.run_id, e.epoch from epochs e join runs r on e.run_id = r.run_id"})
+    @ValueSource(
+            strings = {
+                "with e as (select * from epochs) select run_id, epoch from e",
+                "select run_id, epoch from epochs union all select run_id, epoch from epochs where epoch > 1",
+                "select * from (values ('good', 1)) as t(run_id, epoch)",
+                "select e.run_id, e.epoch from epochs e join runs r on e.run_id = r.run_id"
+            })
     void queriesStillRead(String sql) {
         Console c = query(sql);
         assertThat(c.exitCode()).as(c.err()).isZero();
@@ -133,11 +146,19 @@ class QueryReadOnlyTest {
         assertThat(tables.out()).contains(",epochs,true", ",runs_history,true", ",worker_stats,true");
         Console describe = query("describe epochs");
         assertThat(describe.exitCode()).as(describe.err()).isZero();
-        assertThat(describe.out()).startsWith("col_name,data_type,comment\nrun_id,string,").contains("test_accuracy,double,");
+        assertThat(describe.out())
+                .startsWith("col_name,data_type,comment\nrun_id,string,")
+                .contains("test_accuracy,double,");
         Console columns = query("show columns in epochs");
         assertThat(columns.out()).contains("test_accuracy");
-        for (String show : new String[] {"show views", "show functions", "show databases", "describe query select run_id from epochs",
-                "describe epochs run_id", "explain show tables"}) {
+        for (String show : new String[] {
+            "show views",
+            "show functions",
+            "show databases",
+            "describe query select run_id from epochs",
+            "describe epochs run_id",
+            "explain show tables"
+        }) {
             Console c = query(show);
             assertThat(c.exitCode()).as(show + ": " + c.err()).isZero();
         }
@@ -162,7 +183,8 @@ class QueryReadOnlyTest {
 
     private static void assertRefused(Console c, String kind) {
         assertThat(c.exitCode()).as(c.err()).isEqualTo(Main.EXIT_BAD_INPUT);
-        assertThat(c.err()).startsWith("drilldown: query only reads: " + kind + " is refused; it runs SELECT")
+        assertThat(c.err())
+                .startsWith("drilldown: query only reads: " + kind + " is refused; it runs SELECT")
                 .hasLineCount(1);
         assertThat(c.out()).isEmpty();
     }

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReproducibilityTest {
     /** The columns that depend on the clock; every other column must match. */
-    private static final String ROW = "step, epoch, learning_rate, train_loss, train_accuracy, test_loss, test_accuracy,"
-            + " train_images, test_images, params_sha256, val_loss, val_accuracy, val_images";
+    private static final String ROW =
+            "step, epoch, learning_rate, train_loss, train_accuracy, test_loss, test_accuracy,"
+                    + " train_images, test_images, params_sha256, val_loss, val_accuracy, val_images";
 
     @TempDir
     static Path out;
@@ -33,16 +34,46 @@ class ReproducibilityTest {
     }
 
     private static void run(String master, int seed, String id) {
-        Console c = Console.run("run", "--master", master, "--steps", "3,4", "--epochs", "2", "--train-limit", "1200",
-                "--test-limit", "200", "--validation", "300", "--workers", "2", "--averaging-frequency", "2", "--seed", String.valueOf(seed),
-                "--data", TestData.mnistDir().toString(), "--out", out.toString(), "--run-id", id);
+        Console c = Console.run(
+                "run",
+                "--master",
+                master,
+                "--steps",
+                "3,4",
+                "--epochs",
+                "2",
+                "--train-limit",
+                "1200",
+                "--test-limit",
+                "200",
+                "--validation",
+                "300",
+                "--workers",
+                "2",
+                "--averaging-frequency",
+                "2",
+                "--seed",
+                String.valueOf(seed),
+                "--data",
+                TestData.mnistDir().toString(),
+                "--out",
+                out.toString(),
+                "--run-id",
+                id);
         assertThat(c.exitCode()).as(c.err()).isZero();
     }
 
     private static List<String> rows(String runId) {
-        return SharedSpark.get().read().parquet(out.resolve("metrics/epochs").toString())
-                .where("run_id = '" + runId + "'").selectExpr(ROW.split(", ")).orderBy("step", "epoch")
-                .collectAsList().stream().map(Row::toString).toList();
+        return SharedSpark.get()
+                .read()
+                .parquet(out.resolve("metrics/epochs").toString())
+                .where("run_id = '" + runId + "'")
+                .selectExpr(ROW.split(", "))
+                .orderBy("step", "epoch")
+                .collectAsList()
+                .stream()
+                .map(Row::toString)
+                .toList();
     }
 
     @Test
@@ -64,8 +95,13 @@ class ReproducibilityTest {
 
     @Test
     void theDataStatisticsAreTheSameBits() {
-        List<Row> stats = SharedSpark.get().read().parquet(out.resolve("metrics/data_stats").toString())
-                .where("split = 'train'").select("mean", "std").distinct().collectAsList();
+        List<Row> stats = SharedSpark.get()
+                .read()
+                .parquet(out.resolve("metrics/data_stats").toString())
+                .where("split = 'train'")
+                .select("mean", "std")
+                .distinct()
+                .collectAsList();
         assertThat(stats).hasSize(1);
     }
 }

@@ -15,8 +15,7 @@ final class TinyMnist {
     static final String TEST_IMAGES = "t10k-images-idx3-ubyte";
     static final String TEST_LABELS = "t10k-labels-idx1-ubyte";
 
-    private TinyMnist() {
-    }
+    private TinyMnist() {}
 
     /** The four files of five images each under {@code dir}; returns {@code dir}. */
     static Path write(Path dir) throws IOException {

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterIT {
     @TempDir
     static Path tmp;
+
     static String masterUrl;
     static Path clusterDir;
     static Path clusterConf;
@@ -47,11 +48,16 @@ class ClusterIT {
         // The user's cluster settings, with the cores of the two Workers requested (so the run waits for both),
         // and Spark's event log, where the fault test reads which tasks were lost and run again.
         Files.createDirectories(tmp.resolve("events"));
-        clusterConf = Files.writeString(tmp.resolve("cluster.conf"), "include file(\""
-                + Path.of("conf/cluster.conf").toAbsolutePath() + "\")\ndrilldown.spark.settings.\"spark.cores.max\" = \"2\"\n"
-                + "drilldown.spark.settings.\"spark.eventLog.enabled\" = \"true\"\n"
-                + "drilldown.spark.settings.\"spark.eventLog.dir\" = \"" + tmp.resolve("events").toUri() + "\"\n");
-        Scripts.Result start = script(List.of("scripts/local-cluster.sh", "start"), 240, "DRILLDOWN_CLUSTER_PORT", String.valueOf(port));
+        clusterConf = Files.writeString(
+                tmp.resolve("cluster.conf"),
+                "include file(\""
+                        + Path.of("conf/cluster.conf").toAbsolutePath()
+                        + "\")\ndrilldown.spark.settings.\"spark.cores.max\" = \"2\"\n"
+                        + "drilldown.spark.settings.\"spark.eventLog.enabled\" = \"true\"\n"
+                        + "drilldown.spark.settings.\"spark.eventLog.dir\" = \""
+                        + tmp.resolve("events").toUri() + "\"\n");
+        Scripts.Result start = script(
+                List.of("scripts/local-cluster.sh", "start"), 240, "DRILLDOWN_CLUSTER_PORT", String.valueOf(port));
         assertThat(start.code()).as(start.output()).isZero();
         assertThat(start.output()).contains("started " + masterUrl + " with 2 workers");
     }
@@ -70,21 +76,31 @@ class ClusterIT {
         Path out = tmp.resolve("out-small");
         // 1,500 images per worker = 47 minibatches: averaging every 5 gives nine rounds (the default 10 gives
         // four, and step 4's first epoch at a fifth of its learning rate then scored 28-46 %, measured).
-        Scripts.Result job = submit(out, "small", "--steps", "2,4", "--epochs", "1", "--train-limit", "3000",
-                "--averaging-frequency", "5");
+        Scripts.Result job = submit(
+                out, "small", "--steps", "2,4", "--epochs", "1", "--train-limit", "3000", "--averaging-frequency", "5");
         assertThat(job.code()).as(job.output()).isZero();
         assertThat(job.output()).contains("run small done");
 
         SparkSession spark = org.drilldown.SharedSpark.get();
-        List<Row> runs = spark.read().parquet(out.resolve("metrics/runs").toString()).orderBy("recorded_at").collectAsList();
+        List<Row> runs = spark.read()
+                .parquet(out.resolve("metrics/runs").toString())
+                .orderBy("recorded_at")
+                .collectAsList();
         assertThat(runs).extracting(r -> (String) r.getAs("status")).containsExactly("running", "succeeded");
         assertThat((String) runs.get(1).getAs("spark_master")).isEqualTo(masterUrl);
         assertThat((Integer) runs.get(1).getAs("executors")).isEqualTo(2);
         assertThat((Integer) runs.get(1).getAs("workers")).isEqualTo(2);
-        List<Row> epochs = spark.read().parquet(out.resolve("metrics/epochs").toString()).orderBy("step").collectAsList();
-        assertThat(epochs).extracting(r -> r.getAs("step") + "/" + r.getAs("epoch")).containsExactly("2/1", "4/1");
+        List<Row> epochs = spark.read()
+                .parquet(out.resolve("metrics/epochs").toString())
+                .orderBy("step")
+                .collectAsList();
+        assertThat(epochs)
+                .extracting(r -> r.getAs("step") + "/" + r.getAs("epoch"))
+                .containsExactly("2/1", "4/1");
         // Step 4 (BatchNorm) learns in one small epoch: well above the 10 % of chance.
-        assertThat((Double) epochs.get(1).getAs("test_accuracy")).as(job.output()).isGreaterThan(30.0);
+        assertThat((Double) epochs.get(1).getAs("test_accuracy"))
+                .as(job.output())
+                .isGreaterThan(30.0);
         // Every image trained, counted as the executors fitted them (DL4J's Direct approach on its own left out
         // the minibatches that did not fill a whole round: 2,560 of step 2's 3,000 images, measured).
         assertThat(epochs).extracting(r -> (Long) r.getAs("train_images")).containsExactly(3000L, 3000L);
@@ -98,11 +114,13 @@ class ClusterIT {
     @Order(2)
     void losingAWorkerMidEpochLeavesExactlyOneRowPerEpoch() throws Exception {
         Path out = tmp.resolve("out-fault");
-        Process job = start(submitCommand(out, "fault", "--steps", "4", "--epochs", "3", "--train-limit", "6000"),
+        Process job = start(
+                submitCommand(out, "fault", "--steps", "4", "--epochs", "3", "--train-limit", "6000"),
                 tmp.resolve("fault.log"));
         awaitEpochRow(out, job);
         // Kill while worker-1's executor runs a task (its CPU time climbing), not in a pause between Spark jobs.
-        ProcessHandle worker = ProcessHandle.of(Long.parseLong(Files.readString(clusterDir.resolve("worker-1.pid")).trim()))
+        ProcessHandle worker = ProcessHandle.of(Long.parseLong(
+                        Files.readString(clusterDir.resolve("worker-1.pid")).trim()))
                 .orElseThrow();
         ProcessHandle executor = awaitBusyExecutor(worker, job);
         worker.destroyForcibly();
@@ -117,22 +135,44 @@ class ClusterIT {
         assertThat(job.exitValue()).as(log).isZero();
         assertRetriedAfterExecutorLoss(log);
         SparkSession spark = org.drilldown.SharedSpark.get();
-        Row run = spark.read().parquet(out.resolve("metrics/runs").toString()).orderBy(org.apache.spark.sql.functions.desc("recorded_at")).first();
+        Row run = spark.read()
+                .parquet(out.resolve("metrics/runs").toString())
+                .orderBy(org.apache.spark.sql.functions.desc("recorded_at"))
+                .first();
         assertThat((String) run.getAs("status")).isEqualTo("succeeded");
-        List<Row> epochs = spark.read().parquet(out.resolve("metrics/epochs").toString()).orderBy("epoch").collectAsList();
+        List<Row> epochs = spark.read()
+                .parquet(out.resolve("metrics/epochs").toString())
+                .orderBy("epoch")
+                .collectAsList();
         assertThat(epochs).extracting(r -> (Integer) r.getAs("epoch")).containsExactly(1, 2, 3);
         // Retried tasks count once: every epoch fitted each of its 6,000 images exactly once.
         assertThat(epochs).extracting(r -> (Long) r.getAs("train_images")).containsOnly(6000L);
     }
 
     private static Scripts.Result submit(Path out, String runId, String... options) throws Exception {
-        return Scripts.run(Scripts.ROOT, tmp.resolve(runId + ".log"), 400, clusterEnv(),
+        return Scripts.run(
+                Scripts.ROOT,
+                tmp.resolve(runId + ".log"),
+                400,
+                clusterEnv(),
                 submitCommand(out, runId, options).toArray(String[]::new));
     }
 
     private static List<String> submitCommand(Path out, String runId, String... options) {
-        List<String> cmd = new ArrayList<>(List.of("scripts/submit.sh", "--master", masterUrl, "--conf", clusterConf.toString(),
-                "--data", TestData.mnistDir().toString(), "--test-limit", "500", "--out", out.toString(), "--run-id", runId));
+        List<String> cmd = new ArrayList<>(List.of(
+                "scripts/submit.sh",
+                "--master",
+                masterUrl,
+                "--conf",
+                clusterConf.toString(),
+                "--data",
+                TestData.mnistDir().toString(),
+                "--test-limit",
+                "500",
+                "--out",
+                out.toString(),
+                "--run-id",
+                runId));
         cmd.addAll(List.of(options));
         return cmd;
     }
@@ -157,7 +197,8 @@ class ClusterIT {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         List<com.fasterxml.jackson.databind.JsonNode> ends = new ArrayList<>();
         try (Stream<Path> files = Files.list(tmp.resolve("events"))) {
-            for (Path file : files.filter(f -> f.getFileName().toString().contains("app-")).toList()) {
+            for (Path file : files.filter(f -> f.getFileName().toString().contains("app-"))
+                    .toList()) {
                 for (String line : Files.readAllLines(file)) {
                     com.fasterxml.jackson.databind.JsonNode event = json.readTree(line);
                     if (event.path("Event").asText().equals("SparkListenerTaskEnd")) {
@@ -167,12 +208,16 @@ class ClusterIT {
             }
         }
         List<com.fasterxml.jackson.databind.JsonNode> lost = ends.stream()
-                .filter(e -> e.path("Task End Reason").path("Reason").asText().equals("ExecutorLostFailure")).toList();
+                .filter(e -> e.path("Task End Reason").path("Reason").asText().equals("ExecutorLostFailure"))
+                .toList();
         assertThat(lost).as("tasks lost with the executor; driver log:\n" + log).isNotEmpty();
         for (com.fasterxml.jackson.databind.JsonNode l : lost) {
-            String task = l.path("Stage ID").asInt() + "/" + l.path("Task Info").path("Index").asInt();
+            String task = l.path("Stage ID").asInt() + "/"
+                    + l.path("Task Info").path("Index").asInt();
             assertThat(ends).as("a successful retry of task %s", task).anySatisfy(e -> {
-                assertThat(e.path("Stage ID").asInt() + "/" + e.path("Task Info").path("Index").asInt()).isEqualTo(task);
+                assertThat(e.path("Stage ID").asInt() + "/"
+                                + e.path("Task Info").path("Index").asInt())
+                        .isEqualTo(task);
                 assertThat(e.path("Task Info").path("Attempt").asInt()).isPositive();
                 assertThat(e.path("Task End Reason").path("Reason").asText()).isEqualTo("Success");
             });
@@ -183,7 +228,8 @@ class ClusterIT {
     private static ProcessHandle awaitBusyExecutor(ProcessHandle worker, Process job) throws Exception {
         for (int i = 0; i < 600 && job.isAlive(); i++) {
             java.util.Optional<ProcessHandle> executor = worker.children()
-                    .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend")).findFirst();
+                    .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+                    .findFirst();
             if (executor.isPresent()) {
                 long before = cpuMillis(executor.get());
                 Thread.sleep(250);
@@ -194,7 +240,8 @@ class ClusterIT {
                 Thread.sleep(250);
             }
         }
-        throw new AssertionError("worker-1's executor never ran a task; log:\n" + Files.readString(tmp.resolve("fault.log")));
+        throw new AssertionError(
+                "worker-1's executor never ran a task; log:\n" + Files.readString(tmp.resolve("fault.log")));
     }
 
     private static long cpuMillis(ProcessHandle p) {
@@ -204,7 +251,8 @@ class ClusterIT {
     private static List<String> executorLogs() throws IOException {
         List<String> logs = new ArrayList<>();
         try (Stream<Path> files = Files.walk(clusterDir.resolve("work"))) {
-            for (Path f : files.filter(f -> f.getFileName().toString().equals("stderr")).toList()) {
+            for (Path f : files.filter(f -> f.getFileName().toString().equals("stderr"))
+                    .toList()) {
                 logs.add(Files.readString(f));
             }
         }
@@ -212,7 +260,11 @@ class ClusterIT {
     }
 
     private static Scripts.Result script(List<String> command, int seconds, String... env) throws Exception {
-        return Scripts.run(Scripts.ROOT, Files.createTempFile(tmp, "script", ".log"), seconds, clusterEnv(env),
+        return Scripts.run(
+                Scripts.ROOT,
+                Files.createTempFile(tmp, "script", ".log"),
+                seconds,
+                clusterEnv(env),
                 command.toArray(String[]::new));
     }
 
@@ -222,8 +274,13 @@ class ClusterIT {
 
     /** This cluster's directory and small JVMs, then {@code env}'s name/value pairs. */
     private static java.util.Map<String, String> clusterEnv(String... env) {
-        java.util.Map<String, String> vars = new java.util.HashMap<>(java.util.Map.of("DRILLDOWN_CLUSTER_DIR",
-                clusterDir.toString(), "DRILLDOWN_WORKER_MEMORY", "2g", "DRILLDOWN_JAVA_OPTS", "-Xmx2g"));
+        java.util.Map<String, String> vars = new java.util.HashMap<>(java.util.Map.of(
+                "DRILLDOWN_CLUSTER_DIR",
+                clusterDir.toString(),
+                "DRILLDOWN_WORKER_MEMORY",
+                "2g",
+                "DRILLDOWN_JAVA_OPTS",
+                "-Xmx2g"));
         for (int i = 0; i + 1 < env.length; i += 2) {
             vars.put(env[i], env[i + 1]);
         }

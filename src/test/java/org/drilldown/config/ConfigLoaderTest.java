@@ -55,7 +55,8 @@ class ConfigLoaderTest {
     @Test
     void unknownKeysWrongTypesAndBadValuesAreRefusedWithTheKey() throws IOException {
         assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.trainig.workers = 2"), Map.of()))
-                .isInstanceOf(ConfigError.class).hasMessageContaining("unknown config key 'drilldown.trainig.workers'");
+                .isInstanceOf(ConfigError.class)
+                .hasMessageContaining("unknown config key 'drilldown.trainig.workers'");
         assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.steps.2.dropuot = 0.1"), Map.of()))
                 .hasMessageContaining("drilldown.steps.2.dropuot");
         // A key written without the drilldown { } root is named with the fix.
@@ -63,9 +64,11 @@ class ConfigLoaderTest {
                 .hasMessageContaining("unknown config key 'steps.4.lr-schedule.step-epochs'")
                 .hasMessageContaining("write 'drilldown.steps.4.lr-schedule.step-epochs'");
         assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.seed = lots"), Map.of()))
-                .isInstanceOf(ConfigError.class).hasMessageContaining("seed");
+                .isInstanceOf(ConfigError.class)
+                .hasMessageContaining("seed");
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("drilldown.run-steps", List.of("7"))))
-                .hasMessageContaining("'drilldown.run-steps' = 7").hasMessageContaining("unknown step");
+                .hasMessageContaining("'drilldown.run-steps' = 7")
+                .hasMessageContaining("unknown step");
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("drilldown.epochs", -1)))
                 .hasMessageContaining("drilldown.epochs");
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("drilldown.training.workers", -2)))
@@ -76,7 +79,8 @@ class ConfigLoaderTest {
                 .hasMessageContaining("'drilldown.training.train-accuracy' = \"test-set\"")
                 .hasMessageContaining("[\"fitted-batches\", \"after-epoch\"]");
         assertThatThrownBy(() -> ConfigLoader.load(tmp.resolve("missing.conf"), Map.of()))
-                .hasMessageContaining("missing.conf").hasMessageContaining("no such file");
+                .hasMessageContaining("missing.conf")
+                .hasMessageContaining("no such file");
     }
 
     /** --epochs caps: a step keeps its own count when that is lower (step 2's 15 under a cap of 20). */
@@ -85,7 +89,8 @@ class ConfigLoaderTest {
         Path file = write("drilldown.steps.3.epochs = 4\n");
         JobConfig c = ConfigLoader.load(file, Map.of("drilldown.epochs", 20, "drilldown.run-steps", List.of("2", "3")));
         assertThat(c.steps()).extracting(StepSpec::epochs).containsExactly(15, 4);
-        JobConfig capped = ConfigLoader.load(file, Map.of("drilldown.epochs", 10, "drilldown.run-steps", List.of("2", "3")));
+        JobConfig capped =
+                ConfigLoader.load(file, Map.of("drilldown.epochs", 10, "drilldown.run-steps", List.of("2", "3")));
         assertThat(capped.steps()).extracting(StepSpec::epochs).containsExactly(10, 4);
     }
 
@@ -97,7 +102,8 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.steps.2.epochs = 5000"), Map.of()))
                 .isInstanceOf(ConfigError.class)
                 .hasMessage("config key 'drilldown.steps.2.epochs' = 5000: must be in 1..1000");
-        assertThat(ConfigLoader.load(null, Map.of("drilldown.epochs", 1000)).steps()).extracting(StepSpec::epochs)
+        assertThat(ConfigLoader.load(null, Map.of("drilldown.epochs", 1000)).steps())
+                .extracting(StepSpec::epochs)
                 .containsOnly(15);
     }
 
@@ -113,11 +119,15 @@ class ConfigLoaderTest {
     void nonFiniteAndAbsurdLearningRatesAreRefused() throws IOException {
         for (String rate : new String[] {"Infinity", "1e308", "11", "-0.1", "0", "NaN"}) {
             assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.steps.2.learning-rate = " + rate), Map.of()))
-                    .as(rate).isInstanceOf(ConfigError.class)
+                    .as(rate)
+                    .isInstanceOf(ConfigError.class)
                     .hasMessageContaining("config key 'drilldown.steps.2.learning-rate' = ")
                     .hasMessageEndingWith(": must be in (0, 10]");
         }
-        assertThat(ConfigLoader.load(write("drilldown.steps.2.learning-rate = 10"), Map.of()).steps().get(1).learningRate())
+        assertThat(ConfigLoader.load(write("drilldown.steps.2.learning-rate = 10"), Map.of())
+                        .steps()
+                        .get(1)
+                        .learningRate())
                 .isEqualTo(10.0);
         assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.steps.2.momentum = Infinity"), Map.of()))
                 .hasMessageContaining("'drilldown.steps.2.momentum' = Infinity");
@@ -125,7 +135,8 @@ class ConfigLoaderTest {
                 .hasMessageContaining("'drilldown.steps.2.weight-decay' = NaN");
         assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.steps.2.rotation-degrees = Infinity"), Map.of()))
                 .hasMessageContaining("'drilldown.steps.2.rotation-degrees' = Infinity");
-        assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.steps.4.lr-schedule.factors = [1, Infinity]"), Map.of()))
+        assertThatThrownBy(() ->
+                        ConfigLoader.load(write("drilldown.steps.4.lr-schedule.factors = [1, Infinity]"), Map.of()))
                 .hasMessageContaining("'drilldown.steps.4.lr-schedule.factors'");
         assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.steps.2.lr-schedule.gamma = NaN"), Map.of()))
                 .hasMessageContaining("'drilldown.steps.2.lr-schedule.gamma' = NaN");
@@ -144,21 +155,26 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(bin, Map.of()))
                 .isInstanceOf(ConfigError.class)
                 .hasMessageStartingWith(bin + ": line ")
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContainPattern("\\p{Cntrl}").hasSizeLessThan(400));
+                .satisfies(e -> assertThat(e.getMessage())
+                        .doesNotContainPattern("\\p{Cntrl}")
+                        .hasSizeLessThan(400));
         Path include = write("include required(\"nope.conf\")\ndrilldown.seed = 2\n");
         assertThatThrownBy(() -> ConfigLoader.load(include, Map.of()))
                 .isInstanceOf(ConfigError.class)
                 .hasMessageStartingWith(include + ": ")
-                .hasMessageContaining("not found").hasMessageContaining("nope.conf");
+                .hasMessageContaining("not found")
+                .hasMessageContaining("nope.conf");
     }
 
     @Test
     void theShippedClusterAndGpuConfsLoad() {
         JobConfig cluster = ConfigLoader.load(Path.of("conf/cluster.conf"), Map.of());
-        assertThat(cluster.sparkSettings()).containsEntry("spark.executor.memory", "2g")
+        assertThat(cluster.sparkSettings())
+                .containsEntry("spark.executor.memory", "2g")
                 .containsEntry("spark.scheduler.minRegisteredResourcesRatio", "1.0");
         JobConfig gpu = ConfigLoader.load(Path.of("conf/cluster-gpu.conf"), Map.of());
-        assertThat(gpu.sparkSettings()).containsEntry("spark.executor.resource.gpu.amount", "1")
+        assertThat(gpu.sparkSettings())
+                .containsEntry("spark.executor.resource.gpu.amount", "1")
                 .containsEntry("spark.task.resource.gpu.amount", "1")
                 .containsEntry("spark.executor.memory", "2g"); // from the included cluster.conf
         assertThat(gpu.workers()).isEqualTo(2);
@@ -167,7 +183,8 @@ class ConfigLoaderTest {
 
     @Test
     void aRunsRecordedConfigRebuildsTheSameSteps() throws IOException {
-        JobConfig ran = ConfigLoader.load(write("drilldown.steps.4.learning-rate = 0.07"),
+        JobConfig ran = ConfigLoader.load(
+                write("drilldown.steps.4.learning-rate = 0.07"),
                 Map.of("drilldown.run-steps", List.of("2", "4"), "drilldown.epochs", 3));
         JobConfig rebuilt = ConfigLoader.fromRecorded(ran.resolvedJson());
         assertThat(rebuilt.steps()).isEqualTo(ran.steps());
@@ -199,17 +216,21 @@ class ConfigLoaderTest {
 
     @Test
     void perEpochScheduleMultipliesByEachEpochsFactorAndHoldsTheLast() throws IOException {
-        JobConfig c = ConfigLoader.load(write("""
+        JobConfig c = ConfigLoader.load(
+                write(
+                        """
                 drilldown.steps.4.learning-rate = 0.2
                 drilldown.steps.4.lr-schedule { type = "per-epoch", factors = [0.5, 1, 0.1] }
-                """), Map.of());
+                """),
+                Map.of());
         StepSpec four = c.steps().get(c.steps().size() - 1);
         assertThat(four.learningRateAt(1)).isCloseTo(0.1, org.assertj.core.api.Assertions.within(1e-12));
         assertThat(four.learningRateAt(2)).isCloseTo(0.2, org.assertj.core.api.Assertions.within(1e-12));
         assertThat(four.learningRateAt(3)).isCloseTo(0.02, org.assertj.core.api.Assertions.within(1e-12));
         assertThat(four.learningRateAt(15)).isCloseTo(0.02, org.assertj.core.api.Assertions.within(1e-12));
         assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.steps.2.lr-schedule.type = per-epoch"), Map.of()))
-                .hasMessageContaining("lr-schedule.factors").hasMessageContaining("one factor per epoch");
+                .hasMessageContaining("lr-schedule.factors")
+                .hasMessageContaining("one factor per epoch");
         assertThatThrownBy(() -> new LrSchedule("per-epoch", 1, 1, List.of(1.0, 0.0)))
                 .hasMessageContaining("0.0 is not");
     }

@@ -18,8 +18,10 @@ class ScopedDeleteTest {
         Path root = Files.createDirectories(tmp.resolve("out/report"));
         Path keep = Files.writeString(tmp.resolve("out/keep"), "x");
         for (Path target : new Path[] {root, root.resolve(".."), root.resolve("."), root.resolve("a/../.."), tmp}) {
-            assertThatThrownBy(() -> ScopedDelete.tree(root, target)).as(target.toString())
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("not inside " + root);
+            assertThatThrownBy(() -> ScopedDelete.tree(root, target))
+                    .as(target.toString())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("not inside " + root);
         }
         assertThat(keep).exists();
     }

@@ -9,9 +9,13 @@ class SparkSessionsTest {
     @Test
     void executorFlagsFromConfAndFromTheJobAreBothKept() {
         JobConfig cluster = ConfigLoader.load(java.nio.file.Path.of("conf/cluster.conf"), Map.of());
-        Map<String, String> settings = SparkSessions.merged(cluster.sparkSettings(),
-                Map.of("spark.executor.extraJavaOptions", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0",
-                        "spark.executor.memory", "3g"));
+        Map<String, String> settings = SparkSessions.merged(
+                cluster.sparkSettings(),
+                Map.of(
+                        "spark.executor.extraJavaOptions",
+                        "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0",
+                        "spark.executor.memory",
+                        "3g"));
         assertThat(settings.get("spark.executor.extraJavaOptions"))
                 .isEqualTo("-XX:+UseParallelGC -Dorg.bytedeco.javacpp.maxPhysicalBytes=0");
         assertThat(settings.get("spark.executor.memory")).isEqualTo("3g");

@@ -45,11 +45,12 @@ class FetchScriptTest {
         assertThat(r.output).contains(dir.resolve("t10k-images-idx3-ubyte") + " is missing");
     }
 
-    private record Result(int code, String output) {
-    }
+    private record Result(int code, String output) {}
 
     private Result fetch() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("bash", "scripts/fetch-mnist.sh", dir.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("bash", "scripts/fetch-mnist.sh", dir.toString())
+                .redirectErrorStream(true)
+                .start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }

@@ -10,8 +10,7 @@ import java.util.zip.GZIPOutputStream;
 
 /** Writes small IDX files, well-formed or broken on purpose, for the reader's tests. */
 final class IdxFiles {
-    private IdxFiles() {
-    }
+    private IdxFiles() {}
 
     static byte[] images(int count, int rows, int cols) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -75,7 +75,9 @@ class IdxFuzzTest {
                 // Half the flips land in the first 64 bytes, where the header (and gzip's) lives.
                 StringBuilder where = new StringBuilder("bits flipped at");
                 for (int f = 0; f < flips; f++) {
-                    int at = random.nextBoolean() ? random.nextInt(Math.min(64, bytes.length)) : random.nextInt(bytes.length);
+                    int at = random.nextBoolean()
+                            ? random.nextInt(Math.min(64, bytes.length))
+                            : random.nextInt(bytes.length);
                     bytes[at] ^= (byte) (1 << random.nextInt(8));
                     where.append(' ').append(at);
                 }

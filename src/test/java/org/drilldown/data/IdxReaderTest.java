@@ -27,8 +27,9 @@ class IdxReaderTest {
         assertThat(train.labels()[0]).isEqualTo((byte) 5);
         assertThat(count(train.labels(), 0)).isEqualTo(5923);
         assertThat(count(test.labels(), 1)).isEqualTo(1135);
-        assertThat(files.checksums()).containsEntry("train-images-idx3-ubyte",
-                "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db");
+        assertThat(files.checksums())
+                .containsEntry(
+                        "train-images-idx3-ubyte", "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db");
     }
 
     @Test
@@ -72,7 +73,8 @@ class IdxReaderTest {
     void rejectsTrailingBytesAndWrongImageSize() throws IOException {
         byte[] full = IdxFiles.images(2, 28, 28);
         Path longer = IdxFiles.write(tmp.resolve("long-images"), Arrays.copyOf(full, full.length + 1));
-        assertThatThrownBy(() -> IdxReader.readImages(longer, 28, 28)).hasMessageContaining("bytes after the last item");
+        assertThatThrownBy(() -> IdxReader.readImages(longer, 28, 28))
+                .hasMessageContaining("bytes after the last item");
         Path small = IdxFiles.write(tmp.resolve("small-images"), IdxFiles.images(2, 20, 20));
         assertThatThrownBy(() -> IdxReader.readImages(small, 28, 28)).hasMessageContaining("images are 20x20");
     }
@@ -98,7 +100,8 @@ class IdxReaderTest {
         IdxFiles.write(tmp.resolve("train-images-idx3-ubyte"), IdxFiles.images(3, 28, 28));
         IdxFiles.write(tmp.resolve("train-labels-idx1-ubyte"), IdxFiles.labels(1, 2));
         MnistFiles files = new MnistFiles(tmp);
-        assertThatThrownBy(files::train).hasMessageContaining("holds 2 labels but train-images-idx3-ubyte holds 3 images");
+        assertThatThrownBy(files::train)
+                .hasMessageContaining("holds 2 labels but train-images-idx3-ubyte holds 3 images");
         assertThatThrownBy(files::requirePresent)
                 .isInstanceOf(IdxFormatException.class)
                 .hasMessageContaining("t10k-images-idx3-ubyte")

@@ -25,7 +25,8 @@ class MnistDataTest {
     void noValidationSetTrainsOnTheFirstImages() {
         MnistData data = MnistData.load(TestData.mnistDir(), 20, 10, 0);
         assertThat(data.validation().size()).isZero();
-        assertThat(data.train().images()[0]).isEqualTo(new MnistFiles(TestData.mnistDir()).train(1).images()[0]);
+        assertThat(data.train().images()[0])
+                .isEqualTo(new MnistFiles(TestData.mnistDir()).train(1).images()[0]);
     }
 
     @Test

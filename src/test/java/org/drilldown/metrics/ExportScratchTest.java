@@ -47,7 +47,9 @@ class ExportScratchTest {
         MetricsLocation out = new MetricsLocation(tmp.resolve("out"));
         Path live = scratchOf(out, "elsewhere");
         Files.createDirectories(out.runDir("elsewhere"));
-        Path holder = Files.writeString(tmp.resolve("Hold.java"), """
+        Path holder = Files.writeString(
+                tmp.resolve("Hold.java"),
+                """
                 public class Hold {
                     public static void main(String[] a) throws Exception {
                         try (var c = java.nio.channels.FileChannel.open(java.nio.file.Path.of(a[0]),
@@ -59,10 +61,15 @@ class ExportScratchTest {
                     }
                 }
                 """);
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                holder.toString(), out.driverLock("elsewhere").toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        holder.toString(),
+                        out.driverLock("elsewhere").toString())
+                .redirectErrorStream(true)
+                .start();
         try {
-            BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader lines =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             assertThat(lines.readLine()).isEqualTo("locked");
             assertThat(ExportScratch.removeDead(out)).isEmpty();
             assertThat(live.resolve("batches-1-1/part-0-0.bin")).exists();

@@ -33,10 +33,23 @@ class FailedRunTest {
     @Test
     void aSparkExceptionDuringTheRunIsRecordedAsFailedWithItsCause() {
         SparkSession spark = SharedSpark.get();
-        JobConfig config = ConfigLoader.load(null, Map.of("drilldown.run-steps", List.of("3"),
-                "drilldown.data.train-limit", 300, "drilldown.data.test-limit", 100,
-                "drilldown.data.dir", TestData.mnistDir().toString(), "drilldown.output.dir", out.toString(),
-                "drilldown.training.workers", 2, "drilldown.training.averaging-frequency", 1));
+        JobConfig config = ConfigLoader.load(
+                null,
+                Map.of(
+                        "drilldown.run-steps",
+                        List.of("3"),
+                        "drilldown.data.train-limit",
+                        300,
+                        "drilldown.data.test-limit",
+                        100,
+                        "drilldown.data.dir",
+                        TestData.mnistDir().toString(),
+                        "drilldown.output.dir",
+                        out.toString(),
+                        "drilldown.training.workers",
+                        2,
+                        "drilldown.training.averaging-frequency",
+                        1));
         MnistData data = DrilldownJob.preflight(config);
         MetricsLocation location = new MetricsLocation(out);
         SparkException cause = new SparkException("Job aborted: no space left on device");
@@ -47,14 +60,23 @@ class FailedRunTest {
             }
         };
 
-        assertThatThrownBy(() -> new DrilldownJob(spark, config).run("broken", "test", data,
-                List.of(failing, new MetricsWriter(spark, location, config.target())),
-                new Checkpoints(location.checkpoints("broken")), ResumePoint.NONE)).isSameAs(cause);
+        assertThatThrownBy(() -> new DrilldownJob(spark, config)
+                        .run(
+                                "broken",
+                                "test",
+                                data,
+                                List.of(failing, new MetricsWriter(spark, location, config.target())),
+                                new Checkpoints(location.checkpoints("broken")),
+                                ResumePoint.NONE))
+                .isSameAs(cause);
 
         MetricsReader.registerViews(spark, location);
-        assertThat(spark.sql("select status, error from runs_history order by recorded_at").collectAsList())
+        assertThat(spark.sql("select status, error from runs_history order by recorded_at")
+                        .collectAsList())
                 .extracting(r -> r.getString(0) + ": " + r.getString(1))
-                .containsExactly("running: null", "failed: org.apache.spark.SparkException: Job aborted: no space left on device");
+                .containsExactly(
+                        "running: null",
+                        "failed: org.apache.spark.SparkException: Job aborted: no space left on device");
     }
 
     @SuppressWarnings("unchecked")

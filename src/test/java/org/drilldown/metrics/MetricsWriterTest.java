@@ -52,13 +52,17 @@ class MetricsWriterTest {
             pool.shutdown();
         }
         MetricsReader.registerViews(spark, location);
-        List<Row> counts = spark.sql("select run_id, count(*) n, count(distinct epoch) d from epochs group by run_id order by run_id")
+        List<Row> counts = spark.sql(
+                        "select run_id, count(*) n, count(distinct epoch) d from epochs group by run_id order by run_id")
                 .collectAsList();
-        assertThat(counts).extracting(r -> r.getString(0) + "=" + r.getLong(1) + "/" + r.getLong(2))
+        assertThat(counts)
+                .extracting(r -> r.getString(0) + "=" + r.getLong(1) + "/" + r.getLong(2))
                 .containsExactly("run-a=12/12", "run-b=12/12");
-        assertThat(spark.sql("select count(*) from iterations").first().getLong(0)).isEqualTo(2L * epochs * 2);
+        assertThat(spark.sql("select count(*) from iterations").first().getLong(0))
+                .isEqualTo(2L * epochs * 2);
         assertThat(spark.sql("select run_id, status from runs order by run_id").collectAsList())
-                .extracting(r -> r.getString(0) + ":" + r.getString(1)).containsExactly("run-a:succeeded", "run-b:succeeded");
+                .extracting(r -> r.getString(0) + ":" + r.getString(1))
+                .containsExactly("run-a:succeeded", "run-b:succeeded");
         // No scratch left behind: no Spark _temporary in a table, no staged file.
         try (var files = Files.walk(location.metricsDir())) {
             assertThat(files.map(p -> location.metricsDir().relativize(p).toString()))

@@ -25,8 +25,10 @@ class ReadOnlySqlTest {
         for (String f : ReadOnlyPlans.JVM_FUNCTIONS) {
             assertThat(spark.catalog().functionExists(f)).as(f).isFalse();
         }
-        assertThatThrownBy(() -> spark.sql("select reflect('java.util.UUID', 'randomUUID')").collectAsList())
-                .isInstanceOf(AnalysisException.class).hasMessageContaining("reflect");
+        assertThatThrownBy(() -> spark.sql("select reflect('java.util.UUID', 'randomUUID')")
+                        .collectAsList())
+                .isInstanceOf(AnalysisException.class)
+                .hasMessageContaining("reflect");
         // the base session keeps them: the lock-down is the query session's alone
         assertThat(SharedSpark.get().catalog().functionExists("reflect")).isTrue();
     }
@@ -36,9 +38,11 @@ class ReadOnlySqlTest {
         String path = dir.resolve("t").toString();
         SharedSpark.get().sql("select 1 as a").write().parquet(path);
         SparkSession spark = ReadOnlySql.session(SharedSpark.get());
-        assertThatThrownBy(() -> spark.sql("select * from parquet.`" + path + "`").collectAsList())
+        assertThatThrownBy(
+                        () -> spark.sql("select * from parquet.`" + path + "`").collectAsList())
                 .isInstanceOf(AnalysisException.class);
-        assertThat(SharedSpark.get().sql("select * from parquet.`" + path + "`").count()).isEqualTo(1);
+        assertThat(SharedSpark.get().sql("select * from parquet.`" + path + "`").count())
+                .isEqualTo(1);
     }
 
     @Test
@@ -46,8 +50,10 @@ class ReadOnlySqlTest {
         SparkSession spark = ReadOnlySql.session(SharedSpark.get());
         assertThat(ReadOnlySql.sql(spark, "select 1 as a").collectAsList()).hasSize(1);
         String target = dir.resolve("written").toString();
-        assertThatThrownBy(() -> ReadOnlySql.sql(spark, "insert overwrite directory '" + target + "' using parquet select 1 as a"))
-                .isInstanceOf(BadInput.class).hasMessageStartingWith("query only reads: InsertIntoDir is refused");
+        assertThatThrownBy(() -> ReadOnlySql.sql(
+                        spark, "insert overwrite directory '" + target + "' using parquet select 1 as a"))
+                .isInstanceOf(BadInput.class)
+                .hasMessageStartingWith("query only reads: InsertIntoDir is refused");
         assertThat(dir.resolve("written")).doesNotExist();
     }
 }

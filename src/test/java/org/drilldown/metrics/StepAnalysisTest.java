@@ -49,7 +49,8 @@ class StepAnalysisTest {
     void anUnconvergedModelIsNotCalledOverfitting() {
         // 21 % train against 14 % test after two epochs: still learning, not overfitting.
         StepAnalysis early = StepAnalysis.of(step(9904, 10.0, 14.0), TARGET);
-        assertThat(early.text()).startsWith("Not converged yet: best test accuracy 14.00 %, +4.00 points in the last epoch")
+        assertThat(early.text())
+                .startsWith("Not converged yet: best test accuracy 14.00 %, +4.00 points in the last epoch")
                 .doesNotContain("Overfitting");
         // Above 95 % but still climbing a point an epoch: not converged either.
         StepAnalysis rising = StepAnalysis.of(step(9904, 96.0, 97.0, 98.2), TARGET);
@@ -62,7 +63,20 @@ class StepAnalysisTest {
         for (int i = 0; i < testAccuracies.length; i++) {
             double test = testAccuracies[i];
             double train = test < 99 ? test + 0.8 : test;
-            epochs.add(new EpochResult("4", i + 1, testAccuracies.length, 0.01, score(train), Score.EMPTY, score(test), 10, 1000, 1, List.of(), List.of(), null));
+            epochs.add(new EpochResult(
+                    "4",
+                    i + 1,
+                    testAccuracies.length,
+                    0.01,
+                    score(train),
+                    Score.EMPTY,
+                    score(test),
+                    10,
+                    1000,
+                    1,
+                    List.of(),
+                    List.of(),
+                    null));
         }
         return new StepResult(STEP, params, epochs);
     }

@@ -41,7 +41,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * their oneDNN helpers: 3e-6; on DL4J's built-in float path: 5e-4).
  */
 class BatchNormBlockTest {
-    private static StepSpec step4;          // dropout 0.2
+    private static StepSpec step4; // dropout 0.2
     private static StepSpec step4NoDropout;
     private static DataSet batch;
 
@@ -51,9 +51,14 @@ class BatchNormBlockTest {
         step4 = step4WithDropout(0.2);
         step4NoDropout = step4WithDropout(0);
         DataSet digits = new SingleProcessTrainer(0.1307, 0.3081)
-                .batches(new MnistFiles(TestData.mnistDir()).train().limit(64), null, 64, null).get(0);
+                .batches(new MnistFiles(TestData.mnistDir()).train().limit(64), null, 64, null)
+                .get(0);
         Nd4j.getRandom().setSeed(3);
-        batch = new DataSet(digits.getFeatures().add(Nd4j.randn(DataType.FLOAT, digits.getFeatures().shape()).muli(0.05)), digits.getLabels());
+        batch = new DataSet(
+                digits.getFeatures()
+                        .add(Nd4j.randn(DataType.FLOAT, digits.getFeatures().shape())
+                                .muli(0.05)),
+                digits.getLabels());
     }
 
     @Test
@@ -61,10 +66,15 @@ class BatchNormBlockTest {
         MultiLayerNetwork fused = StepModels.network(step4NoDropout, 5);
         MultiLayerNetwork reference = doublePrecisionStockReference(step4NoDropout);
         assertThat(fused.getnLayers()).isEqualTo(reference.getnLayers() - 6); // 6 blocks: BatchNorm + ReLU become 1
-        assertThat(fused.getLayer(1).getHelper()).as("the fused layer's BatchNorm helper").isInstanceOf(OneDnnBatchNorm.class);
-        assertThat(reference.getLayer(1).getHelper()).as("stock BatchNorm with helpers off").isNull();
+        assertThat(fused.getLayer(1).getHelper())
+                .as("the fused layer's BatchNorm helper")
+                .isInstanceOf(OneDnnBatchNorm.class);
+        assertThat(reference.getLayer(1).getHelper())
+                .as("stock BatchNorm with helpers off")
+                .isNull();
         reference.setParams(fused.params().castTo(DataType.DOUBLE));
-        DataSet batch64 = new DataSet(batch.getFeatures().castTo(DataType.DOUBLE), batch.getLabels().castTo(DataType.DOUBLE));
+        DataSet batch64 = new DataSet(
+                batch.getFeatures().castTo(DataType.DOUBLE), batch.getLabels().castTo(DataType.DOUBLE));
 
         // Inference: running statistics, no dropout.
         assertClose(fused.output(batch.getFeatures(), false), reference.output(batch64.getFeatures(), false), 1e-5);
@@ -79,10 +89,16 @@ class BatchNormBlockTest {
         INDArray g = withZeros(reference.gradient().gradient(), runningStatistic);
         assertThat(g.norm2Number().doubleValue()).as("a real gradient").isGreaterThan(1e-3);
         assertClose(fused.gradient().gradient(), g, 1e-4);
-        assertThat(withZeros(fused.gradient().gradient(), negate(runningStatistic)).amaxNumber().doubleValue())
-                .as("running statistics' gradients").isZero();
-        assertThat(withZeros(fused.params().sub(paramsBefore), negate(runningStatistic)).norm2Number().doubleValue())
-                .as("running statistics written during backprop").isGreaterThan(1e-4);
+        assertThat(withZeros(fused.gradient().gradient(), negate(runningStatistic))
+                        .amaxNumber()
+                        .doubleValue())
+                .as("running statistics' gradients")
+                .isZero();
+        assertThat(withZeros(fused.params().sub(paramsBefore), negate(runningStatistic))
+                        .norm2Number()
+                        .doubleValue())
+                .as("running statistics written during backprop")
+                .isGreaterThan(1e-4);
         fused.setParams(paramsBefore);
 
         // A whole fit step moves both networks alike (updater, running mean and variance included).
@@ -93,8 +109,12 @@ class BatchNormBlockTest {
         assertClose(fused.params(), reference.params(), 1e-5);
         for (int i = 0; i < fused.getnLayers(); i++) {
             if (fused.getLayer(i) instanceof BatchNormBlockLayer block) {
-                assertThat(block.helperFailures()).as("layer %d fell back to DL4J's built-in code", i).isZero();
-                assertThat(block.javaSteps()).as("layer %d trained by BatchNormKernel", i).isEqualTo(2);
+                assertThat(block.helperFailures())
+                        .as("layer %d fell back to DL4J's built-in code", i)
+                        .isZero();
+                assertThat(block.javaSteps())
+                        .as("layer %d trained by BatchNormKernel", i)
+                        .isEqualTo(2);
             }
         }
     }
@@ -123,16 +143,24 @@ class BatchNormBlockTest {
         INDArray kept = out.gt(0).castTo(DataType.DOUBLE);
         double positive = y.gt(0).castTo(DataType.DOUBLE).sumNumber().doubleValue();
         assertThat(kept.mul(y.lte(0).castTo(DataType.DOUBLE)).sumNumber().doubleValue())
-                .as("outputs kept where BatchNorm was not positive").isZero();
-        assertThat(1 - kept.sumNumber().doubleValue() / positive).as("dropped share of ReLU's positives")
+                .as("outputs kept where BatchNorm was not positive")
+                .isZero();
+        assertThat(1 - kept.sumNumber().doubleValue() / positive)
+                .as("dropped share of ReLU's positives")
                 .isCloseTo(0.2, within(0.005));
         assertClose(out, y.mul(kept).divi(0.8), 1e-5);
 
-        Pair<Gradient, INDArray> stockGrad = stockBatchNorm.backpropGradient(epsilon.castTo(DataType.DOUBLE).mul(kept).divi(0.8), noWorkspaces);
-        assertThat(fusedGrad.getSecond().norm2Number().doubleValue()).as("a real gradient").isGreaterThan(1e-3);
+        Pair<Gradient, INDArray> stockGrad = stockBatchNorm.backpropGradient(
+                epsilon.castTo(DataType.DOUBLE).mul(kept).divi(0.8), noWorkspaces);
+        assertThat(fusedGrad.getSecond().norm2Number().doubleValue())
+                .as("a real gradient")
+                .isGreaterThan(1e-3);
         assertClose(fusedGrad.getSecond(), stockGrad.getSecond(), 1e-4);
         for (String param : List.of("gamma", "beta")) {
-            assertClose(fusedGrad.getFirst().getGradientFor(param), stockGrad.getFirst().getGradientFor(param), 1e-4);
+            assertClose(
+                    fusedGrad.getFirst().getGradientFor(param),
+                    stockGrad.getFirst().getGradientFor(param),
+                    1e-4);
         }
     }
 
@@ -142,7 +170,8 @@ class BatchNormBlockTest {
         conf.setDataType(DataType.DOUBLE);
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
-        DataSet doubles = new DataSet(batch.getFeatures().castTo(DataType.DOUBLE), batch.getLabels().castTo(DataType.DOUBLE));
+        DataSet doubles = new DataSet(
+                batch.getFeatures().castTo(DataType.DOUBLE), batch.getLabels().castTo(DataType.DOUBLE));
         assertThat(net.output(doubles.getFeatures(), false).shape()).containsExactly(64, 10); // inference works
         assertThatThrownBy(() -> net.fit(doubles))
                 .isInstanceOf(IllegalStateException.class)
@@ -168,8 +197,9 @@ class BatchNormBlockTest {
         MultiLayerConfiguration conf = StepModels.configuration(step4, 5, true);
         MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(conf.toJson());
         assertThat(back).isEqualTo(conf);
-        assertThat(back.getConf(1).getLayer()).isInstanceOfSatisfying(BatchNormBlock.class,
-                b -> assertThat(b.getRetainProbability()).isEqualTo(0.8));
+        assertThat(back.getConf(1).getLayer())
+                .isInstanceOfSatisfying(BatchNormBlock.class, b -> assertThat(b.getRetainProbability())
+                        .isEqualTo(0.8));
     }
 
     private static double zeroFraction(INDArray a) {
@@ -177,8 +207,10 @@ class BatchNormBlockTest {
     }
 
     private static StepSpec step4WithDropout(double dropout) {
-        return ConfigLoader.load(null, Map.of("drilldown.run-steps", List.of("4"), "drilldown.steps.4.dropout", dropout))
-                .steps().get(0);
+        return ConfigLoader.load(
+                        null, Map.of("drilldown.run-steps", List.of("4"), "drilldown.steps.4.dropout", dropout))
+                .steps()
+                .get(0);
     }
 
     private static MultiLayerNetwork doublePrecisionStockReference(StepSpec step) {
@@ -203,9 +235,12 @@ class BatchNormBlockTest {
         // equal updaters (13 blocks in step 4 with DL4J's no-op updater on them).
         MultiLayerNetwork net = StepModels.network(step4, 5);
         net.fit(batch);
-        assertThat(((BaseMultiLayerUpdater<?>) net.getUpdater()).getUpdaterBlocks()).hasSize(1);
-        assertThat(StepModels.network(step4, 5, false).getUpdater()).isInstanceOfSatisfying(BaseMultiLayerUpdater.class,
-                u -> assertThat(u.getUpdaterBlocks()).as("stock layers").hasSizeGreaterThan(1));
+        assertThat(((BaseMultiLayerUpdater<?>) net.getUpdater()).getUpdaterBlocks())
+                .hasSize(1);
+        assertThat(StepModels.network(step4, 5, false).getUpdater())
+                .isInstanceOfSatisfying(
+                        BaseMultiLayerUpdater.class,
+                        u -> assertThat(u.getUpdaterBlocks()).as("stock layers").hasSizeGreaterThan(1));
     }
 
     /** For each entry of the flattened parameters: whether it is a BatchNorm running mean or variance. */
@@ -250,7 +285,9 @@ class BatchNormBlockTest {
     }
 
     private static void assertClose(INDArray actual, INDArray expected, double relTolerance) {
-        assertThat(relativeDifference(actual, expected)).as("relative L2 difference").isLessThan(relTolerance);
+        assertThat(relativeDifference(actual, expected))
+                .as("relative L2 difference")
+                .isLessThan(relTolerance);
     }
 
     private static double relativeDifference(INDArray actual, INDArray expected) {

@@ -53,10 +53,10 @@ class BatchNormKernelTest {
         assertThat(bodyDropped / (double) (n * c * (hw - 1))).isBetween(0.095, 0.105);
     }
 
-    private record Pass(float[] out, float[] grad, double[] dGamma, double[] dBeta) {
-    }
+    private record Pass(float[] out, float[] grad, double[] dGamma, double[] dBeta) {}
 
-    private static Pass pass(float[] x, int n, int c, int hw, float[] gamma, float[] beta, double drop, boolean parallel) {
+    private static Pass pass(
+            float[] x, int n, int c, int hw, float[] gamma, float[] beta, double drop, boolean parallel) {
         double[] mean = new double[c];
         double[] var = new double[c];
         float[] out = new float[x.length];
@@ -64,8 +64,8 @@ class BatchNormKernelTest {
         float[] grad = random(x.length, 5);
         double[] dGamma = new double[c];
         double[] dBeta = new double[c];
-        BatchNormKernel.backward(x, out, grad, n, c, hw, gamma, EPS, mean, var, (float) (1 / (1 - drop)), dGamma, dBeta,
-                parallel);
+        BatchNormKernel.backward(
+                x, out, grad, n, c, hw, gamma, EPS, mean, var, (float) (1 / (1 - drop)), dGamma, dBeta, parallel);
         return new Pass(out, grad, dGamma, dBeta);
     }
 

@@ -23,14 +23,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * schedule, BatchNorm running statistics), creating far fewer ND4J buffers a step.
  */
 class InPlaceUpdaterTest {
-    private static StepSpec step4;   // without dropout, so two networks see the same training steps
+    private static StepSpec step4; // without dropout, so two networks see the same training steps
     private static List<DataSet> batches;
 
     @BeforeAll
     static void setUp() {
         NativeHelpers.configure(true);
         step4 = ConfigLoader.load(null, Map.of("drilldown.run-steps", List.of("4"), "drilldown.steps.4.dropout", 0.0))
-                .steps().get(0);
+                .steps()
+                .get(0);
         batches = new SingleProcessTrainer(0.1307, 0.3081)
                 .batches(new MnistFiles(TestData.mnistDir()).train().limit(128), null, 32, 1L);
     }
@@ -38,7 +39,8 @@ class InPlaceUpdaterTest {
     @Test
     void trainsAsDl4jsOwnUpdaterDoes() {
         MultiLayerNetwork inPlace = StepModels.network(step4, 5);
-        MultiLayerNetwork stock = new MultiLayerNetwork(inPlace.getLayerWiseConfigurations().clone());
+        MultiLayerNetwork stock =
+                new MultiLayerNetwork(inPlace.getLayerWiseConfigurations().clone());
         stock.init(inPlace.params().dup(), false);
         assertThat(inPlace.getUpdater()).isInstanceOf(InPlaceUpdater.class);
         assertThat(stock.getUpdater()).isExactlyInstanceOf(MultiLayerUpdater.class);
@@ -53,10 +55,16 @@ class InPlaceUpdaterTest {
         }
         double moved = inPlace.params().sub(before).amaxNumber().doubleValue();
         assertThat(moved).as("largest parameter change").isGreaterThan(1e-2);
-        assertThat(inPlace.params().sub(stock.params()).amaxNumber().doubleValue()).as("largest difference")
+        assertThat(inPlace.params().sub(stock.params()).amaxNumber().doubleValue())
+                .as("largest difference")
                 .isLessThan(moved * 1e-5);
-        assertThat(inPlace.getUpdater().getStateViewArray().sub(stock.getUpdater().getStateViewArray())
-                .amaxNumber().doubleValue()).as("momentum state difference").isLessThan(1e-6);
+        assertThat(inPlace.getUpdater()
+                        .getStateViewArray()
+                        .sub(stock.getUpdater().getStateViewArray())
+                        .amaxNumber()
+                        .doubleValue())
+                .as("momentum state difference")
+                .isLessThan(1e-6);
     }
 
     @Test
@@ -72,7 +80,9 @@ class InPlaceUpdaterTest {
         assertThat(net.getUpdater()).isInstanceOf(InPlaceUpdater.class);
         assertThat(net.getUpdater().getStateViewArray()).isSameAs(state);
         assertThat(state).isEqualTo(copy);
-        assertThat(InPlaceUpdater.install(net).getUpdater().getStateViewArray()).as("installing twice").isSameAs(state);
+        assertThat(InPlaceUpdater.install(net).getUpdater().getStateViewArray())
+                .as("installing twice")
+                .isSameAs(state);
     }
 
     @Test
@@ -91,12 +101,14 @@ class InPlaceUpdaterTest {
     @Test
     void aTrainingStepCreatesFarFewerNd4jBuffers() {
         MultiLayerNetwork inPlace = StepModels.network(step4, 5);
-        MultiLayerNetwork stock = new MultiLayerNetwork(inPlace.getLayerWiseConfigurations().clone());
+        MultiLayerNetwork stock =
+                new MultiLayerNetwork(inPlace.getLayerWiseConfigurations().clone());
         stock.init(inPlace.params().dup(), false);
         long inPlaceBuffers = buffersPerFit(inPlace);
         long stockBuffers = buffersPerFit(stock);
         // Every ND4J buffer is registered with its deallocator and survives one garbage collection.
-        assertThat(inPlaceBuffers).as("buffers a fit, in place vs DL4J's updater (%d)", stockBuffers)
+        assertThat(inPlaceBuffers)
+                .as("buffers a fit, in place vs DL4J's updater (%d)", stockBuffers)
                 .isLessThan(stockBuffers / 2);
     }
 

@@ -42,11 +42,14 @@ class StepModelsTest {
         // DL4J's BatchNormalization ignores an activation set on it, so BatchNormBlock applies ReLU itself:
         // the input to pooling and to the global average must be non-negative.
         MultiLayerNetwork net = StepModels.network(step("3"), 1);
-        List<INDArray> acts = net.feedForward(Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 1, 28, 28), true);
+        List<INDArray> acts =
+                net.feedForward(Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 1, 28, 28), true);
         for (int i = 0; i < net.getnLayers(); i++) {
             String type = net.getLayer(i).getClass().getSimpleName();
             if (type.equals("SubsamplingLayer") || type.equals("GlobalPoolingLayer")) {
-                assertThat(acts.get(i).minNumber().doubleValue()).as("input of layer %d (%s)", i, type).isGreaterThanOrEqualTo(0);
+                assertThat(acts.get(i).minNumber().doubleValue())
+                        .as("input of layer %d (%s)", i, type)
+                        .isGreaterThanOrEqualTo(0);
             }
         }
     }
@@ -65,8 +68,12 @@ class StepModelsTest {
         assertThat(a).isEqualTo(b);
         // First conv: fan-in 1*3*3 = 9, so weights lie in U(-1/3, 1/3).
         INDArray firstConv = StepModels.network(step("2"), 7).getLayer(0).getParam("W");
-        assertThat(firstConv.maxNumber().doubleValue()).isLessThanOrEqualTo(1.0 / 3).isGreaterThan(0.2);
-        assertThat(firstConv.minNumber().doubleValue()).isGreaterThanOrEqualTo(-1.0 / 3).isLessThan(-0.2);
+        assertThat(firstConv.maxNumber().doubleValue())
+                .isLessThanOrEqualTo(1.0 / 3)
+                .isGreaterThan(0.2);
+        assertThat(firstConv.minNumber().doubleValue())
+                .isGreaterThanOrEqualTo(-1.0 / 3)
+                .isLessThan(-0.2);
     }
 
     @Test
@@ -75,21 +82,40 @@ class StepModelsTest {
                 .isInstanceOf(ConfigError.class)
                 .hasMessageContaining("drilldown.steps.9.layers")
                 .hasMessageContaining("conv sixteen");
-        StepSpec noOutput = new StepSpec("9", "", "", List.of(), List.of("conv 8 k3", "gap"), false, 0, 1, 32,
-                0.01, 0.9, 0, step("2").lrSchedule(), 0, 0, 0, 0);
+        StepSpec noOutput = new StepSpec(
+                "9",
+                "",
+                "",
+                List.of(),
+                List.of("conv 8 k3", "gap"),
+                false,
+                0,
+                1,
+                32,
+                0.01,
+                0.9,
+                0,
+                step("2").lrSchedule(),
+                0,
+                0,
+                0,
+                0);
         assertThatThrownBy(() -> StepModels.configuration(noOutput, 1)).hasMessageContaining("output N");
     }
 
     @Test
     void weightDecayIsL2OnTheConvolutionWeightsOnlyWhenConfigured() {
-        JobConfig decayed = ConfigLoader.load(null, Map.of("drilldown.run-steps", List.of("4"),
-                "drilldown.steps.4.weight-decay", 3e-4));
-        var conv = (org.deeplearning4j.nn.conf.layers.BaseLayer) StepModels.configuration(decayed.steps().get(0), 1)
-                .getConf(0).getLayer();
-        assertThat(conv.getRegularization()).singleElement()
-                .isInstanceOfSatisfying(org.nd4j.linalg.learning.regularization.L2Regularization.class,
+        JobConfig decayed = ConfigLoader.load(
+                null, Map.of("drilldown.run-steps", List.of("4"), "drilldown.steps.4.weight-decay", 3e-4));
+        var conv = (org.deeplearning4j.nn.conf.layers.BaseLayer)
+                StepModels.configuration(decayed.steps().get(0), 1).getConf(0).getLayer();
+        assertThat(conv.getRegularization())
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        org.nd4j.linalg.learning.regularization.L2Regularization.class,
                         l2 -> assertThat(l2.getL2().valueAt(0, 0)).isEqualTo(3e-4));
-        var plain = (org.deeplearning4j.nn.conf.layers.BaseLayer) StepModels.configuration(step("3"), 1).getConf(0).getLayer();
+        var plain = (org.deeplearning4j.nn.conf.layers.BaseLayer)
+                StepModels.configuration(step("3"), 1).getConf(0).getLayer();
         assertThat(plain.getRegularization()).isEmpty();
     }
 

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.drilldown.SharedSpark;
@@ -30,10 +29,29 @@ class ReportOfADotDotRunTest {
     void theReportOfTheLatestRunNamedDotDotLeavesTheOutputAlone() throws Exception {
         JobConfig config = ConfigLoader.load(null, Map.of());
         Timestamp now = new Timestamp(System.currentTimeMillis());
-        Object[] values = {"..", now, null, "running", null, 1L, "local[2]", 1, 2, 0, 2, config.resolvedJson(), "{}", "{}",
-                "drilldown run --run-id ..", now, Tables.SCHEMA_VERSION};
-        SharedSpark.get().createDataFrame(List.of(RowFactory.create(values)), Tables.RUNS_SCHEMA)
-                .write().parquet(out.resolve("metrics/runs").toString());
+        Object[] values = {
+            "..",
+            now,
+            null,
+            "running",
+            null,
+            1L,
+            "local[2]",
+            1,
+            2,
+            0,
+            2,
+            config.resolvedJson(),
+            "{}",
+            "{}",
+            "drilldown run --run-id ..",
+            now,
+            Tables.SCHEMA_VERSION
+        };
+        SharedSpark.get()
+                .createDataFrame(List.of(RowFactory.create(values)), Tables.RUNS_SCHEMA)
+                .write()
+                .parquet(out.resolve("metrics/runs").toString());
 
         // The user's sequence: a plain report picks '..' as the latest run.
         int code = org.drilldown.cli.Main.execute("report", "--out", out.toString());
@@ -41,12 +59,18 @@ class ReportOfADotDotRunTest {
         assertThat(out.resolve("metrics/runs")).isDirectory();
 
         // Defence in depth: the writer itself refuses a report directory outside OUT/report.
-        ReportData data = new ReportData(new GenericRowWithSchema(values, Tables.RUNS_SCHEMA), config, List.of(),
-                List.of(), List.of(), List.of());
+        ReportData data = new ReportData(
+                new GenericRowWithSchema(values, Tables.RUNS_SCHEMA),
+                config,
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of());
         Path reports = new MetricsLocation(out).reportsDir();
         assertThatThrownBy(() -> ReportWriter.write(data, reports)).hasMessageContaining("'..'");
         assertThat(out.resolve("metrics/runs")).isDirectory();
         // No scratch directory left behind either.
-        assertThat(reports).satisfiesAnyOf(r -> assertThat(r).doesNotExist(), r -> assertThat(r).isEmptyDirectory());
+        assertThat(reports).satisfiesAnyOf(r -> assertThat(r).doesNotExist(), r -> assertThat(r)
+                .isEmptyDirectory());
     }
 }

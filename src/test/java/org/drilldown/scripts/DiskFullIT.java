@@ -29,12 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
 class DiskFullIT {
     @TempDir
     Path tmp;
+
     Path disk;
 
     private void mount(String size) throws Exception {
         disk = Files.createDirectories(tmp.resolve("disk"));
         Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", disk.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         assumeTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "mounting a tmpfs needs root");
     }
 
@@ -48,12 +50,31 @@ class DiskFullIT {
     @Test
     void aDiskTooSmallForAnEpochIsRefusedBeforeTraining() throws Exception {
         mount("600k");
-        Scripts.Result r = Scripts.run(tmp, tmp.resolve("small.log"), 300, Map.of(), "scripts/run-local.sh",
-                "--steps", "2", "--epochs", "1", "--train-limit", "3000", "--test-limit", "200", "--workers", "2",
-                "--averaging-frequency", "3", "--out", disk.resolve("out").toString());
+        Scripts.Result r = Scripts.run(
+                tmp,
+                tmp.resolve("small.log"),
+                300,
+                Map.of(),
+                "scripts/run-local.sh",
+                "--steps",
+                "2",
+                "--epochs",
+                "1",
+                "--train-limit",
+                "3000",
+                "--test-limit",
+                "200",
+                "--workers",
+                "2",
+                "--averaging-frequency",
+                "3",
+                "--out",
+                disk.resolve("out").toString());
         assertThat(r.code()).as(r.output()).isEqualTo(2);
-        assertThat(r.output()).containsPattern("drilldown: an epoch's minibatch files need about \\d+ MB under .*"
-                + "only 0 MB are free there; free space, or point --out or drilldown.training.export-dir at a disk with room")
+        assertThat(r.output())
+                .containsPattern(
+                        "drilldown: an epoch's minibatch files need about \\d+ MB under .*"
+                                + "only 0 MB are free there; free space, or point --out or drilldown.training.export-dir at a disk with room")
                 .doesNotContain("\tat ");
     }
 
@@ -62,29 +83,59 @@ class DiskFullIT {
         mount("80m"); // room for the plan check (3,000 images: ~74 MB with the margin), filled below
         Path out = disk.resolve("out");
         Path log = tmp.resolve("fills.log");
-        Process run = Scripts.start(tmp, log, Map.of(), List.of("scripts/run-local.sh", "--steps", "2", "--epochs", "4",
-                "--train-limit", "3000", "--test-limit", "200", "--workers", "2", "--averaging-frequency", "3",
-                "--out", out.toString(), "--run-id", "fills"));
+        Process run = Scripts.start(
+                tmp,
+                log,
+                Map.of(),
+                List.of(
+                        "scripts/run-local.sh",
+                        "--steps",
+                        "2",
+                        "--epochs",
+                        "4",
+                        "--train-limit",
+                        "3000",
+                        "--test-limit",
+                        "200",
+                        "--workers",
+                        "2",
+                        "--averaging-frequency",
+                        "3",
+                        "--out",
+                        out.toString(),
+                        "--run-id",
+                        "fills"));
         awaitFirstEpochRow(out.resolve("metrics/epochs"), run, log);
         fill(disk);
 
         assertThat(run.waitFor(300, TimeUnit.SECONDS)).as("run ended").isTrue();
         String output = Files.readString(log);
         assertThat(run.exitValue()).as(output).isEqualTo(1);
-        List<String> ours = output.lines().filter(l -> l.startsWith("drilldown:")).toList();
-        assertThat(ours).as(output).containsExactly("drilldown: failed: no space left on device while writing under "
-                + out + " (minibatch files under " + out.resolve("tmp/export/fills") + "); free space there, or point"
-                + " --out or drilldown.training.export-dir at a disk with room");
+        List<String> ours =
+                output.lines().filter(l -> l.startsWith("drilldown:")).toList();
+        assertThat(ours)
+                .as(output)
+                .containsExactly("drilldown: failed: no space left on device while writing under "
+                        + out + " (minibatch files under " + out.resolve("tmp/export/fills")
+                        + "); free space there, or point"
+                        + " --out or drilldown.training.export-dir at a disk with room");
         assertThat(output.substring(output.indexOf("drilldown: failed:"))).doesNotContain("\tat ");
 
         Files.deleteIfExists(disk.resolve("filler")); // the reader needs no room, but Spark's scratch does
         MetricsReader.registerViews(SharedSpark.get(), new MetricsLocation(out));
-        Row status = SharedSpark.get().sql("select status from runs where run_id = 'fills'").first();
+        Row status = SharedSpark.get()
+                .sql("select status from runs where run_id = 'fills'")
+                .first();
         assertThat(status.getString(0)).isIn("failed", "interrupted");
-        List<Row> epochs = SharedSpark.get().sql("select epoch, test_accuracy from epochs order by epoch").collectAsList();
+        List<Row> epochs = SharedSpark.get()
+                .sql("select epoch, test_accuracy from epochs order by epoch")
+                .collectAsList();
         assertThat(epochs).isNotEmpty();
-        assertThat(epochs).extracting(r -> r.getInt(0))
-                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, epochs.size()).boxed().toList());
+        assertThat(epochs)
+                .extracting(r -> r.getInt(0))
+                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, epochs.size())
+                        .boxed()
+                        .toList());
         assertThat(epochs).allSatisfy(r -> assertThat(r.getDouble(1)).isBetween(0.0, 100.0));
     }
 

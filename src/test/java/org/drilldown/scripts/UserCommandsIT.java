@@ -26,15 +26,31 @@ import org.junit.jupiter.api.io.TempDir;
 class UserCommandsIT {
     @TempDir
     static Path home;
+
     static Scripts.Result main;
     static List<StepSpec> configured = ConfigLoader.defaults().steps();
 
     @BeforeAll
     static void runTheMainCommand() throws Exception {
         // 2,600 images: ten minibatches of 128 for each of the two workers, the default averaging frequency.
-        main = Scripts.run(home, home.resolve("run-local.log"), 600, Map.of(),
-                "scripts/run-local.sh", "--epochs", "1", "--train-limit", "2600", "--test-limit", "300",
-                "--workers", "2", "--out", "out", "--run-id", "every-step");
+        main = Scripts.run(
+                home,
+                home.resolve("run-local.log"),
+                600,
+                Map.of(),
+                "scripts/run-local.sh",
+                "--epochs",
+                "1",
+                "--train-limit",
+                "2600",
+                "--test-limit",
+                "300",
+                "--workers",
+                "2",
+                "--out",
+                "out",
+                "--run-id",
+                "every-step");
     }
 
     @Test
@@ -42,37 +58,64 @@ class UserCommandsIT {
         assertThat(main.code()).as(main.output()).isZero();
         assertThat(main.output()).contains("run every-step done");
         SparkSession spark = SharedSpark.get();
-        List<Row> steps = spark.read().parquet(home.resolve("out/metrics/steps").toString()).orderBy("step").collectAsList();
-        assertThat(steps).extracting(r -> (String) r.getAs("step"))
-                .containsExactlyElementsOf(configured.stream().map(StepSpec::key).sorted().toList());
+        List<Row> steps = spark.read()
+                .parquet(home.resolve("out/metrics/steps").toString())
+                .orderBy("step")
+                .collectAsList();
+        assertThat(steps)
+                .extracting(r -> (String) r.getAs("step"))
+                .containsExactlyElementsOf(
+                        configured.stream().map(StepSpec::key).sorted().toList());
         for (Row row : steps) {
-            StepSpec spec = configured.stream().filter(s -> s.key().equals(row.getAs("step"))).findFirst().orElseThrow();
+            StepSpec spec = configured.stream()
+                    .filter(s -> s.key().equals(row.getAs("step")))
+                    .findFirst()
+                    .orElseThrow();
             assertThat((Long) row.getAs("params")).as("step " + spec.key()).isEqualTo(spec.expectedParams());
             assertThat((Integer) row.getAs("epochs")).isEqualTo(1);
-            assertThat((String) row.getAs("analysis")).as("step " + spec.key()).contains("Parameters", "Epochs 1 <= 15");
+            assertThat((String) row.getAs("analysis"))
+                    .as("step " + spec.key())
+                    .contains("Parameters", "Epochs 1 <= 15");
         }
-        List<Row> epochs = spark.read().parquet(home.resolve("out/metrics/epochs").toString()).collectAsList();
+        List<Row> epochs = spark.read()
+                .parquet(home.resolve("out/metrics/epochs").toString())
+                .collectAsList();
         assertThat(epochs).hasSize(configured.size());
         // Every image trained once in every step, counted as the workers fitted them.
         assertThat(epochs).extracting(r -> (Long) r.getAs("train_images")).containsOnly(2600L);
-        assertThat(epochs).allSatisfy(r -> assertThat((Double) r.getAs("train_loss")).isPositive().isLessThan(10.0));
-        Row run = spark.read().parquet(home.resolve("out/metrics/runs").toString())
-                .where("status = 'succeeded'").first();
+        assertThat(epochs)
+                .allSatisfy(r ->
+                        assertThat((Double) r.getAs("train_loss")).isPositive().isLessThan(10.0));
+        Row run = spark.read()
+                .parquet(home.resolve("out/metrics/runs").toString())
+                .where("status = 'succeeded'")
+                .first();
         assertThat((String) run.getAs("spark_master")).isEqualTo("local[*]");
     }
 
     @Test
     void queryReadsTheTablesFromTheSameDirectory() throws Exception {
-        Scripts.Result q = Scripts.run(home, home.resolve("query.log"), 120, Map.of(), "scripts/query.sh",
-                "--out", "out", "--format", "csv", "select count(*) as steps, min(params) as fewest from steps");
+        Scripts.Result q = Scripts.run(
+                home,
+                home.resolve("query.log"),
+                120,
+                Map.of(),
+                "scripts/query.sh",
+                "--out",
+                "out",
+                "--format",
+                "csv",
+                "select count(*) as steps, min(params) as fewest from steps");
         assertThat(q.code()).as(q.output()).isZero();
-        long fewest = configured.stream().mapToLong(StepSpec::expectedParams).min().orElseThrow();
+        long fewest =
+                configured.stream().mapToLong(StepSpec::expectedParams).min().orElseThrow();
         assertThat(q.output()).contains("steps,fewest\n" + configured.size() + "," + fewest + "\n");
     }
 
     @Test
     void reportWritesEveryStep() throws Exception {
-        Scripts.Result r = Scripts.run(home, home.resolve("report.log"), 120, Map.of(), "scripts/report.sh", "--out", "out");
+        Scripts.Result r =
+                Scripts.run(home, home.resolve("report.log"), 120, Map.of(), "scripts/report.sh", "--out", "out");
         assertThat(r.code()).as(r.output()).isZero();
         String md = Files.readString(home.resolve("out/report/every-step/REPORT.md"));
         for (StepSpec step : configured) {
@@ -83,12 +126,36 @@ class UserCommandsIT {
     /** A user's --master wins over the script's local[*]. */
     @Test
     void aUsersMasterWins() throws Exception {
-        Scripts.Result one = Scripts.run(home, home.resolve("local1.log"), 300, Map.of(), "scripts/run-local.sh",
-                "--master", "local[1]", "--steps", "2", "--epochs", "1", "--train-limit", "1000", "--test-limit", "100",
-                "--workers", "1", "--averaging-frequency", "2", "--out", "out-local1", "--run-id", "one-thread");
+        Scripts.Result one = Scripts.run(
+                home,
+                home.resolve("local1.log"),
+                300,
+                Map.of(),
+                "scripts/run-local.sh",
+                "--master",
+                "local[1]",
+                "--steps",
+                "2",
+                "--epochs",
+                "1",
+                "--train-limit",
+                "1000",
+                "--test-limit",
+                "100",
+                "--workers",
+                "1",
+                "--averaging-frequency",
+                "2",
+                "--out",
+                "out-local1",
+                "--run-id",
+                "one-thread");
         assertThat(one.code()).as(one.output()).isZero();
-        Row run = SharedSpark.get().read().parquet(home.resolve("out-local1/metrics/runs").toString())
-                .where("status = 'succeeded'").first();
+        Row run = SharedSpark.get()
+                .read()
+                .parquet(home.resolve("out-local1/metrics/runs").toString())
+                .where("status = 'succeeded'")
+                .first();
         assertThat((String) run.getAs("spark_master")).isEqualTo("local[1]");
         assertThat((Integer) run.getAs("cores")).isEqualTo(1);
     }

@@ -11,7 +11,8 @@ import org.nd4j.linalg.dataset.DataSet;
 
 class BatchFilesTest {
     private final DataSet batch = new SingleProcessTrainer(0.1307, 0.3081)
-            .batches(new MnistFiles(TestData.mnistDir()).train().limit(32), null, 32, null).get(0);
+            .batches(new MnistFiles(TestData.mnistDir()).train().limit(32), null, 32, null)
+            .get(0);
 
     @Test
     void aRealBatchRoundTripsExactly() {

@@ -35,20 +35,26 @@ class CheckpointsTest {
     @BeforeAll
     static void setUp() {
         NativeHelpers.configure(true);
-        step3 = ConfigLoader.load(null, Map.of("drilldown.run-steps", List.of("3"))).steps().get(0);
+        step3 = ConfigLoader.load(null, Map.of("drilldown.run-steps", List.of("3")))
+                .steps()
+                .get(0);
     }
 
     @Test
     void aCheckpointRestoresParametersAndUpdaterState() {
         MultiLayerNetwork net = StepModels.network(step3, 5);
-        net.getUpdater().getStateViewArray().assign(Nd4j.rand(DataType.FLOAT, net.getUpdater().getStateViewArray().shape()));
+        net.getUpdater()
+                .getStateViewArray()
+                .assign(Nd4j.rand(
+                        DataType.FLOAT, net.getUpdater().getStateViewArray().shape()));
         Checkpoints checkpoints = new Checkpoints(dir);
 
         checkpoints.save("3", 2, net);
         MultiLayerNetwork back = checkpoints.load("3", 2);
 
         assertThat(back.params()).isEqualTo(net.params());
-        assertThat(back.getUpdater().getStateViewArray()).isEqualTo(net.getUpdater().getStateViewArray());
+        assertThat(back.getUpdater().getStateViewArray())
+                .isEqualTo(net.getUpdater().getStateViewArray());
     }
 
     @Test
@@ -72,10 +78,11 @@ class CheckpointsTest {
         Checkpoints checkpoints = new Checkpoints(dir);
         checkpoints.save("3", 1, net);
         Path file = dir.resolve("step-3-epoch-1.zip");
-        INDArray shorter = Nd4j.zeros(DataType.FLOAT, net.getUpdater().getStateViewArray().length() - 96);
+        INDArray shorter =
+                Nd4j.zeros(DataType.FLOAT, net.getUpdater().getStateViewArray().length() - 96);
         try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + file.toUri()), Map.of());
-             OutputStream out = Files.newOutputStream(zip.getPath(ModelSerializer.UPDATER_BIN));
-             DataOutputStream data = new DataOutputStream(out)) {
+                OutputStream out = Files.newOutputStream(zip.getPath(ModelSerializer.UPDATER_BIN));
+                DataOutputStream data = new DataOutputStream(out)) {
             Nd4j.write(shorter, data);
         }
 

@@ -32,6 +32,7 @@ import org.nd4j.linalg.dataset.DataSet;
 class Dl4jCanaryTest {
     @TempDir
     static java.nio.file.Path exportDir;
+
     static List<DataSet> batches;
 
     @BeforeAll
@@ -51,8 +52,12 @@ class Dl4jCanaryTest {
         int convolutions = 0, pools = 0;
         for (Layer layer : net.getLayers()) {
             if (layer instanceof ConvolutionLayer) {
-                assertThat(layer.getHelper()).as("layer %d's helper", layer.getIndex()).isInstanceOf(MKLDNNConvHelper.class);
-                assertThat(helperFailures(layer, ConvolutionLayer.class)).as("DL4J's fallbacks from oneDNN").isZero();
+                assertThat(layer.getHelper())
+                        .as("layer %d's helper", layer.getIndex())
+                        .isInstanceOf(MKLDNNConvHelper.class);
+                assertThat(helperFailures(layer, ConvolutionLayer.class))
+                        .as("DL4J's fallbacks from oneDNN")
+                        .isZero();
                 convolutions++;
             } else if (layer instanceof SubsamplingLayer) {
                 assertThat(layer.getHelper()).isInstanceOf(MKLDNNSubsamplingHelper.class);
@@ -73,19 +78,26 @@ class Dl4jCanaryTest {
         for (DataSet batch : batches.subList(0, 3)) {
             net.fit(batch);
         }
-        assertThat(InPlaceUpdater.inPlaceUpdates() - before).as("in-place updates, one process").isEqualTo(3);
+        assertThat(InPlaceUpdater.inPlaceUpdates() - before)
+                .as("in-place updates, one process")
+                .isEqualTo(3);
 
         // Two workers in local[2] (their tasks run in this JVM), four minibatches each, averaging every two.
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(SharedSpark.get().sparkContext());
-        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, StepModels.network(step("4"), 3),
-                StepTrainer.trainingMaster(2, 32, 2, 0, exportDir.toString(), 1));
+        JavaSparkContext sc =
+                JavaSparkContext.fromSparkContext(SharedSpark.get().sparkContext());
+        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(
+                sc, StepModels.network(step("4"), 3), StepTrainer.trainingMaster(2, 32, 2, 0, exportDir.toString(), 1));
         before = InPlaceUpdater.inPlaceUpdates();
         sparkNet.fit(sc.parallelize(batches, 2));
-        assertThat(InPlaceUpdater.inPlaceUpdates() - before).as("in-place updates on the workers").isEqualTo(batches.size());
+        assertThat(InPlaceUpdater.inPlaceUpdates() - before)
+                .as("in-place updates on the workers")
+                .isEqualTo(batches.size());
     }
 
     private static StepSpec step(String key) {
-        return ConfigLoader.load(null, Map.of("drilldown.run-steps", List.of(key))).steps().get(0);
+        return ConfigLoader.load(null, Map.of("drilldown.run-steps", List.of(key)))
+                .steps()
+                .get(0);
     }
 
     /** DL4J counts the exceptions its helper threw and silently runs its own code instead. */

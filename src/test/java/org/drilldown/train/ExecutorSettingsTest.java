@@ -13,9 +13,11 @@ class ExecutorSettingsTest {
 
     @Test
     void theDriversMallocSettingsReachTheExecutors() {
-        Map<String, String> settings = DrilldownJob.executorSettings(ConfigLoader.defaults(), Map.of("GLIBC_TUNABLES", TUNABLES));
+        Map<String, String> settings =
+                DrilldownJob.executorSettings(ConfigLoader.defaults(), Map.of("GLIBC_TUNABLES", TUNABLES));
         assertThat(settings).containsEntry("spark.executorEnv.GLIBC_TUNABLES", TUNABLES);
-        assertThat(settings.get("spark.executor.extraJavaOptions")).contains("-Dorg.bytedeco.javacpp.maxPhysicalBytes=0");
+        assertThat(settings.get("spark.executor.extraJavaOptions"))
+                .contains("-Dorg.bytedeco.javacpp.maxPhysicalBytes=0");
     }
 
     @Test
@@ -26,10 +28,14 @@ class ExecutorSettingsTest {
 
     @Test
     void executorSettingsInConfWin() {
-        JobConfig config = ConfigLoader.load(null, Map.of("drilldown.spark.settings",
-                Map.of("spark.executorEnv.GLIBC_TUNABLES", "glibc.malloc.arena_max=2")));
+        JobConfig config = ConfigLoader.load(
+                null,
+                Map.of(
+                        "drilldown.spark.settings",
+                        Map.of("spark.executorEnv.GLIBC_TUNABLES", "glibc.malloc.arena_max=2")));
         assertThat(DrilldownJob.executorSettings(config, Map.of("GLIBC_TUNABLES", TUNABLES)))
                 .doesNotContainKey("spark.executorEnv.GLIBC_TUNABLES");
-        assertThat(config.sparkSettings()).containsEntry("spark.executorEnv.GLIBC_TUNABLES", "glibc.malloc.arena_max=2");
+        assertThat(config.sparkSettings())
+                .containsEntry("spark.executorEnv.GLIBC_TUNABLES", "glibc.malloc.arena_max=2");
     }
 }

@@ -28,10 +28,13 @@ class FittedBatchScoreTest {
     @ParameterizedTest(name = "step {0}")
     @MethodSource("configuredSteps")
     void scoresAsTheNetworkPredicts(String key) {
-        StepSpec step = ConfigLoader.load(null, Map.of("drilldown.run-steps", List.of(key))).steps().get(0);
+        StepSpec step = ConfigLoader.load(null, Map.of("drilldown.run-steps", List.of(key)))
+                .steps()
+                .get(0);
         MultiLayerNetwork net = StepModels.network(step, 11);
         DataSet batch = new SingleProcessTrainer(0.1307, 0.3081)
-                .batches(new MnistFiles(TestData.mnistDir()).test().limit(16), null, 16, null).get(0);
+                .batches(new MnistFiles(TestData.mnistDir()).test().limit(16), null, 16, null)
+                .get(0);
 
         // The activations up to the output layer's input, as MultiLayerNetwork hands them to onForwardPass.
         List<INDArray> activations = net.feedForwardToLayer(net.getnLayers() - 2, batch.getFeatures(), false);

@@ -39,15 +39,18 @@ class MiniBatchesTest {
     void batchesAreNormalisedOneHotAndSizedAsAsked() {
         SparkSession spark = SharedSpark.get();
         MnistSplit split = new MnistFiles(TestData.mnistDir()).test().limit(70);
-        List<DataSet> batches = MnistFrames.toFrame(spark, split, 1).javaRDD()
-                .mapPartitions(new MiniBatches(null, 0.1307, 0.3081, 32, 5L)).collect();
+        List<DataSet> batches = MnistFrames.toFrame(spark, split, 1)
+                .javaRDD()
+                .mapPartitions(new MiniBatches(null, 0.1307, 0.3081, 32, 5L))
+                .collect();
 
         assertThat(batches).extracting(DataSet::numExamples).containsExactly(32, 32, 6);
         DataSet first = batches.get(0);
         assertThat(first.getFeatures().shape()).containsExactly(32, 1, 28, 28);
         assertThat(first.getLabels().sum(1).toDoubleVector()).containsOnly(1.0);
         // Background pixels (0) map to -mean/std.
-        assertThat(first.getFeatures().minNumber().doubleValue()).isCloseTo(-0.1307 / 0.3081, org.assertj.core.api.Assertions.within(1e-5));
+        assertThat(first.getFeatures().minNumber().doubleValue())
+                .isCloseTo(-0.1307 / 0.3081, org.assertj.core.api.Assertions.within(1e-5));
     }
 
     @Test
@@ -56,24 +59,35 @@ class MiniBatchesTest {
         MnistSplit split = new MnistFiles(TestData.mnistDir()).train().limit(1000);
         Dataset<Row> frame = MnistFrames.toFrame(spark, split, 2);
 
-        List<Integer> perPartition = StepTrainer.trainEvalSample(frame, 1000, 200).javaRDD()
+        List<Integer> perPartition = StepTrainer.trainEvalSample(frame, 1000, 200)
+                .javaRDD()
                 .mapPartitions(rows -> {
                     int n = 0;
                     for (; rows.hasNext(); rows.next()) {
                         n++;
                     }
                     return List.of(n).iterator();
-                }).collect();
+                })
+                .collect();
         assertThat(perPartition).as("images sampled per partition").containsExactly(100, 100);
-        List<Long> ids = StepTrainer.trainEvalSample(frame, 1000, 200).select("id").as(org.apache.spark.sql.Encoders.LONG()).collectAsList();
+        List<Long> ids = StepTrainer.trainEvalSample(frame, 1000, 200)
+                .select("id")
+                .as(org.apache.spark.sql.Encoders.LONG())
+                .collectAsList();
         assertThat(ids).hasSize(200).contains(0L, 5L, 995L).doesNotContain(1L, 998L);
-        assertThat(StepTrainer.trainEvalSample(frame, 1000, 0).count()).as("0 = all").isEqualTo(1000);
-        assertThat(StepTrainer.trainEvalSample(frame, 1000, 5000).count()).as("more than there are = all").isEqualTo(1000);
+        assertThat(StepTrainer.trainEvalSample(frame, 1000, 0).count())
+                .as("0 = all")
+                .isEqualTo(1000);
+        assertThat(StepTrainer.trainEvalSample(frame, 1000, 5000).count())
+                .as("more than there are = all")
+                .isEqualTo(1000);
     }
 
     /** One image per DataSet, in id order (no shuffle), as flat float arrays. */
     private static List<float[]> images(Dataset<Row> frame, RandomRotation rotation) {
-        return frame.javaRDD().mapPartitions(new MiniBatches(rotation, 0.0, 1.0, 1, null))
-                .map(ds -> ds.getFeatures().data().asFloat()).collect();
+        return frame.javaRDD()
+                .mapPartitions(new MiniBatches(rotation, 0.0, 1.0, 1, null))
+                .map(ds -> ds.getFeatures().data().asFloat())
+                .collect();
     }
 }

@@ -32,17 +32,28 @@ class ParameterAveragingTest {
     @Test
     void twoWorkersOnTheSameBatchMatchSingleMachineTrainingOverTwoRounds() {
         // Step 3 without dropout: BatchNorm in training mode is deterministic for a given batch.
-        StepSpec step = ConfigLoader.load(null, java.util.Map.of("drilldown.run-steps", List.of("3"),
-                "drilldown.steps.3.dropout", 0.0, "drilldown.steps.3.learning-rate", 0.05)).steps().get(0);
+        StepSpec step = ConfigLoader.load(
+                        null,
+                        java.util.Map.of(
+                                "drilldown.run-steps",
+                                List.of("3"),
+                                "drilldown.steps.3.dropout",
+                                0.0,
+                                "drilldown.steps.3.learning-rate",
+                                0.05))
+                .steps()
+                .get(0);
         MultiLayerNetwork single = StepModels.network(step, 5);
         MultiLayerNetwork distributed = single.clone();
         DataSet batch = new SingleProcessTrainer(0.1307, 0.3081)
-                .batches(new MnistFiles(TestData.mnistDir()).test().limit(32), null, 32, null).get(0);
+                .batches(new MnistFiles(TestData.mnistDir()).test().limit(32), null, 32, null)
+                .get(0);
 
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(SharedSpark.get().sparkContext());
+        JavaSparkContext sc =
+                JavaSparkContext.fromSparkContext(SharedSpark.get().sparkContext());
         JavaRDD<DataSet> twoCopies = sc.parallelize(List.of(batch, batch.copy()), 2);
-        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, distributed,
-                StepTrainer.trainingMaster(2, 32, 1, 0, exportDir.toString(), 1));
+        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(
+                sc, distributed, StepTrainer.trainingMaster(2, 32, 1, 0, exportDir.toString(), 1));
         INDArray before = single.params().dup();
         for (int round = 0; round < 2; round++) {
             sparkNet.fit(twoCopies);
@@ -59,9 +70,12 @@ class ParameterAveragingTest {
     /** Workers swap in the in-place updater before their first minibatch, keeping the broadcast momentum state. */
     @Test
     void workersTrainWithTheInPlaceUpdater() {
-        assertThat(StepTrainer.trainingMaster(2, 32, 1, 0, exportDir.toString(), 1).getTrainingHookList())
+        assertThat(StepTrainer.trainingMaster(2, 32, 1, 0, exportDir.toString(), 1)
+                        .getTrainingHookList())
                 .hasAtLeastOneElementOfType(InPlaceUpdaterHook.class);
-        StepSpec step = ConfigLoader.load(null, java.util.Map.of("drilldown.run-steps", List.of("3"))).steps().get(0);
+        StepSpec step = ConfigLoader.load(null, java.util.Map.of("drilldown.run-steps", List.of("3")))
+                .steps()
+                .get(0);
         MultiLayerNetwork workerCopy = StepModels.network(step, 5).clone(); // as DL4J builds it: its own updater
         INDArray state = workerCopy.getUpdater().getStateViewArray();
         assertThat(workerCopy.getUpdater()).isNotInstanceOf(InPlaceUpdater.class);
@@ -79,16 +93,27 @@ class ParameterAveragingTest {
      */
     @Test
     void fittedBatchScoresReachTheDriverOncePerExampleAsPredictedBeforeEachUpdate() {
-        StepSpec step = ConfigLoader.load(null, java.util.Map.of("drilldown.run-steps", List.of("3"),
-                "drilldown.steps.3.dropout", 0.0, "drilldown.steps.3.learning-rate", 0.05)).steps().get(0);
+        StepSpec step = ConfigLoader.load(
+                        null,
+                        java.util.Map.of(
+                                "drilldown.run-steps",
+                                List.of("3"),
+                                "drilldown.steps.3.dropout",
+                                0.0,
+                                "drilldown.steps.3.learning-rate",
+                                0.05))
+                .steps()
+                .get(0);
         MultiLayerNetwork single = StepModels.network(step, 7);
         DataSet batch = new SingleProcessTrainer(0.1307, 0.3081)
-                .batches(new MnistFiles(TestData.mnistDir()).test().limit(32), null, 32, null).get(0);
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(SharedSpark.get().sparkContext());
+                .batches(new MnistFiles(TestData.mnistDir()).test().limit(32), null, 32, null)
+                .get(0);
+        JavaSparkContext sc =
+                JavaSparkContext.fromSparkContext(SharedSpark.get().sparkContext());
         ScoreAccumulator fitted = new ScoreAccumulator();
         sc.sc().register(fitted, "test fitted batches");
-        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, single.clone(),
-                StepTrainer.trainingMaster(2, 32, 1, 0, exportDir.toString(), 1));
+        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(
+                sc, single.clone(), StepTrainer.trainingMaster(2, 32, 1, 0, exportDir.toString(), 1));
         sparkNet.setListeners(new FittedBatchScore(fitted));
 
         Score expected = Score.EMPTY;
@@ -102,6 +127,8 @@ class ParameterAveragingTest {
         Score got = fitted.value();
         assertThat(got.count()).as("examples scored").isEqualTo(4 * 32);
         assertThat(got.correct()).as("correct predictions").isEqualTo(expected.correct());
-        assertThat(got.loss()).as("mean cross-entropy").isCloseTo(expected.loss(), org.assertj.core.data.Percentage.withPercentage(0.1));
+        assertThat(got.loss())
+                .as("mean cross-entropy")
+                .isCloseTo(expected.loss(), org.assertj.core.data.Percentage.withPercentage(0.1));
     }
 }
