@@ -211,7 +211,8 @@ final class RunCommand implements Callable<Integer> {
                     // What follows is Spark aborting the jobs under way as it stops: consequences, not news. Silenced
                     // in the logs and on stderr, where DL4J's prefetch threads print their uncaught exceptions.
                     Configurator.setAllLevels(LogManager.getRootLogger().getName(), Level.OFF);
-                    System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+                    System.setErr(new java.io.PrintStream(
+                            java.io.OutputStream.nullOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8));
                 }
             };
             ShutdownHookManager.get().addShutdownHook(onSignal, BEFORE_SPARK_STOPS);

@@ -65,11 +65,15 @@ public final class ScopedDelete {
 
     /** Whether the target's parent, with links resolved, is still inside the root's real path. */
     private static boolean insideReally(Path root, Path target) {
+        Path parent = target.getParent();
+        if (parent == null) {
+            return false; // a filesystem root is inside nothing
+        }
         try {
-            if (!Files.exists(root) || !Files.exists(target.getParent())) {
+            if (!Files.exists(root) || !Files.exists(parent)) {
                 return true; // nothing there to delete through
             }
-            return target.getParent().toRealPath().startsWith(root.toRealPath());
+            return parent.toRealPath().startsWith(root.toRealPath());
         } catch (IOException e) {
             return false;
         }

@@ -88,8 +88,9 @@ public final class DriverLock implements AutoCloseable {
      * created it (lock file included, while still holding the lock), so the id stays free. Then {@link #close}.
      */
     public void discardCreatedRun() throws IOException {
-        if (createdDir != null) {
-            ScopedDelete.tree(createdDir.getParent(), createdDir);
+        Path runs = createdDir == null ? null : createdDir.getParent();
+        if (runs != null) {
+            ScopedDelete.tree(runs, createdDir);
         }
     }
 

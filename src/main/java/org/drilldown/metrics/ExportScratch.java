@@ -34,7 +34,11 @@ public final class ExportScratch {
         List<String> removed = new ArrayList<>();
         try (Stream<Path> entries = Files.list(root)) {
             for (Path dir : entries.sorted().toList()) {
-                String id = dir.getFileName().toString();
+                Path name = dir.getFileName();
+                if (name == null) {
+                    continue;
+                }
+                String id = name.toString();
                 if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
                         && DriverLock.whileFree(location, id, () -> ScopedDelete.quietly(root, dir))) {
                     removed.add(id);

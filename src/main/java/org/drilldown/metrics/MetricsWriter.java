@@ -36,7 +36,7 @@ public final class MetricsWriter implements TrainingListener {
     private final SparkSession spark;
     private final MetricsLocation location;
     private Instant stepStarted = Instant.now();
-    private RunInfo current;
+    private volatile RunInfo current; // set at the run's start, read by the signal hook's thread
     private boolean ended;
     private volatile boolean startRecorded;
     private boolean interrupted;
@@ -275,7 +275,10 @@ public final class MetricsWriter implements TrainingListener {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to table " + table + " under " + location.metricsDir(), e);
         } finally {
-            ScopedDelete.quietly(staging.getParent(), staging); // scratch only: readers skip the staging directory
+            Path stagingRoot = staging.getParent();
+            if (stagingRoot != null) {
+                ScopedDelete.quietly(stagingRoot, staging); // scratch only: readers skip the staging directory
+            }
         }
     }
 }

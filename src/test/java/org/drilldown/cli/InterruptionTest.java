@@ -134,6 +134,33 @@ class InterruptionTest {
         try (Stream<Path> files = Files.list(out.resolve("runs/gap/checkpoints"))) {
             assertThat(files.map(f -> f.getFileName().toString())).containsExactly("step-3-epoch-3.zip");
         }
+
+        // The resumed run trained as an uninterrupted one with the same seed does, to the bit (epoch 2 trained
+        // again from epoch 1's checkpoint; DL4J's split generator and the dropout streams keyed per epoch).
+        List<String> straight = new ArrayList<>(List.of(
+                "run",
+                "--conf",
+                afterEpochConf().toString(),
+                "--master",
+                "local[2]",
+                "--test-limit",
+                "500",
+                "--workers",
+                "2",
+                "--data",
+                TestData.mnistDir().toString(),
+                "--out",
+                out.toString(),
+                "--run-id",
+                "straight"));
+        straight.addAll(List.of(TINY_STEP_3));
+        Console uninterrupted = Console.run(straight.toArray(String[]::new));
+        assertThat(uninterrupted.exitCode()).as(uninterrupted.err()).isZero();
+        assertThat(query("select epoch, params_sha256, test_accuracy from epochs where run_id = 'gap' order by epoch")
+                        .out())
+                .isEqualTo(query("select epoch, params_sha256, test_accuracy from epochs where run_id = 'straight'"
+                                + " order by epoch")
+                        .out());
     }
 
     /** A start that stopped before its first runs row leaves the id free: the same id starts again. */
