@@ -233,7 +233,8 @@ final class StepTrainer {
      * The same for an RDD of minibatches (off local mode): numbered, and worker partition p holds the
      * minibatches numbered p modulo workers, of the whole rounds (DL4J deals each partition's share out evenly
      * over the rounds only when it divides evenly) and then of the rest. Costs a shuffle of the epoch's
-     * minibatches.
+     * minibatches; each partition is sorted by number, since a shuffle fetches its blocks in a random order and
+     * the same seed must give the same run.
      */
     private void fitEveryBatch(SparkDl4jMultiLayer sparkNet, JavaRDD<DataSet> batches) {
         int parts = Math.max(1, workers);
@@ -245,10 +246,10 @@ final class StepTrainer {
             long whole = count / round * round;
             // Long keys below 2^31 hash to themselves: HashPartitioner puts minibatch i in partition i % parts.
             JavaRDD<DataSet> rounds = numbered.filter(b -> b._1() < whole)
-                    .partitionBy(new HashPartitioner(parts))
+                    .repartitionAndSortWithinPartitions(new HashPartitioner(parts))
                     .values();
             JavaRDD<DataSet> rest = numbered.filter(b -> b._1() >= whole)
-                    .partitionBy(new HashPartitioner(parts))
+                    .repartitionAndSortWithinPartitions(new HashPartitioner(parts))
                     .values();
             if (whole > 0) {
                 sparkNet.fit(rounds);

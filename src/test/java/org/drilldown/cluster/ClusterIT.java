@@ -192,6 +192,38 @@ class ClusterIT {
         throw new AssertionError("no epoch row; log:\n" + Files.readString(tmp.resolve("fault.log")));
     }
 
+    /** The same submission again trains the same, to the bit, whichever executor runs which task. */
+    @Test
+    @Order(3)
+    void aSecondSubmissionWithTheSameSeedGivesTheSameFingerprints() throws Exception {
+        Path out = tmp.resolve("out-small");
+        Scripts.Result job = submit(
+                out,
+                "small-again",
+                "--steps",
+                "2,4",
+                "--epochs",
+                "1",
+                "--train-limit",
+                "3000",
+                "--averaging-frequency",
+                "5");
+        assertThat(job.code()).as(job.output()).isZero();
+        SparkSession spark = org.drilldown.SharedSpark.get();
+        org.apache.spark.sql.Dataset<Row> epochs =
+                spark.read().parquet(out.resolve("metrics/epochs").toString());
+        List<String> first = fingerprints(epochs, "small");
+        assertThat(first).hasSize(2).allSatisfy(f -> assertThat(f).matches("\\d/1 [0-9a-f]{64} .*"));
+        assertThat(fingerprints(epochs, "small-again")).containsExactlyElementsOf(first);
+    }
+
+    private static List<String> fingerprints(org.apache.spark.sql.Dataset<Row> epochs, String runId) {
+        return epochs.where("run_id = '" + runId + "'").orderBy("step", "epoch").collectAsList().stream()
+                .map(r -> r.getAs("step") + "/" + r.getAs("epoch") + " " + r.getAs("params_sha256") + " "
+                        + r.getAs("test_accuracy") + " " + r.getAs("val_accuracy"))
+                .toList();
+    }
+
     /** A task that ended with its executor lost, and a later attempt of the same stage and partition that succeeded. */
     private static void assertRetriedAfterExecutorLoss(String log) throws IOException {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
