@@ -14,7 +14,13 @@ import picocli.CommandLine.UnmatchedArgumentException;
         mixinStandardHelpOptions = true,
         version = "drilldown 0.1.0",
         description = "The MNIST drill-down as a distributed Spark + DL4J job.",
-        subcommands = {RunCommand.class, QueryCommand.class, ReportCommand.class, BenchCommand.class})
+        subcommands = {
+            RunCommand.class,
+            ReplayCommand.class,
+            QueryCommand.class,
+            ReportCommand.class,
+            BenchCommand.class
+        })
 public final class Main {
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_BAD_INPUT = 2;

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code scripts/query.sh} and {@code scripts/report.sh} read what it wrote. Runs after {@code package}
  * (failsafe): the scripts launch the built jar.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class UserCommandsIT {
     @TempDir
     static Path home;
@@ -121,6 +122,30 @@ class UserCommandsIT {
         for (StepSpec step : configured) {
             assertThat(md).contains("## Step " + step.key() + ": " + step.name());
         }
+    }
+
+    /**
+     * reproduce.sh trains the main command's run again from its manifest and finds every epoch the same. Last:
+     * the replay adds a run to the tables the other tests read.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+    void reproduceReplaysTheRunToTheBit() throws Exception {
+        Scripts.Result r = Scripts.run(
+                home,
+                home.resolve("reproduce.log"),
+                600,
+                Map.of(),
+                "scripts/reproduce.sh",
+                "every-step",
+                "--out",
+                "out",
+                "--run-id",
+                "every-step-again");
+        assertThat(r.code()).as(r.output()).isZero();
+        assertThat(r.output())
+                .contains("replay 'every-step-again' of 'every-step': all " + configured.size()
+                        + " epochs have the same parameters");
     }
 
     /** A user's --master wins over the script's local[*]. */
