@@ -1,18 +1,23 @@
 package org.drilldown.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.drilldown.config.BadInput;
 import org.drilldown.metrics.RunId;
+import org.drilldown.report.ComparisonReport;
 import org.drilldown.report.ReportData;
 import org.drilldown.report.ReportWriter;
+import org.drilldown.report.RunComparison;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code drilldown report}: REPORT.md and PNG charts for one run, from the metric tables. */
+/** {@code drilldown report}: REPORT.md and PNG charts for one run, or one step across runs, from the metric tables. */
 @Command(
         name = "report",
         mixinStandardHelpOptions = true,
-        description = "Write <out>/report/<run_id>/REPORT.md and its charts from the metric tables.")
+        description = "Write <out>/report/<run_id>/REPORT.md and its charts from the metric tables, or with --runs"
+                + " compare one step across runs.")
 final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", description = "output directory of the runs (default: out)")
     Path out;
@@ -20,15 +25,42 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--run-id", description = "the run to report (default: the most recently started)")
     String runId;
 
+    @Option(
+            names = "--runs",
+            split = ",",
+            paramLabel = "ID",
+            description = "compare one step of these runs (e.g. one recipe on several seeds) instead")
+    List<String> runs;
+
+    @Option(names = "--step", description = "the step --runs compares (default: 4)")
+    String step = "4";
+
     @Override
     public Integer call() throws Exception {
         if (runId != null) {
             RunId.require("--run-id", runId);
         }
+        if (runs != null) {
+            if (runId != null) {
+                throw new BadInput("--runs compares several runs and --run-id reports one: pass one of them");
+            }
+            runs.forEach(id -> RunId.require("--runs", id));
+            return compare();
+        }
         try (ReadOnlySession session = ReadOnlySession.open(out)) {
             ReportData data = ReportData.load(session.spark(), session.location(), runId);
             Path report = ReportWriter.write(data, session.location().reportsDir());
             System.out.println("report of run " + data.runId() + ": " + report);
+            return 0;
+        }
+    }
+
+    private Integer compare() throws Exception {
+        try (ReadOnlySession session = ReadOnlySession.open(out)) {
+            RunComparison comparison = RunComparison.load(session.spark(), session.location(), runs, step);
+            Path report = ComparisonReport.write(
+                    comparison, session.location().reportsDir(), ComparisonReport.name(step, runs));
+            System.out.println("comparison of " + runs.size() + " runs: " + report);
             return 0;
         }
     }

@@ -21,11 +21,7 @@ public final class ReportWriter {
     public static Path write(ReportData data, Path reportRoot) throws IOException {
         // Tables written before run ids were checked may name a run '..': its report would replace OUT itself.
         RunId.require("run id in the runs table", data.runId());
-        Path target = reportRoot.resolve(data.runId());
-        System.setProperty("java.awt.headless", "true"); // charts render off-screen, also without a display
-        Files.createDirectories(reportRoot);
-        Path scratch = Files.createTempDirectory(reportRoot, "." + data.runId() + "-");
-        try {
+        return writeWhole(reportRoot, data.runId(), scratch -> {
             ReportCharts charts = new ReportCharts(data, scratch);
             Map<String, String> files = new LinkedHashMap<>();
             for (StepSpec step : data.trainedSteps()) {
@@ -35,7 +31,26 @@ public final class ReportWriter {
             files.put("loss", charts.loss());
             files.put("learning-rate", charts.learningRate());
             Files.writeString(scratch.resolve("REPORT.md"), new ReportMarkdown(data, files).render());
+        });
+    }
 
+    /** What fills a report directory. */
+    interface Contents {
+        void writeInto(Path dir) throws IOException;
+    }
+
+    /**
+     * Fills a scratch directory under {@code reportRoot}, then moves it to {@code reportRoot/name} whole (an
+     * earlier report of that name replaced); returns its REPORT.md.
+     */
+    static Path writeWhole(Path reportRoot, String name, Contents contents) throws IOException {
+        RunId.require("report name", name);
+        Path target = reportRoot.resolve(name);
+        System.setProperty("java.awt.headless", "true"); // charts render off-screen, also without a display
+        Files.createDirectories(reportRoot);
+        Path scratch = Files.createTempDirectory(reportRoot, "." + name + "-");
+        try {
+            contents.writeInto(scratch);
             ScopedDelete.tree(reportRoot, target);
             Files.move(scratch, target, StandardCopyOption.ATOMIC_MOVE);
             return target.resolve("REPORT.md");

@@ -272,6 +272,10 @@ class ErrorsDocTest {
                 "table OUT/metrics/epochs: FILE holds rows without a run_id; it was not written by Drilldown, …",
                 "QueryErrorsTest");
         elsewhere("no run 'x' under OUT; recent runs: [...]", "EndToEndTest");
+        here("--runs compares several runs and --run-id reports one: pass one of them", t ->
+                new String[] {"report", "--out", t.toString(), "--runs", "a,b", "--run-id", "c"});
+        elsewhere("run 'ID' has no epoch of step S; pass --step S of a step every run trained", "CompareRunsTest");
+        elsewhere("no run 'ID' under OUT", "CompareRunsTest");
         elsewhere("run id in the runs table '..': a run id is 1 to 128 letters, …", "ReportOfADotDotRunTest");
         // Resuming: what is refused before Spark starts runs here
         here(
