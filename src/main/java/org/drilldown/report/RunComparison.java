@@ -18,10 +18,17 @@ import org.drilldown.metrics.ReadOnlySql;
  * so one run says little about a recipe; a distribution over seeds does.
  */
 public record RunComparison(String step, TargetSpec target, List<RunLine> runs) {
+    public RunComparison {
+        runs = List.copyOf(runs);
+    }
 
     /** One run's figures for the step; {@code epochs} its test accuracies in epoch order. */
     public record RunLine(
             String runId, long seed, List<Double> epochs, double lastMin, double bestTest, Double bestVal) {
+        public RunLine {
+            epochs = List.copyOf(epochs);
+        }
+
         boolean targetMet(TargetSpec target) {
             return epochs.size() >= target.lastEpochs() && lastMin >= target.testAccuracy();
         }
