@@ -118,7 +118,7 @@ class ClusterIT {
                 submitCommand(out, "fault", "--steps", "4", "--epochs", "3", "--train-limit", "6000"),
                 tmp.resolve("fault.log"));
         awaitEpochRow(out, job);
-        // Kill while worker-1's executor runs a task (its CPU time climbing), not in a pause between Spark jobs.
+        // Kill while worker-1's executor runs a task (its log says so), not in a pause between Spark jobs.
         ProcessHandle worker = ProcessHandle.of(Long.parseLong(
                         Files.readString(clusterDir.resolve("worker-1.pid")).trim()))
                 .orElseThrow();
@@ -256,28 +256,49 @@ class ClusterIT {
         }
     }
 
-    /** The Worker's executor JVM once it uses most of a core over a quarter second: it is running a task. */
+    /**
+     * The Worker's executor JVM once its log shows a task running that has not finished, the same task 200 ms
+     * apart (a training round's task runs for about a second): the kill then lands inside that task.
+     */
     private static ProcessHandle awaitBusyExecutor(ProcessHandle worker, Process job) throws Exception {
-        for (int i = 0; i < 600 && job.isAlive(); i++) {
+        for (int i = 0; i < 1800 && job.isAlive(); i++) {
             java.util.Optional<ProcessHandle> executor = worker.children()
                     .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
                     .findFirst();
-            if (executor.isPresent()) {
-                long before = cpuMillis(executor.get());
-                Thread.sleep(250);
-                if (cpuMillis(executor.get()) - before >= 150) {
+            String task = taskInFlight(clusterDir.resolve("work/worker-1"));
+            if (executor.isPresent() && task != null) {
+                Thread.sleep(200);
+                if (task.equals(taskInFlight(clusterDir.resolve("work/worker-1")))) {
                     return executor.get();
                 }
             } else {
-                Thread.sleep(250);
+                Thread.sleep(100);
             }
         }
         throw new AssertionError(
                 "worker-1's executor never ran a task; log:\n" + Files.readString(tmp.resolve("fault.log")));
     }
 
-    private static long cpuMillis(ProcessHandle p) {
-        return p.info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(0L);
+    private static final java.util.regex.Pattern TASK_EVENT =
+            java.util.regex.Pattern.compile("(Running|Finished) task \\S+ in stage \\S+ \\(TID (\\d+)\\)");
+
+    /** A task id the executor logs (Spark's INFO) show as running and not finished, or null. */
+    private static String taskInFlight(Path workerDir) throws IOException {
+        java.util.Set<String> running = new java.util.LinkedHashSet<>();
+        try (Stream<Path> files = Files.walk(workerDir)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().equals("stderr"))
+                    .toList()) {
+                java.util.regex.Matcher m = TASK_EVENT.matcher(Files.readString(f));
+                while (m.find()) {
+                    if (m.group(1).equals("Running")) {
+                        running.add(m.group(2));
+                    } else {
+                        running.remove(m.group(2));
+                    }
+                }
+            }
+        }
+        return running.isEmpty() ? null : running.iterator().next();
     }
 
     private static List<String> executorLogs() throws IOException {
