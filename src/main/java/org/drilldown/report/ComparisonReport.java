@@ -92,7 +92,7 @@ public final class ComparisonReport {
                 chart.addSeries(f("target %.2f %%", target), new double[] {1, epochs}, new double[] {target, target});
         line.setMarker(SeriesMarkers.NONE);
         chart.getStyler().setYAxisMin(Math.floor(floor * 10) / 10).setYAxisMax(100.0);
-        chart.getStyler().setLegendPosition(LegendPosition.InsideSE);
+        chart.getStyler().setLegendPosition(LegendPosition.OutsideS); // inside, it hid the last epochs
         BitmapEncoder.saveBitmap(chart, dir.resolve(CHART).toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
