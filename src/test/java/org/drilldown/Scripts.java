@@ -45,4 +45,20 @@ public final class Scripts {
         }
         return new Result(done ? p.exitValue() : -1, Files.readString(log));
     }
+
+    /** Waits until the job has written its first epoch row under {@code out}; fails with its log if it dies first. */
+    public static void awaitFirstEpochRow(Path out, Process job, Path log) throws IOException, InterruptedException {
+        Path epochs = out.resolve("metrics/epochs");
+        for (int i = 0; i < 1500 && job.isAlive(); i++) {
+            if (Files.isDirectory(epochs)) {
+                try (java.util.stream.Stream<Path> files = Files.list(epochs)) {
+                    if (files.anyMatch(f -> f.toString().endsWith(".parquet"))) {
+                        return;
+                    }
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no epoch row; log:\n" + Files.readString(log));
+    }
 }

@@ -117,7 +117,7 @@ class ClusterIT {
         Process job = start(
                 submitCommand(out, "fault", "--steps", "4", "--epochs", "3", "--train-limit", "6000"),
                 tmp.resolve("fault.log"));
-        awaitEpochRow(out, job);
+        Scripts.awaitFirstEpochRow(out, job, tmp.resolve("fault.log"));
         // Kill while worker-1's executor runs a task (its log says so), not in a pause between Spark jobs.
         ProcessHandle worker = ProcessHandle.of(Long.parseLong(
                         Files.readString(clusterDir.resolve("worker-1.pid")).trim()))
@@ -175,21 +175,6 @@ class ClusterIT {
                 runId));
         cmd.addAll(List.of(options));
         return cmd;
-    }
-
-    private static void awaitEpochRow(Path out, Process job) throws Exception {
-        Path epochs = out.resolve("metrics/epochs");
-        for (int i = 0; i < 1500 && job.isAlive(); i++) {
-            if (Files.isDirectory(epochs)) {
-                try (Stream<Path> files = Files.list(epochs)) {
-                    if (files.anyMatch(f -> f.toString().endsWith(".parquet"))) {
-                        return;
-                    }
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no epoch row; log:\n" + Files.readString(tmp.resolve("fault.log")));
     }
 
     /** The same submission again trains the same, to the bit, whichever executor runs which task. */

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.drilldown.Scripts;
 import org.drilldown.SharedSpark;
@@ -105,7 +104,7 @@ class DiskFullIT {
                         out.toString(),
                         "--run-id",
                         "fills"));
-        awaitFirstEpochRow(out.resolve("metrics/epochs"), run, log);
+        Scripts.awaitFirstEpochRow(out, run, log);
         fill(disk);
 
         assertThat(run.waitFor(300, TimeUnit.SECONDS)).as("run ended").isTrue();
@@ -137,20 +136,6 @@ class DiskFullIT {
                         .boxed()
                         .toList());
         assertThat(epochs).allSatisfy(r -> assertThat(r.getDouble(1)).isBetween(0.0, 100.0));
-    }
-
-    private static void awaitFirstEpochRow(Path epochs, Process run, Path log) throws Exception {
-        for (int i = 0; i < 1500 && run.isAlive(); i++) {
-            if (Files.isDirectory(epochs)) {
-                try (Stream<Path> files = Files.list(epochs)) {
-                    if (files.anyMatch(f -> f.toString().endsWith(".parquet"))) {
-                        return;
-                    }
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no epoch row; log:\n" + Files.readString(log));
     }
 
     /** Writes until the disk refuses. */

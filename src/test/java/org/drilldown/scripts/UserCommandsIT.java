@@ -124,6 +124,56 @@ class UserCommandsIT {
         }
     }
 
+    /** The README's example queries, each as typed, run over the main command's tables. */
+    @Test
+    void theReadmesQueriesRunAsTyped() throws Exception {
+        Scripts.Result r = readmeBlock("# best epoch per step of every run", "readme-queries.log");
+        assertThat(r.code()).as(r.output()).isZero();
+        assertThat(r.output())
+                .containsPattern("run_id +\\| step \\| best")
+                .containsPattern("run_id +\\| epoch \\| test_accuracy")
+                .containsPattern("run_id +\\| status +\\| seed \\| workers")
+                .containsPattern("step \\| train_s +\\| eval_s +\\| img_s")
+                .contains("(" + configured.size() + " rows)")
+                .doesNotContain("drilldown:");
+    }
+
+    /** The README's first taste, both lines as typed: a small run into out/try, then a query of it. */
+    @Test
+    void theReadmesFirstTasteRunsAsTyped() throws Exception {
+        Scripts.Result r = readmeBlock("--out out/try", "readme-first-taste.log");
+        assertThat(r.code()).as(r.output()).isZero();
+        assertThat(r.output()).contains("step | epoch | test_accuracy", "(2 rows)");
+    }
+
+    /**
+     * Runs the README's bash block that holds {@code marker}, every line as written, from this test's directory
+     * (only {@code scripts/} made absolute: the directory is not the repository).
+     */
+    private static Scripts.Result readmeBlock(String marker, String log) throws Exception {
+        String readme = Files.readString(Scripts.ROOT.resolve("README.md"));
+        java.util.regex.Matcher blocks = java.util.regex.Pattern.compile(
+                        "```bash\n(.*?)```", java.util.regex.Pattern.DOTALL)
+                .matcher(readme);
+        while (blocks.find()) {
+            if (blocks.group(1).contains(marker)) {
+                String script = "set -euo pipefail\n"
+                        + blocks.group(1).replace("scripts/", Scripts.ROOT.resolve("scripts") + "/");
+                Process p = new ProcessBuilder("bash", "-c", script)
+                        .directory(home.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(home.resolve(log).toFile())
+                        .start();
+                boolean done = p.waitFor(600, java.util.concurrent.TimeUnit.SECONDS);
+                if (!done) {
+                    p.destroyForcibly();
+                }
+                return new Scripts.Result(done ? p.exitValue() : -1, Files.readString(home.resolve(log)));
+            }
+        }
+        throw new AssertionError("no bash block in README.md holds " + marker);
+    }
+
     /**
      * reproduce.sh trains the main command's run again from its manifest and finds every epoch the same. Last:
      * the replay adds a run to the tables the other tests read.
