@@ -115,7 +115,19 @@ class ClusterIT {
     void losingAWorkerMidEpochLeavesExactlyOneRowPerEpoch() throws Exception {
         Path out = tmp.resolve("out-fault");
         Process job = start(
-                submitCommand(out, "fault", "--steps", "4", "--epochs", "3", "--train-limit", "6000"),
+                // Averaging every 20 minibatches makes each training task run for seconds, so the kill lands inside
+                // one.
+                submitCommand(
+                        out,
+                        "fault",
+                        "--steps",
+                        "4",
+                        "--epochs",
+                        "3",
+                        "--train-limit",
+                        "6000",
+                        "--averaging-frequency",
+                        "20"),
                 tmp.resolve("fault.log"));
         Scripts.awaitFirstEpochRow(out, job, tmp.resolve("fault.log"));
         // Kill while worker-1's executor runs a task (its log says so), not in a pause between Spark jobs.
@@ -242,8 +254,9 @@ class ClusterIT {
     }
 
     /**
-     * The Worker's executor JVM once its log shows a task running that has not finished, the same task 200 ms
-     * apart (a training round's task runs for about a second): the kill then lands inside that task.
+     * The Worker's executor JVM once its log shows a task running that has not finished, the same task 500 ms
+     * apart (a training round's task runs for seconds): the kill then lands inside that task. (200 ms apart once
+     * let a short task finish before the kill, and no task was lost.)
      */
     private static ProcessHandle awaitBusyExecutor(ProcessHandle worker, Process job) throws Exception {
         for (int i = 0; i < 1800 && job.isAlive(); i++) {
@@ -252,7 +265,7 @@ class ClusterIT {
                     .findFirst();
             String task = taskInFlight(clusterDir.resolve("work/worker-1"));
             if (executor.isPresent() && task != null) {
-                Thread.sleep(200);
+                Thread.sleep(500);
                 if (task.equals(taskInFlight(clusterDir.resolve("work/worker-1")))) {
                     return executor.get();
                 }
