@@ -222,7 +222,7 @@ final class RunCommand implements Callable<Integer> {
                                 id,
                                 String.join(" ", commandLine()),
                                 mnist,
-                                List.of(new ConsoleProgress(), metrics),
+                                List.of(new ConsoleProgress(config.lrScaling()), metrics),
                                 new Checkpoints(location.checkpoints(id)),
                                 from);
             } catch (Throwable e) { // Spark's SparkException is checked in Java terms but thrown undeclared

@@ -62,8 +62,8 @@ public final class ConfigLoader {
      * What runs recorded before a key existed did in its place, where that differs from today's default:
      * a resumed or reported old run keeps its own behaviour.
      */
-    private static final String BEFORE_THE_KEY_EXISTED =
-            "drilldown.training.train-accuracy = after-epoch\n" + "drilldown.data.validation = 0";
+    private static final String BEFORE_THE_KEY_EXISTED = "drilldown.training.train-accuracy = after-epoch\n"
+            + "drilldown.data.validation = 0\n" + "drilldown.training.lr-scaling.rule = none";
 
     /**
      * Rebuilds the configuration a run recorded in {@code runs.config}; keys added to Drilldown since that
@@ -153,6 +153,7 @@ public final class ConfigLoader {
                 Path.of(d.getString("output.dir")),
                 d.getInt("training.workers"),
                 d.getInt("training.averaging-frequency"),
+                new LrScaling(d.getString("training.lr-scaling.rule"), d.getInt("training.lr-scaling.warmup-epochs")),
                 d.getInt("training.prefetch-batches"),
                 d.getInt("training.eval-batch-size"),
                 TrainAccuracy.parse("drilldown.training.train-accuracy", d.getString("training.train-accuracy")),

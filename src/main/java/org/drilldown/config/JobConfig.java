@@ -15,6 +15,7 @@ public record JobConfig(
         Path outputDir,
         int workers,
         int averagingFrequency,
+        LrScaling lrScaling,
         int prefetchBatches,
         int evalBatchSize,
         TrainAccuracy trainAccuracy,

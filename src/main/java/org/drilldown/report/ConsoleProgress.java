@@ -2,6 +2,7 @@ package org.drilldown.report;
 
 import java.time.Duration;
 import java.util.List;
+import org.drilldown.config.LrScaling;
 import org.drilldown.config.StepSpec;
 import org.drilldown.data.SplitStats;
 import org.drilldown.train.EpochResult;
@@ -14,7 +15,13 @@ import org.slf4j.LoggerFactory;
 /** Listener that logs one line per step and epoch, with images/s and the step's ETA. */
 public final class ConsoleProgress implements TrainingListener {
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleProgress.class);
+    private final LrScaling lrScaling;
     private double stepSeconds;
+
+    /** {@code lrScaling}: how the workers' rate follows from the configured one, to say both at a step's start. */
+    public ConsoleProgress(LrScaling lrScaling) {
+        this.lrScaling = lrScaling;
+    }
 
     @Override
     public void onRunStart(RunInfo run) {
@@ -42,13 +49,15 @@ public final class ConsoleProgress implements TrainingListener {
     public void onStepStart(RunInfo run, StepSpec step, long params) {
         stepSeconds = 0;
         LOG.info(
-                "step {} ({}): {} params, {} epochs, batch {}, lr {}",
+                "step {} ({}): {} params, {} epochs, batch {}, lr {} ({} configured, {})",
                 step.key(),
                 step.name(),
                 params,
                 step.epochs(),
                 step.batchSize(),
-                step.learningRate());
+                step.learningRate() * lrScaling.multiplier(run.workers()),
+                step.learningRate(),
+                lrScaling.describe(run.workers()));
     }
 
     @Override

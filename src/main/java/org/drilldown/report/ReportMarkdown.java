@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.drilldown.config.JobConfig;
+import org.drilldown.config.LrScaling;
 import org.drilldown.config.LrSchedule;
 import org.drilldown.config.StepSpec;
 import org.drilldown.config.TargetSpec;
@@ -134,20 +135,28 @@ final class ReportMarkdown {
     }
 
     private void hyperparameters() {
+        int workers = data.run().<Integer>getAs("workers");
+        LrScaling scaling = data.config().lrScaling();
         line("");
         line("## Parameters and hyperparameters");
         line("");
         line(
-                "| step | params | batch | optimiser | learning rate | schedule | weight decay | rotation | dropout | BatchNorm | epochs |");
-        line("| --- | ---: | ---: | --- | ---: | --- | ---: | ---: | ---: | --- | ---: |");
+                "Learning rates are configured for one process; each of the %d workers trains at the configured rate"
+                        + " scaled by drilldown.training.lr-scaling (%s).",
+                workers, scaling.describe(workers));
+        line("");
+        line(
+                "| step | params | batch | optimiser | learning rate (configured) | per worker | schedule | weight decay | rotation | dropout | BatchNorm | epochs |");
+        line("| --- | ---: | ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | --- | ---: |");
         for (StepSpec s : data.trainedSteps()) {
             line(
-                    "| %s | %s | %d | Nesterov momentum %.2f | %s | %s | %s | ±%.1f° | %.2f | %s | %d |",
+                    "| %s | %s | %d | Nesterov momentum %.2f | %s | %s | %s | %s | ±%.1f° | %.2f | %s | %d |",
                     s.key(),
                     params(s, data.stepRow(s.key())),
                     s.batchSize(),
                     s.momentum(),
                     num(s.learningRate()),
+                    num(s.learningRate() * scaling.multiplier(workers)),
                     schedule(s.lrSchedule()),
                     num(s.weightDecay()),
                     s.rotationDegrees(),

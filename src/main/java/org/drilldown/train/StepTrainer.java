@@ -137,7 +137,7 @@ final class StepTrainer {
             EvalBatches eval,
             long trainImages,
             long stepSeed) {
-        double lr = step.learningRateAt(epoch);
+        double lr = config.lrScaling().rateAt(step, workers, epoch);
         InPlaceUpdater.setLearningRate(sparkNet.getNetwork(), lr);
         RandomRotation rotation =
                 step.rotationDegrees() > 0 ? new RandomRotation(stepSeed, epoch, step.rotationDegrees()) : null;

@@ -1,0 +1,98 @@
+package org.drilldown.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LrScalingTest {
+    private static final StepSpec TWO = step("2");
+    private static final StepSpec FOUR = step("4");
+
+    private static StepSpec step(String key) {
+        return ConfigLoader.defaults().steps().stream()
+                .filter(s -> s.key().equals(key))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    @Test
+    void linearMultipliesTheConfiguredRateByTheWorkers() {
+        LrScaling linear = new LrScaling("linear", 0);
+        assertThat(List.of(1, 2, 4)).extracting(k -> linear.rateAt(TWO, k, 1)).containsExactly(0.01, 0.02, 0.04);
+        // The schedule still applies: step 4's one-cycle factor of epoch 1 (0.2) on 2 workers.
+        assertThat(linear.rateAt(FOUR, 2, 1)).isCloseTo(0.15 * 0.2, within(1e-15));
+    }
+
+    @Test
+    void oneWorkerTrainsTheConfiguredRecipeUnderEveryRule() {
+        for (String rule : List.of("none", "linear", "sqrt")) {
+            LrScaling scaling = new LrScaling(rule, 3);
+            for (int epoch = 1; epoch <= 15; epoch++) {
+                assertThat(scaling.rateAt(FOUR, 1, epoch)).as(rule).isEqualTo(FOUR.learningRateAt(epoch));
+            }
+        }
+    }
+
+    @Test
+    void noneAndSqrt() {
+        assertThat(new LrScaling("none", 0).rateAt(TWO, 4, 1)).isEqualTo(0.01);
+        assertThat(new LrScaling("sqrt", 0).rateAt(TWO, 4, 1)).isEqualTo(0.02);
+        assertThat(new LrScaling("sqrt", 0).multiplier(2)).isCloseTo(1.41421, within(1e-5));
+    }
+
+    /** A warm-up of 2 epochs on 4 workers: × 1 in epoch 1, × 2.5 in epoch 2, × 4 from epoch 3. */
+    @Test
+    void warmUpRampsTheMultiplierFromOne() {
+        LrScaling warm = new LrScaling("linear", 2);
+        assertThat(List.of(1, 2, 3, 9))
+                .extracting(e -> warm.rateAt(TWO, 4, e) / 0.01)
+                .containsExactly(1.0, 2.5, 4.0, 4.0);
+    }
+
+    /** Step 4's default trains exactly as the recorded runs did (2 workers at 0.15): 2 × 0.075 is 0.15 to the bit. */
+    @Test
+    void theDefaultRuleGivesStepFourTheRateItsRecordedRunsUsed() {
+        JobConfig defaults = ConfigLoader.defaults();
+        assertThat(defaults.lrScaling()).isEqualTo(new LrScaling("linear", 0));
+        assertThat(FOUR.learningRate()).isEqualTo(0.075);
+        for (int epoch = 1; epoch <= 15; epoch++) {
+            assertThat(defaults.lrScaling().rateAt(FOUR, 2, epoch))
+                    .isEqualTo(new LrSchedule(
+                                    "per-epoch", 5, 0.1, FOUR.lrSchedule().factors())
+                            .rateAt(0.15, epoch));
+        }
+    }
+
+    /** A run recorded before the rule existed trained every worker at the configured rate, and replays so. */
+    @Test
+    void aRunRecordedBeforeTheRuleExistedKeepsItsRates() {
+        String json = ConfigLoader.defaults().resolvedJson();
+        String old = json.replaceAll("\"lr-scaling\":\\{[^}]*},?", "");
+        assertThat(old).isNotEqualTo(json);
+        assertThat(ConfigLoader.fromRecorded(old).lrScaling().rule()).isEqualTo("none");
+        assertThat(ConfigLoader.fromRecorded(json).lrScaling()).isEqualTo(new LrScaling("linear", 0));
+    }
+
+    @Test
+    void badValuesNameTheKey() {
+        assertThatThrownBy(() -> new LrScaling("cubic", 0))
+                .isInstanceOf(ConfigError.class)
+                .hasMessageContaining("drilldown.training.lr-scaling.rule")
+                .hasMessageContaining("\"linear\"");
+        assertThatThrownBy(() -> new LrScaling("linear", -1))
+                .hasMessageContaining("drilldown.training.lr-scaling.warmup-epochs");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("drilldown.training.lr-scaling.rule", "quadratic")))
+                .hasMessageContaining("drilldown.training.lr-scaling.rule");
+    }
+
+    @Test
+    void describeSaysTheRuleAndTheFactor() {
+        assertThat(new LrScaling("linear", 0).describe(2)).isEqualTo("linear: × 2 for 2 workers");
+        assertThat(new LrScaling("sqrt", 2).describe(2)).isEqualTo("sqrt: × 1.41 for 2 workers, warm-up 2 epochs");
+        assertThat(new LrScaling("none", 4).describe(8)).isEqualTo("none");
+    }
+}
