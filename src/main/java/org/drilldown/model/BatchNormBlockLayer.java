@@ -63,6 +63,7 @@ final class BatchNormBlockLayer extends BatchNormalization {
 
     BatchNormBlockLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
+        requireCpuBackend(Nd4j.getBackend().getClass().getName());
         this.retain = ((BatchNormBlock) conf.getLayer()).getRetainProbability();
         replaceOneDnnHelper();
     }
@@ -248,6 +249,19 @@ final class BatchNormBlockLayer extends BatchNormalization {
     // local mode runs one native thread (OMP_NUM_THREADS=1) and the other workers have the other cores.
     private static boolean parallel() {
         return Nd4j.getEnvironment().maxMasterThreads() > 1;
+    }
+
+    /**
+     * The kernel reads and writes the arrays' host buffers: on a device backend that would bypass ND4J's host/device
+     * synchronisation and train on stale memory. StepModels never builds the block there; a network that has one
+     * anyway (a checkpoint of a CPU run resumed on a GPU build) stops here instead.
+     */
+    static void requireCpuBackend(String backendClass) {
+        if (!StepModels.fusedBlocksOn(backendClass)) {
+            throw new IllegalStateException("BatchNormBlock runs on ND4J's CPU backend only, not " + backendClass
+                    + ": build the network with DL4J's stock layers (StepModels picks them on this backend);"
+                    + " a checkpoint of a run on the CPU build resumes only on the CPU build");
+        }
     }
 
     /** Training steps {@link BatchNormKernel} did, forward and backward (tests make sure it is what they check). */
