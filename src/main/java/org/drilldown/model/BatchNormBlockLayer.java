@@ -245,8 +245,9 @@ final class BatchNormBlockLayer extends BatchNormalization {
         return a.elementWiseStride() == 1 && (a.ordering() == 'c' || a.isVectorOrScalar());
     }
 
-    // Channels in parallel when ND4J itself may use more than one thread (single process); a Spark worker in
-    // local mode runs one native thread (OMP_NUM_THREADS=1) and the other workers have the other cores.
+    // Channels in parallel when ND4J itself may use more than one thread (single process, or a Spark task with
+    // spark.task.cpus > 1: executors get OMP_NUM_THREADS and the common pool's size from it, ExecutorThreads); a
+    // task with one core, and local mode under run-local.sh (OMP_NUM_THREADS=1), runs one thread.
     private static boolean parallel() {
         return Nd4j.getEnvironment().maxMasterThreads() > 1;
     }

@@ -37,6 +37,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 public final class StepModels {
     /** ND4J's CPU backend, the only one {@link BatchNormBlock} runs on. */
     static final String CPU_BACKEND = "org.nd4j.linalg.cpu.nativecpu.CpuBackend";
+    /** ND4J's CUDA backend: on the classpath in the gpu build (mvn -Pgpu). */
+    static final String CUDA_BACKEND = "org.nd4j.linalg.jcublas.JCublasBackend";
 
     private StepModels() {}
 
@@ -54,9 +56,22 @@ public final class StepModels {
         return CPU_BACKEND.equals(backendClass);
     }
 
-    /** {@link #fusedBlocksOn} this JVM's backend (initialises ND4J if nothing has yet). */
+    /**
+     * {@link #fusedBlocksOn} this JVM's backend (initialises ND4J if nothing has yet), and never in the gpu build:
+     * a driver there may fall back to the CPU backend (no GPU on its host) while the executors it ships the
+     * configuration to run CUDA.
+     */
     static boolean fusedBlocksHere() {
-        return fusedBlocksOn(Nd4j.getBackend().getClass().getName());
+        return fusedBlocksOn(Nd4j.getBackend().getClass().getName()) && !onClasspath(CUDA_BACKEND);
+    }
+
+    static boolean onClasspath(String className) {
+        try {
+            Class.forName(className, false, StepModels.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     /**

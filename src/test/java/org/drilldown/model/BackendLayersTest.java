@@ -29,7 +29,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * same parameters and outputs as the variant the CPU trains, for every step in conf/steps.conf.
  */
 class BackendLayersTest {
-    private static final String CUDA = "org.nd4j.linalg.jcublas.JCublasBackend";
+    private static final String CUDA = StepModels.CUDA_BACKEND;
 
     @BeforeAll
     static void nativeHelpers() {
@@ -44,7 +44,9 @@ class BackendLayersTest {
         assertThat(StepModels.fusedBlocksOn("org.nd4j.linalg.some.OtherBackend"))
                 .as("any backend but the CPU one")
                 .isFalse();
-        // These tests run on the CPU backend: the job's own network there has the block.
+        // These tests run on the CPU build (no CUDA backend on the classpath): the job's own network has the block.
+        assertThat(StepModels.onClasspath(StepModels.CPU_BACKEND)).isTrue();
+        assertThat(StepModels.onClasspath(StepModels.CUDA_BACKEND)).isFalse();
         assertThat(layers(StepModels.configuration(step("4"), 1))).hasAtLeastOneElementOfType(BatchNormBlock.class);
     }
 
