@@ -32,5 +32,7 @@ fi
 # Local mode unless the user names a master.
 [[ -n "$master" ]] || extra+=(--master "local[*]")
 # Each parameter-averaging worker is a Spark task thread; one native (OpenMP) thread each avoids oversubscription.
+# Local mode's tasks run in this JVM, whose environment only the launcher sets: 1 matches spark.task.cpus' default.
+# (Cluster executors get OMP_NUM_THREADS = spark.task.cpus from the job itself; the manifest records both.)
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 run_cli run "${extra[@]}" "$@"

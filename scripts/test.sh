@@ -9,6 +9,12 @@ if ! fc-list 2>/dev/null | grep -q .; then
 fi
 status=0
 mvn -B verify || status=$?
+# The gpu profile (ND4J's CUDA backend) resolves and compiles, into target/gpu so the CPU build stays as it is:
+# against the backend's Java classes only (-Dnd4j.classifier= leaves out its 601 MB of CUDA natives; ~7 MB and
+# ~20 s). No GPU here, so nothing runs on it (docs/gpu.md).
+echo "gpu profile: mvn -Pgpu -Dnd4j.classifier= compile (into target/gpu)"
+mvn -B -q -Pgpu -Dnd4j.classifier= -Ddrilldown.build.directory=target/gpu -DskipTests -Djacoco.skip=true compile \
+  || { echo "the gpu profile does not compile" >&2; status=1; }
 # Line coverage of the unit tests per package, from JaCoCo's report; printed when the floors in pom.xml fail too,
 # not when the tests failed before the report (the report would be an older run's).
 csv=target/site/jacoco/jacoco.csv

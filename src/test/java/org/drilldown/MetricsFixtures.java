@@ -26,7 +26,8 @@ public final class MetricsFixtures {
                 Map.of("java", "17"),
                 Map.of("f", "0"),
                 "test",
-                false);
+                false,
+                Map.of("OMP_NUM_THREADS", "1"));
     }
 
     public static EpochResult epoch(int e) {

@@ -196,7 +196,8 @@ final class RunCommand implements Callable<Integer> {
             String id,
             MnistData mnist,
             Function<SparkSession, ResumePoint> resumePoint) {
-        SparkSession spark = SparkSessions.create(config, DrilldownJob.executorSettings(config, System.getenv()));
+        SparkSession spark = SparkSessions.create(
+                config, DrilldownJob.executorSettings(config, System.getenv(), SparkSessions.launcherSettings()));
         Runnable onSignal = null;
         try {
             ResumePoint from = resumePoint.apply(spark);

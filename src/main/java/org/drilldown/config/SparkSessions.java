@@ -29,6 +29,15 @@ public final class SparkSessions {
         return SparkSession.builder().config(conf).getOrCreate();
     }
 
+    /** The {@code spark.*} settings the launcher passed (spark-submit's --conf): they win over conf/ and the job's. */
+    public static java.util.Map<String, String> launcherSettings() {
+        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+        for (scala.Tuple2<String, String> setting : new SparkConf().getAll()) {
+            settings.put(setting._1(), setting._2());
+        }
+        return settings;
+    }
+
     /**
      * The configured settings with {@code extra} on top; executor JVM flags from both are kept, the
      * configured ones first (a collector chosen in conf/, then the flags the job needs).

@@ -33,6 +33,7 @@ public final class RunManifest {
         m.put("command_line", run.commandLine());
         m.put("versions", run.versions());
         m.put("data_sha256", run.dataChecksums());
+        m.put("threads", run.threads()); // what the tasks' thread counts were, from spark.task.cpus (ExecutorThreads)
         try {
             m.put("config", JSON.readTree(run.configJson()));
             Files.createDirectories(file.getParent());

@@ -63,6 +63,7 @@ final class BatchNormBlockLayer extends BatchNormalization {
 
     BatchNormBlockLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
+        requireCpuBackend(Nd4j.getBackend().getClass().getName());
         this.retain = ((BatchNormBlock) conf.getLayer()).getRetainProbability();
         replaceOneDnnHelper();
     }
@@ -244,10 +245,24 @@ final class BatchNormBlockLayer extends BatchNormalization {
         return a.elementWiseStride() == 1 && (a.ordering() == 'c' || a.isVectorOrScalar());
     }
 
-    // Channels in parallel when ND4J itself may use more than one thread (single process); a Spark worker in
-    // local mode runs one native thread (OMP_NUM_THREADS=1) and the other workers have the other cores.
+    // Channels in parallel when ND4J itself may use more than one thread (single process, or a Spark task with
+    // spark.task.cpus > 1: executors get OMP_NUM_THREADS and the common pool's size from it, ExecutorThreads); a
+    // task with one core, and local mode under run-local.sh (OMP_NUM_THREADS=1), runs one thread.
     private static boolean parallel() {
         return Nd4j.getEnvironment().maxMasterThreads() > 1;
+    }
+
+    /**
+     * The kernel reads and writes the arrays' host buffers: on a device backend that would bypass ND4J's host/device
+     * synchronisation and train on stale memory. StepModels never builds the block there; a network that has one
+     * anyway (a checkpoint of a CPU run resumed on a GPU build) stops here instead.
+     */
+    static void requireCpuBackend(String backendClass) {
+        if (!StepModels.fusedBlocksOn(backendClass)) {
+            throw new IllegalStateException("BatchNormBlock runs on ND4J's CPU backend only, not " + backendClass
+                    + ": build the network with DL4J's stock layers (StepModels picks them on this backend);"
+                    + " a checkpoint of a run on the CPU build resumes only on the CPU build");
+        }
     }
 
     /** Training steps {@link BatchNormKernel} did, forward and backward (tests make sure it is what they check). */

@@ -22,26 +22,62 @@ import org.drilldown.config.StepSpec;
 import org.drilldown.data.MnistSplit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Builds a step's network from its spec. Each "conv" is the seed's block: convolution without bias,
  * then BatchNorm if the step has it, ReLU, then dropout if the step has it (with BatchNorm, the three are
- * one {@link BatchNormBlock}; without, ReLU is the convolution's activation). The last layer is the
+ * one {@link BatchNormBlock} on ND4J's CPU backend, DL4J's three stock layers on any other; without BatchNorm,
+ * ReLU is the convolution's activation). The last layer is the
  * 1x1 convolution to the classes; at 1x1 spatial size that is a bias-free dense layer, here DL4J's
  * OutputLayer with softmax and cross-entropy (the seed's log-softmax + NLL).
  */
 public final class StepModels {
+    /** ND4J's CPU backend, the only one {@link BatchNormBlock} runs on. */
+    static final String CPU_BACKEND = "org.nd4j.linalg.cpu.nativecpu.CpuBackend";
+    /** ND4J's CUDA backend: on the classpath in the gpu build (mvn -Pgpu). */
+    static final String CUDA_BACKEND = "org.nd4j.linalg.jcublas.JCublasBackend";
+
     private StepModels() {}
 
+    /** The step's network for the ND4J backend this JVM runs ({@link #fusedBlocksOn}). */
     public static MultiLayerConfiguration configuration(StepSpec step, long seed) {
-        return configuration(step, seed, true);
+        return configuration(step, seed, fusedBlocksHere());
     }
 
     /**
-     * {@code fusedBlocks}: BatchNorm + ReLU + dropout as one {@link BatchNormBlock} (what the job trains), or
-     * as DL4J's three stock layers (the reference the tests compare it with).
+     * Whether {@link BatchNormBlock} may run on the named ND4J backend (its class name): only on the CPU one. Its
+     * kernel copies activations through the arrays' host (NIO) buffers, which on a device backend such as CUDA
+     * would bypass ND4J's host/device synchronisation; any other backend gets DL4J's stock layers.
+     */
+    public static boolean fusedBlocksOn(String backendClass) {
+        return CPU_BACKEND.equals(backendClass);
+    }
+
+    /**
+     * {@link #fusedBlocksOn} this JVM's backend (initialises ND4J if nothing has yet), and never in the gpu build:
+     * a driver there may fall back to the CPU backend (no GPU on its host) while the executors it ships the
+     * configuration to run CUDA.
+     */
+    static boolean fusedBlocksHere() {
+        return fusedBlocksOn(Nd4j.getBackend().getClass().getName()) && !onClasspath(CUDA_BACKEND);
+    }
+
+    static boolean onClasspath(String className) {
+        try {
+            Class.forName(className, false, StepModels.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    /**
+     * {@code fusedBlocks}: BatchNorm + ReLU + dropout as one {@link BatchNormBlock} (what the job trains on ND4J's
+     * CPU backend), or as DL4J's three stock layers (on any other backend, and the reference the tests compare
+     * the block with).
      */
     public static MultiLayerConfiguration configuration(StepSpec step, long seed, boolean fusedBlocks) {
         String key = "drilldown.steps." + step.key() + ".layers";
@@ -83,7 +119,7 @@ public final class StepModels {
     }
 
     public static MultiLayerNetwork network(StepSpec step, long seed) {
-        return network(step, seed, true);
+        return network(step, seed, fusedBlocksHere());
     }
 
     public static MultiLayerNetwork network(StepSpec step, long seed, boolean fusedBlocks) {

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -25,8 +26,10 @@ import org.drilldown.data.MnistData;
 import org.drilldown.data.MnistFrames;
 import org.drilldown.data.SplitStats;
 import org.drilldown.model.StepModels;
+import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Tuple2;
 
 /**
  * The drill-down as one Spark job: read and check MNIST on the driver, spread it into DataFrames,
@@ -51,15 +54,24 @@ public final class DrilldownJob {
     }
 
     /**
-     * Spark settings the job adds for its executors: {@link #executorJavaOptions}, and the driver's glibc
-     * malloc settings ({@value #MALLOC_ENV}, which scripts/lib.sh sets: libnd4j's per-call oneDNN scratchpads
-     * otherwise make glibc map and unmap a heap dozens of times a second) unless conf/ sets the executors' own.
+     * Spark settings the job adds for its executors: {@link #executorJavaOptions}, the thread counts of
+     * {@link ExecutorThreads} (from {@code spark.task.cpus}), and the driver's glibc malloc settings
+     * ({@value #MALLOC_ENV}, which scripts/lib.sh sets: libnd4j's per-call oneDNN scratchpads otherwise make glibc
+     * map and unmap a heap dozens of times a second). Any of them the user set (in conf/, or {@code launcher}: the
+     * {@code spark.*} settings spark-submit passed) is left alone.
      */
-    public static Map<String, String> executorSettings(JobConfig config, Map<String, String> driverEnv) {
+    public static Map<String, String> executorSettings(
+            JobConfig config, Map<String, String> driverEnv, Map<String, String> launcher) {
+        Map<String, String> user = new LinkedHashMap<>(config.sparkSettings());
+        launcher.forEach(
+                (k, v) -> user.merge(k, v, (a, b) -> k.equals(ExecutorThreads.JAVA_OPTIONS) ? a + " " + b : b));
+        Map<String, String> threads = ExecutorThreads.settings(user);
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("spark.executor.extraJavaOptions", executorJavaOptions(config));
+        String threadFlags = threads.getOrDefault(ExecutorThreads.JAVA_OPTIONS, "");
+        settings.put(ExecutorThreads.JAVA_OPTIONS, (executorJavaOptions(config) + " " + threadFlags).trim());
+        threads.forEach(settings::putIfAbsent);
         String malloc = driverEnv.get(MALLOC_ENV);
-        if (malloc != null && !malloc.isBlank() && !config.sparkSettings().containsKey(EXECUTOR_MALLOC_ENV)) {
+        if (malloc != null && !malloc.isBlank() && !user.containsKey(EXECUTOR_MALLOC_ENV)) {
             settings.put(EXECUTOR_MALLOC_ENV, malloc);
         }
         return settings;
@@ -155,6 +167,7 @@ public final class DrilldownJob {
         // Cores the job got (local[N]: N; a cluster: its executors' cores) and GPUs as requested per executor.
         int cores = sc.defaultParallelism();
         int gpus = executors * Integer.parseInt(sc.getConf().get("spark.executor.resource.gpu.amount", "0"));
+        Map<String, String> threads = threadSettings(sc, cores);
         RunInfo run = new RunInfo(
                 runId,
                 resume.resuming() ? resume.startedAt() : Instant.now(),
@@ -168,7 +181,8 @@ public final class DrilldownJob {
                 Versions.of(spark),
                 data.checksums(),
                 commandLine,
-                resume.resuming());
+                resume.resuming(),
+                threads);
 
         listeners.forEach(l -> l.onRunStart(run));
         Dataset<Row> trainFrame =
@@ -225,6 +239,23 @@ public final class DrilldownJob {
             // The Export approach's files are scratch: gone when the run ends, whatever its outcome.
             ScopedDelete.quietly(config.exportRoot(), config.exportPath(runId));
         }
+    }
+
+    /** The thread settings the run's tasks got (for the manifest); in local mode, a warning if they oversubscribe. */
+    private static Map<String, String> threadSettings(JavaSparkContext sc, int cores) {
+        Map<String, String> conf = new LinkedHashMap<>();
+        for (Tuple2<String, String> setting : sc.getConf().getAll()) {
+            conf.put(setting._1(), setting._2());
+        }
+        if (!sc.isLocal()) {
+            return ExecutorThreads.onExecutors(conf);
+        }
+        int nd4jThreads = Nd4j.getEnvironment().maxMasterThreads();
+        String warning = ExecutorThreads.localOversubscription(cores, ExecutorThreads.taskCpus(conf), nd4jThreads);
+        if (warning != null) {
+            LOG.warn(warning);
+        }
+        return ExecutorThreads.inThisJvm(conf, System.getenv(), nd4jThreads, ForkJoinPool.getCommonPoolParallelism());
     }
 
     /**

@@ -77,7 +77,8 @@ class CompareRunsTest {
                 Map.of("java", "17"),
                 Map.of("f", "0"),
                 "test",
-                false);
+                false,
+                Map.of("OMP_NUM_THREADS", "1"));
         writer.onRunStart(run);
         for (int e = 1; e <= testAccuracies.length; e++) {
             Score test = Score.ofSum(10_000, Math.round(testAccuracies[e - 1] * 100), 300);

@@ -177,7 +177,12 @@ class EndToEndTest {
         }
         assertThat(classTotal).isEqualTo(3000L);
         assertThat((Double) train.getAs("mean")).isBetween(0.12, 0.14);
-        assertThat(out.resolve("runs/e2e/manifest.json")).content().contains("\"seed\" : 3", "\"dl4j\" : ");
+        assertThat(out.resolve("runs/e2e/manifest.json"))
+                .content()
+                .contains("\"seed\" : 3", "\"dl4j\" : ")
+                // local mode: the tasks ran in this JVM, with surefire's OMP_NUM_THREADS=1, ND4J at one thread each
+                .contains("\"threads\" : {", "\"OMP_NUM_THREADS\" : \"1\"", "\"nd4j.threads\" : \"1\"")
+                .contains("\"spark.task.cpus\" : \"1\"", "\"applies_to\" : \"driver (local mode");
     }
 
     @Test

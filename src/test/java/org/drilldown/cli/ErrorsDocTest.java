@@ -213,6 +213,9 @@ class ErrorsDocTest {
                     Path file = Files.writeString(t.resolve("a-file"), "x");
                     return conf(t, "drilldown.training.export-dir = \"" + file.resolve("sub") + "\"");
                 });
+        here(
+                "spark.task.cpus = \"0\": must be a whole number of cores, 1 or more",
+                t -> conf(t, "drilldown.spark.settings { \"spark.task.cpus\" = \"0\" }"));
         // The plan, and training: Spark runs
         elsewhere(
                 "drilldown.training.averaging-frequency = 40 is more than the 31 minibatches each of 2 workers gets per"
@@ -222,6 +225,10 @@ class ErrorsDocTest {
                 "step 1 with batch 20000 needs about N GiB of native memory for 2 workers (DL4J's estimate), more than"
                         + " the 6.0 GiB this JVM may use; …",
                 "PlanCheckTest");
+        elsewhere(
+                "failed: java.lang.IllegalStateException: BatchNormBlock runs on ND4J's CPU backend only, not"
+                        + " org.nd4j.linalg.jcublas.JCublasBackend: …",
+                "BackendLayersTest");
         elsewhere(
                 "an epoch's minibatch files need about N MB under EXPORT_DIR (N training images), and only M MB are free"
                         + " there; free space, or point --out or drilldown.training.export-dir at a disk with room",
@@ -410,7 +417,7 @@ class ErrorsDocTest {
     private static String packageOf(String test) {
         return switch (test) {
             case "ConfigLoaderTest" -> "config";
-            case "StepModelsTest" -> "model";
+            case "StepModelsTest", "BackendLayersTest" -> "model";
             case "PlanCheckTest", "BatchFilesTest", "CheckpointsTest" -> "train";
             case "DiskFullIT" -> "scripts";
             case "ReportOfADotDotRunTest" -> "report";

@@ -176,6 +176,8 @@ class ConfigLoaderTest {
         assertThat(gpu.sparkSettings())
                 .containsEntry("spark.executor.resource.gpu.amount", "1")
                 .containsEntry("spark.task.resource.gpu.amount", "1")
+                .containsEntry("spark.task.cpus", "2") // as many as an executor has: one task per GPU
+                .containsEntry("spark.executor.cores", "2")
                 .containsEntry("spark.executor.memory", "2g"); // from the included cluster.conf
         assertThat(gpu.workers()).isEqualTo(2);
         assertThat(gpu.onednn()).isFalse();
