@@ -150,7 +150,7 @@ public final class ConfigLoader {
                 d.getInt("data.train-limit"),
                 d.getInt("data.test-limit"),
                 d.getInt("data.validation"),
-                Path.of(d.getString("output.dir")),
+                d.getString("output.dir"),
                 d.getInt("training.workers"),
                 d.getInt("training.averaging-frequency"),
                 d.getInt("training.prefetch-batches"),
