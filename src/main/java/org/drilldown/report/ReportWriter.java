@@ -52,7 +52,8 @@ public final class ReportWriter {
             return StorePath.local(writeWhole(reportRoot.local(), name, contents));
         }
         System.setProperty("java.awt.headless", "true");
-        Path scratch = Files.createTempDirectory("drilldown-report-");
+        Path temp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+        Path scratch = Files.createTempDirectory(temp, "drilldown-report-");
         try {
             contents.writeInto(scratch);
             StorePath target = reportRoot.resolve(name);
@@ -60,7 +61,7 @@ public final class ReportWriter {
             target.replaceDirectoryWith(scratch, reportRoot);
             return target.resolve("REPORT.md");
         } finally {
-            ScopedDelete.quietly(scratch.getParent(), scratch);
+            ScopedDelete.quietly(temp, scratch);
         }
     }
 

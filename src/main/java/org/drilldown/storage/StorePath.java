@@ -322,7 +322,7 @@ public final class StorePath {
             }
             try (var files = Files.list(from)) {
                 for (java.nio.file.Path file : files.sorted().toList()) {
-                    into.resolve(file.getFileName().toString()).write(out -> Files.copy(file, out));
+                    into.resolve(String.valueOf(file.getFileName())).write(out -> Files.copy(file, out));
                 }
             }
             if (whole) {
