@@ -45,7 +45,8 @@ case "${1:-}" in
     echo $! > "$DIR/hdfs.pid"
     for ((i = 0; i < 300; i++)); do
       [[ -f "$DIR/hdfs.url" ]] && break
-      if [[ -z "$(live_pid)" ]]; then echo "local-hdfs: it ended before serving:" >&2; tail -20 "$DIR/hdfs.log" >&2; stop_hdfs >&2; exit 1; fi
+      # kill -0, not live_pid: until nohup execs java, the child's cmdline is still bash's
+      if ! kill -0 "$(cat "$DIR/hdfs.pid")" 2>/dev/null; then echo "local-hdfs: it ended before serving:" >&2; tail -20 "$DIR/hdfs.log" >&2; stop_hdfs >&2; exit 1; fi
       sleep 0.2
     done
     if [[ ! -f "$DIR/hdfs.url" ]]; then
