@@ -75,13 +75,20 @@ public final class StorePath {
             FileSystem fs = FileSystem.get(uri, conf);
             return new StorePath(fs, conf, store, fs.makeQualified(new Path(uri)));
         } catch (UnsupportedFileSystemException e) {
-            throw new BadInput(what + " " + value + ": no Hadoop filesystem for scheme '" + uri.getScheme()
-                    + "' on the classpath (" + e.getMessage() + "); for s3a:// add hadoop-aws and the AWS SDK"
-                    + " (README, On a cluster), or pass a plain directory");
+            throw missingFileSystem(value, what, uri, e);
         } catch (IOException | RuntimeException e) {
+            if (e.getCause() instanceof ClassNotFoundException) { // Hadoop names S3AFileSystem by default
+                throw missingFileSystem(value, what, uri, e);
+            }
             throw new BadInput(what + " " + value + ": cannot open its filesystem (" + e.getMessage()
                     + "); check the URI and the spark.hadoop.* settings for it");
         }
+    }
+
+    private static BadInput missingFileSystem(String value, String what, URI uri, Exception e) {
+        return new BadInput(what + " " + value + ": no Hadoop filesystem for scheme '" + uri.getScheme()
+                + "' on the classpath (" + e.getMessage() + "); for s3a:// add hadoop-aws and the AWS SDK"
+                + " (README, On a cluster), or pass a plain directory");
     }
 
     private static URI parse(String value, String what) {

@@ -57,6 +57,10 @@ class StorePathTest {
         assertThatThrownBy(() -> StorePath.of("nosuch://bucket/x", CONF, "--out"))
                 .isInstanceOf(BadInput.class)
                 .hasMessageContaining("no Hadoop filesystem for scheme 'nosuch'");
+        assertThatThrownBy(() -> StorePath.of("s3a://bucket/out", CONF, "--out"))
+                .isInstanceOf(BadInput.class)
+                .hasMessageContaining("--out s3a://bucket/out: no Hadoop filesystem for scheme 's3a'")
+                .hasMessageContaining("add hadoop-aws");
         assertThatThrownBy(() -> StorePath.of(" ", CONF, "drilldown.output.dir"))
                 .isInstanceOf(BadInput.class)
                 .hasMessageContaining("drilldown.output.dir is empty");
