@@ -23,6 +23,8 @@ class ArchitectureTest {
             .ensureAllClassesAreContainedInArchitecture()
             .layer("config")
             .definedBy("org.drilldown.config..")
+            .layer("storage")
+            .definedBy("org.drilldown.storage..")
             .layer("data")
             .definedBy("org.drilldown.data..")
             .layer("augment")
@@ -51,8 +53,10 @@ class ArchitectureTest {
             .mayOnlyBeAccessedByLayers("model", "train", "metrics", "report", "cli")
             .whereLayer("data")
             .mayOnlyBeAccessedByLayers("augment", "model", "train", "metrics", "report", "cli")
+            .whereLayer("storage")
+            .mayOnlyBeAccessedByLayers("data", "augment", "model", "train", "metrics", "report", "cli")
             .whereLayer("config")
-            .mayOnlyBeAccessedByLayers("data", "augment", "model", "train", "metrics", "report", "cli");
+            .mayOnlyBeAccessedByLayers("storage", "data", "augment", "model", "train", "metrics", "report", "cli");
 
     @ArchTest
     static final ArchRule NO_PACKAGE_CYCLES =

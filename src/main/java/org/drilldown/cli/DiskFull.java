@@ -1,7 +1,6 @@
 package org.drilldown.cli;
 
 import java.io.IOException;
-import java.nio.file.Path;
 
 /**
  * A run that filled its disk: one line naming where it writes and the fix, instead of Spark's stack trace
@@ -10,7 +9,7 @@ import java.nio.file.Path;
 final class DiskFull extends RuntimeException {
     private static final String ENOSPC = "No space left on device";
 
-    DiskFull(Path outputDir, Path exportDir, Throwable cause) {
+    DiskFull(Object outputDir, Object exportDir, Throwable cause) {
         super(
                 "no space left on device while writing under " + outputDir + " (minibatch files under " + exportDir
                         + "); free space there, or point --out or drilldown.training.export-dir at a disk with room",

@@ -1,6 +1,5 @@
 package org.drilldown.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
@@ -31,8 +30,8 @@ final class QueryCommand implements Callable<Integer> {
         json
     }
 
-    @Option(names = "--out", description = "output directory of the runs (default: out)")
-    Path out;
+    @Option(names = "--out", description = "output directory of the runs, a path or a URI (default: out)")
+    String out;
 
     @Option(names = "--format", description = "table (default), csv or json")
     Format format = Format.table;

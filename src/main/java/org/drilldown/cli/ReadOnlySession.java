@@ -1,6 +1,5 @@
 package org.drilldown.cli;
 
-import java.nio.file.Path;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.drilldown.config.ConfigLoader;
@@ -16,9 +15,9 @@ import org.drilldown.metrics.ReadOnlySql;
 record ReadOnlySession(SparkSession spark, MetricsLocation location) implements AutoCloseable {
 
     /** {@code out} may be null: the configured default output directory. */
-    static ReadOnlySession open(Path out) {
+    static ReadOnlySession open(String out) {
         JobConfig config = ConfigLoader.load(null, Map.of("drilldown.spark.default-master", "local[1]"));
-        MetricsLocation location = new MetricsLocation(out != null ? out : config.outputDir());
+        MetricsLocation location = MetricsLocation.of(out != null ? out : config.outputDir(), config);
         return new ReadOnlySession(ReadOnlySql.session(SparkSessions.create(config, Map.of())), location);
     }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Row;
 import org.drilldown.config.ConfigLoader;
+import org.drilldown.config.JobConfig;
 import org.drilldown.metrics.MetricsLocation;
 import org.drilldown.metrics.MetricsReader;
 import org.drilldown.metrics.ReadOnlySql;
@@ -34,7 +35,7 @@ final class ReplayCommand implements Callable<Integer> {
     String recorded;
 
     @Option(names = "--out", description = "output directory of the recorded run; the replay writes there too")
-    Path out;
+    String out;
 
     @Option(names = "--master", description = "Spark master for the replay (default: the recorded run's default)")
     String master;
@@ -45,8 +46,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         RunId.require("replay", recorded);
-        MetricsLocation location =
-                new MetricsLocation(out != null ? out : ConfigLoader.defaults().outputDir());
+        JobConfig defaults = ConfigLoader.defaults();
+        MetricsLocation location = MetricsLocation.of(out != null ? out : defaults.outputDir(), defaults);
         RunManifest.Recorded manifest = RunManifest.read(location.manifest(recorded));
         String id = replayId != null
                 ? RunId.require("--run-id", replayId)
@@ -87,7 +88,7 @@ final class ReplayCommand implements Callable<Integer> {
     private int compare(MetricsLocation location, String id) {
         Map<String, String> before = new LinkedHashMap<>();
         Map<String, String> after = new LinkedHashMap<>();
-        try (ReadOnlySession session = ReadOnlySession.open(location.outputDir())) {
+        try (ReadOnlySession session = ReadOnlySession.open(location.outputDir().toString())) {
             MetricsReader.registerViews(session.spark(), session.location());
             String sql = "select run_id, step, epoch, params_sha256 from epochs where run_id in ('" + recorded + "', '"
                     + id + "') order by step, epoch";

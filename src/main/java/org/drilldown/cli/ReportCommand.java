@@ -1,6 +1,5 @@
 package org.drilldown.cli;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.drilldown.config.BadInput;
@@ -9,6 +8,7 @@ import org.drilldown.report.ComparisonReport;
 import org.drilldown.report.ReportData;
 import org.drilldown.report.ReportWriter;
 import org.drilldown.report.RunComparison;
+import org.drilldown.storage.StorePath;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,8 +19,8 @@ import picocli.CommandLine.Option;
         description = "Write <out>/report/<run_id>/REPORT.md and its charts from the metric tables, or with --runs"
                 + " compare one step across runs.")
 final class ReportCommand implements Callable<Integer> {
-    @Option(names = "--out", description = "output directory of the runs (default: out)")
-    Path out;
+    @Option(names = "--out", description = "output directory of the runs, a path or a URI (default: out)")
+    String out;
 
     @Option(names = "--run-id", description = "the run to report (default: the most recently started)")
     String runId;
@@ -49,7 +49,7 @@ final class ReportCommand implements Callable<Integer> {
         }
         try (ReadOnlySession session = ReadOnlySession.open(out)) {
             ReportData data = ReportData.load(session.spark(), session.location(), runId);
-            Path report = ReportWriter.write(data, session.location().reportsDir());
+            StorePath report = ReportWriter.write(data, session.location().reportsDir());
             System.out.println("report of run " + data.runId() + ": " + report);
             return 0;
         }
@@ -58,7 +58,7 @@ final class ReportCommand implements Callable<Integer> {
     private Integer compare() throws Exception {
         try (ReadOnlySession session = ReadOnlySession.open(out)) {
             RunComparison comparison = RunComparison.load(session.spark(), session.location(), runs, step);
-            Path report = ComparisonReport.write(
+            StorePath report = ComparisonReport.write(
                     comparison, session.location().reportsDir(), ComparisonReport.name(step, runs));
             System.out.println("comparison of " + runs.size() + " runs: " + report);
             return 0;

@@ -1,7 +1,6 @@
 package org.drilldown.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -30,8 +29,10 @@ import org.drilldown.metrics.ResumeState;
 import org.drilldown.metrics.RunId;
 import org.drilldown.metrics.RunManifest;
 import org.drilldown.report.ConsoleProgress;
+import org.drilldown.storage.StorePath;
 import org.drilldown.train.Checkpoints;
 import org.drilldown.train.DrilldownJob;
+import org.drilldown.train.ExportDir;
 import org.drilldown.train.NativeHelpers;
 import org.drilldown.train.ResumePoint;
 import picocli.CommandLine.Command;
@@ -82,8 +83,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--data", description = "directory of the four MNIST IDX files, plain or .gz")
     Path data;
 
-    @Option(names = "--out", description = "output directory for metrics and manifests")
-    Path out;
+    @Option(
+            names = "--out",
+            description = "output directory for metrics and manifests: a path, or a URI (hdfs://, s3a://, file:)")
+    String out;
 
     @Option(names = "--run-id", description = "id of this run (default: time and process id); must be new")
     String runId;
@@ -116,7 +119,7 @@ final class RunCommand implements Callable<Integer> {
                 ? runId
                 : LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
                         + ProcessHandle.current().pid();
-        MetricsLocation location = new MetricsLocation(config.outputDir());
+        MetricsLocation location = MetricsLocation.of(config.outputDir(), config);
         MnistData data = DrilldownJob.preflight(config);
         requireNewRun(location, id);
         ExportScratch.removeDead(location);
@@ -156,11 +159,11 @@ final class RunCommand implements Callable<Integer> {
                     + "only --out and --master may be given with it");
         }
         RunId.require("--resume", resume);
-        MetricsLocation location =
-                new MetricsLocation(out != null ? out : ConfigLoader.defaults().outputDir());
+        JobConfig defaults = ConfigLoader.defaults();
+        MetricsLocation location = MetricsLocation.of(out != null ? out : defaults.outputDir(), defaults);
         RunManifest.Recorded recorded = RunManifest.read(location.manifest(resume));
         Map<String, Object> o = new LinkedHashMap<>();
-        put(o, "drilldown.output.dir", location.outputDir().toString());
+        put(o, "drilldown.output.dir", location.outputDir().toString()); // a plain path, or the URI
         put(o, "drilldown.spark.default-master", master);
         JobConfig config = ConfigLoader.fromRecorded(recorded.configJson(), o);
         NativeHelpers.configure(config.onednn());
@@ -231,11 +234,15 @@ final class RunCommand implements Callable<Integer> {
                     return Main.EXIT_INTERRUPTED; // the shutdown hook has said what happened
                 }
                 if (DiskFull.isCause(e)) {
-                    throw new DiskFull(config.outputDir().toAbsolutePath(), config.exportPath(id), e);
+                    throw new DiskFull(
+                            location.outputDir(),
+                            ExportDir.of(config, spark.sparkContext().hadoopConfiguration())
+                                    .of(id),
+                            e);
                 }
                 throw e;
             }
-            System.out.println("run " + id + " done; query it with: scripts/query.sh --out " + config.outputDir()
+            System.out.println("run " + id + " done; query it with: scripts/query.sh --out " + location.outputDir()
                     + " \"select step, epoch, test_accuracy from epochs where run_id = '" + id + "'\"");
             return 0;
         } finally {
@@ -259,7 +266,7 @@ final class RunCommand implements Callable<Integer> {
         put(o, "drilldown.training.averaging-frequency", averagingFrequency);
         put(o, "drilldown.seed", seed);
         put(o, "drilldown.data.dir", data == null ? null : data.toString());
-        put(o, "drilldown.output.dir", out == null ? null : out.toString());
+        put(o, "drilldown.output.dir", out);
         put(o, "drilldown.spark.default-master", master);
         return o;
     }
@@ -276,10 +283,11 @@ final class RunCommand implements Callable<Integer> {
      */
     private static void requireNewRun(MetricsLocation location, String id) {
         try {
-            Files.createDirectories(location.outputDir());
-            Path probe = Files.createTempFile(location.outputDir(), ".write-check", "");
-            Files.delete(probe);
-        } catch (IOException e) {
+            location.outputDir().mkdirs();
+            StorePath probe = location.outputDir().resolve(".write-check-" + java.util.UUID.randomUUID());
+            probe.createNew(new byte[0]);
+            probe.deleteTree(location.outputDir());
+        } catch (IOException | RuntimeException e) { // S3A reports missing credentials unchecked
             throw new BadInput("output directory " + location.outputDir() + " is not writable (" + e.getMessage()
                     + "); pass --out DIR you can write to");
         }

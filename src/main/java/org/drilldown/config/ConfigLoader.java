@@ -150,7 +150,7 @@ public final class ConfigLoader {
                 d.getInt("data.train-limit"),
                 d.getInt("data.test-limit"),
                 d.getInt("data.validation"),
-                Path.of(d.getString("output.dir")),
+                d.getString("output.dir"),
                 d.getInt("training.workers"),
                 d.getInt("training.averaging-frequency"),
                 new LrScaling(d.getString("training.lr-scaling.rule"), d.getInt("training.lr-scaling.warmup-epochs")),

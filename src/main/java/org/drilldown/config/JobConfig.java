@@ -12,7 +12,7 @@ public record JobConfig(
         int trainLimit,
         int testLimit,
         int validation,
-        Path outputDir,
+        String outputDir,
         int workers,
         int averagingFrequency,
         LrScaling lrScaling,
@@ -29,8 +29,8 @@ public record JobConfig(
         String resolvedJson) {
 
     public JobConfig {
-        // Absolute: executors on a cluster run in their own working directories, and write these paths too.
-        outputDir = outputDir.toAbsolutePath().normalize();
+        // Absolute: executors on a cluster run in their own working directories, and write these paths too. The
+        // output directory may be a URI (hdfs://, s3a://): the storage stage resolves it (StorePath).
         dataDir = dataDir.toAbsolutePath().normalize();
         steps = List.copyOf(steps);
         sparkSettings = Map.copyOf(sparkSettings);
@@ -45,21 +45,6 @@ public record JobConfig(
         requireNonNegative("drilldown.training.prefetch-batches", prefetchBatches);
         requirePositive("drilldown.training.eval-batch-size", evalBatchSize);
         requireNonNegative("drilldown.training.train-eval-images", trainEvalImages);
-    }
-
-    /** Where the Export approach writes DataSet files for this run: a directory of its own under {@link #exportRoot}. */
-    public Path exportPath(String runId) {
-        return exportRoot().resolve(runId);
-    }
-
-    /** Whether {@code drilldown.training.export-dir} is set to a path on this machine (not a URI such as {@code hdfs://…}). */
-    public boolean exportDirIsSetLocally() {
-        return !exportDir.isBlank() && !exportDir.matches("[A-Za-z][A-Za-z0-9+.-]*:.*");
-    }
-
-    /** {@code drilldown.training.export-dir}, or {@code <output.dir>/tmp/export} when it is empty. */
-    public Path exportRoot() {
-        return (exportDir.isBlank() ? outputDir.resolve("tmp").resolve("export") : Path.of(exportDir)).toAbsolutePath();
     }
 
     private static void requireNonNegative(String key, int value) {

@@ -4,37 +4,41 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.drilldown.config.BadInput;
-import org.drilldown.config.ScopedDelete;
+import org.drilldown.storage.Heartbeat;
+import org.drilldown.storage.Store;
+import org.drilldown.storage.StorePath;
 
 /**
- * An exclusive OS lock on {@code <out>/runs/<run_id>/driver.lock}, held while the run's driver lives. The
- * operating system drops it when the process ends however it ends (kill -9 included), so a reader that
- * can take the lock knows a run still marked "running" has no driver any more. Local or NFS storage
- * with working locks; on stores without file locks a dead run stays "running".
+ * The mark of a live driver. On the local disk, an exclusive OS lock on {@code <out>/runs/<run_id>/driver.lock}: the
+ * operating system drops it when the process ends however it ends (kill -9 included), so a reader that can take the
+ * lock knows a run still marked "running" has no driver any more. On stores without OS locks (HDFS, S3; see {@link
+ * Store}), a {@link Heartbeat} file {@code driver.heartbeat} the driver touches every few seconds: a stale one reads
+ * the same as a free lock, a little later ({@link Heartbeat#STALE}).
  */
 public final class DriverLock implements AutoCloseable {
     /** Locks this JVM holds: probing them through a second channel would drop them (POSIX lock semantics). */
     private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
-    private final Path file;
+    private final Path file; // null for a heartbeat
     private final FileChannel channel;
     private final FileLock lock;
+    private final Heartbeat heartbeat; // null for an OS lock
     /** The run directory when this start created it; null when it was there already. */
-    private Path createdDir;
+    private StorePath createdDir;
 
     private boolean reused;
 
-    private DriverLock(Path file, FileChannel channel, FileLock lock) {
+    private DriverLock(Path file, FileChannel channel, FileLock lock, Heartbeat heartbeat) {
         this.file = file;
         this.channel = channel;
         this.lock = lock;
+        this.heartbeat = heartbeat;
     }
 
     /**
@@ -45,16 +49,15 @@ public final class DriverLock implements AutoCloseable {
      * driver is starting with it.
      */
     public static DriverLock acquire(MetricsLocation location, String runId) {
-        Path dir = location.runDir(runId).toAbsolutePath();
-        Path file = location.driverLock(runId).toAbsolutePath();
+        StorePath dir = location.runDir(runId);
+        StorePath file = marker(location, runId);
         try {
-            Files.createDirectories(location.runsDir().toAbsolutePath());
-            boolean created = createDirectory(dir);
-            if (!created && Files.exists(location.manifest(runId))) {
+            location.runsDir().mkdirs();
+            boolean created = dir.createDirectory();
+            if (!created && location.manifest(runId).exists()) {
                 throw taken(location, runId);
             }
-            DriverLock held =
-                    lock(file, StandardOpenOption.CREATE, taken(location, runId).getMessage());
+            DriverLock held = hold(file, taken(location, runId).getMessage());
             held.createdDir = created ? dir : null;
             held.reused = !created;
             return held;
@@ -69,13 +72,19 @@ public final class DriverLock implements AutoCloseable {
                 + "; choose another --run-id or another --out");
     }
 
-    private static boolean createDirectory(Path dir) throws IOException {
-        try {
-            Files.createDirectory(dir);
-            return true;
-        } catch (FileAlreadyExistsException e) {
-            return false;
+    /** The lock file on the local disk, the heartbeat elsewhere. */
+    private static StorePath marker(MetricsLocation location, String runId) {
+        return location.outputDir().store().osLocks() ? location.driverLock(runId) : location.heartbeat(runId);
+    }
+
+    private static DriverLock hold(StorePath marker, String whenHeld) throws IOException {
+        if (marker.store().osLocks()) {
+            return lock(marker.local(), StandardOpenOption.CREATE, whenHeld);
         }
+        if (Heartbeat.isFresh(marker)) {
+            throw new BadInput(whenHeld);
+        }
+        return new DriverLock(null, null, null, Heartbeat.start(marker));
     }
 
     /** Whether the run's directory was left by an earlier start of this id that never recorded its start. */
@@ -88,18 +97,19 @@ public final class DriverLock implements AutoCloseable {
      * created it (lock file included, while still holding the lock), so the id stays free. Then {@link #close}.
      */
     public void discardCreatedRun() throws IOException {
-        Path runs = createdDir == null ? null : createdDir.getParent();
-        if (runs != null) {
-            ScopedDelete.tree(runs, createdDir);
+        if (createdDir != null) {
+            if (heartbeat != null) {
+                heartbeat.close(); // no touch may recreate the directory
+            }
+            createdDir.deleteTree(createdDir.parent());
         }
     }
 
     /** Takes the lock of an existing run to continue it; fails when its driver still holds it. */
     public static DriverLock reacquire(MetricsLocation location, String runId) {
-        Path file = location.driverLock(runId).toAbsolutePath();
+        StorePath file = marker(location, runId);
         try {
-            return lock(
-                    file, StandardOpenOption.CREATE, "run '" + runId + "' is still running: its driver holds " + file);
+            return hold(file, "run '" + runId + "' is still running: its driver holds " + file);
         } catch (IOException e) {
             throw new BadInput("cannot lock " + file + " (" + e.getMessage() + ")");
         }
@@ -118,7 +128,7 @@ public final class DriverLock implements AutoCloseable {
             throw new BadInput(whenHeld);
         }
         HELD.add(file);
-        return new DriverLock(file, channel, lock);
+        return new DriverLock(file, channel, lock, null);
     }
 
     /** Whether a live driver holds the run's lock; false when there is no lock file (runs from before locks). */
@@ -126,7 +136,11 @@ public final class DriverLock implements AutoCloseable {
         if (!RunId.isValid(runId)) {
             return false; // no driver can hold a lock for it: ids are checked before a run starts
         }
-        Path file = location.driverLock(runId).toAbsolutePath();
+        StorePath marker = marker(location, runId);
+        if (!marker.store().osLocks()) {
+            return Heartbeat.isFresh(marker);
+        }
+        Path file = marker.local();
         if (HELD.contains(file)) {
             return true;
         }
@@ -156,7 +170,11 @@ public final class DriverLock implements AutoCloseable {
         if (!RunId.isValid(runId)) {
             return false;
         }
-        Path file = location.driverLock(runId).toAbsolutePath();
+        StorePath marker = marker(location, runId);
+        if (!marker.store().osLocks()) {
+            return whileStale(marker, action);
+        }
+        Path file = marker.local();
         if (HELD.contains(file) || !Files.isRegularFile(file)) {
             return false;
         }
@@ -180,8 +198,25 @@ public final class DriverLock implements AutoCloseable {
         }
     }
 
+    /** A heartbeat gives no exclusion: a driver starting meanwhile is not kept out (see {@link Heartbeat}). */
+    private static boolean whileStale(StorePath heartbeat, Runnable action) {
+        try {
+            if (!heartbeat.isFile() || Heartbeat.isFresh(heartbeat)) {
+                return false;
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        action.run();
+        return true;
+    }
+
     @Override
     public void close() throws IOException {
+        if (heartbeat != null) {
+            heartbeat.close();
+            return;
+        }
         HELD.remove(file);
         try {
             lock.release();

@@ -3,11 +3,10 @@ package org.drilldown.metrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
-import org.drilldown.config.ScopedDelete;
+import org.drilldown.storage.Store;
+import org.drilldown.storage.StorePath;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,20 +26,15 @@ public final class ExportScratch {
      * {@code runs/<id>/driver.lock} here (a run of another output directory whose export-dir points here).
      */
     public static List<String> removeDead(MetricsLocation location) {
-        Path root = location.exportScratch();
-        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
-            return List.of();
-        }
+        StorePath root = location.exportScratch();
         List<String> removed = new ArrayList<>();
-        try (Stream<Path> entries = Files.list(root)) {
-            for (Path dir : entries.sorted().toList()) {
-                Path name = dir.getFileName();
-                if (name == null) {
-                    continue;
-                }
-                String id = name.toString();
-                if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
-                        && DriverLock.whileFree(location, id, () -> ScopedDelete.quietly(root, dir))) {
+        try {
+            if (!isRealDirectory(root)) {
+                return List.of();
+            }
+            for (StorePath dir : root.list()) {
+                String id = dir.name();
+                if (isRealDirectory(dir) && DriverLock.whileFree(location, id, () -> dir.deleteQuietly(root))) {
                     removed.add(id);
                 }
             }
@@ -51,5 +45,12 @@ public final class ExportScratch {
             LOG.info("removed the export scratch of runs no driver holds: {}", removed);
         }
         return removed;
+    }
+
+    /** A directory, and on the local disk not a link to one. */
+    private static boolean isRealDirectory(StorePath dir) throws IOException {
+        return dir.store() == Store.LOCAL
+                ? Files.isDirectory(dir.local(), LinkOption.NOFOLLOW_LINKS)
+                : dir.isDirectory();
     }
 }

@@ -1,13 +1,10 @@
 package org.drilldown.metrics;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -16,6 +13,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.drilldown.config.BadInput;
+import org.drilldown.storage.StorePath;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,23 +35,24 @@ public final class MetricsReader {
      * {@link Tables#SCHEMAS} gets a view, empty when it has no files yet.
      */
     public static List<String> registerViews(SparkSession spark, MetricsLocation location) {
-        Path dir = location.metricsDir();
+        StorePath dir = location.metricsDir();
         List<String> found = new ArrayList<>();
-        if (Files.isDirectory(dir)) {
-            try (Stream<Path> tables = Files.list(dir)) {
-                for (Path t : tables.filter(MetricsReader::hasParquet).sorted().toList()) {
-                    String name = t.getFileName().toString();
-                    StructType expected = Tables.SCHEMAS.get(name);
-                    if (expected == null) {
-                        LOG.warn("{} is not a Drilldown table; left out of the views", t);
-                        continue;
-                    }
-                    read(spark, t, expected).createOrReplaceTempView(name.equals(Tables.RUNS) ? "runs_history" : name);
-                    found.add(name);
+        try {
+            for (StorePath t : dir.list()) {
+                if (!hasParquet(t)) {
+                    continue;
                 }
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot list " + dir + ": " + e.getMessage(), e);
+                String name = t.name();
+                StructType expected = Tables.SCHEMAS.get(name);
+                if (expected == null) {
+                    LOG.warn("{} is not a Drilldown table; left out of the views", t);
+                    continue;
+                }
+                read(spark, t, expected).createOrReplaceTempView(name.equals(Tables.RUNS) ? "runs_history" : name);
+                found.add(name);
             }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list " + dir + ": " + e.getMessage(), e);
         }
         if (found.isEmpty()) {
             throw new BadInput("no metric tables under " + dir
@@ -99,9 +98,8 @@ public final class MetricsReader {
 
     /** Whether the {@code runs} table holds a row of {@code runId}; reads that table alone. */
     public static boolean hasRun(SparkSession spark, MetricsLocation location, String runId) {
-        Path table = location.table(Tables.RUNS);
-        return Files.isDirectory(table)
-                && hasParquet(table)
+        StorePath table = location.table(Tables.RUNS);
+        return hasParquet(table)
                 && !read(spark, table, Tables.RUNS_SCHEMA)
                         .where(functions.col("run_id").equalTo(runId))
                         .isEmpty();
@@ -111,10 +109,10 @@ public final class MetricsReader {
      * Reads one table, refusing what would give a misleading result: files Spark cannot read as Parquet,
      * a column of the wrong type, or rows without a run id (files some other program put there).
      */
-    private static Dataset<Row> read(SparkSession spark, Path table, StructType expected) {
+    private static Dataset<Row> read(SparkSession spark, StorePath table, StructType expected) {
         Dataset<Row> frame;
         try {
-            frame = spark.read().option("mergeSchema", "true").parquet(table.toString());
+            frame = spark.read().option("mergeSchema", "true").parquet(table.uri());
         } catch (Exception e) { // Scala's SparkException is checked in Java terms but thrown undeclared
             throw culprit(spark, table, expected)
                     .orElseGet(() -> new BadInput(
@@ -145,19 +143,19 @@ public final class MetricsReader {
     }
 
     /** Reads the table's files one by one to name the one that broke the whole read, and why. */
-    private static Optional<BadInput> culprit(SparkSession spark, Path table, StructType expected) {
-        try (Stream<Path> files = Files.list(table)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".parquet"))
-                    .sorted()
+    private static Optional<BadInput> culprit(SparkSession spark, StorePath table, StructType expected) {
+        try {
+            for (StorePath file : table.list().stream()
+                    .filter(f -> f.name().endsWith(".parquet"))
                     .toList()) {
                 String problem;
                 try {
-                    problem = typeMismatch(spark.read().parquet(file.toString()).schema(), expected);
+                    problem = typeMismatch(spark.read().parquet(file.uri()).schema(), expected);
                 } catch (Exception e) {
                     problem = "not readable Parquet (" + rootMessage(e) + ")";
                 }
                 if (problem != null) {
-                    return Optional.of(new BadInput("table " + table + ": file " + file.getFileName() + ": " + problem
+                    return Optional.of(new BadInput("table " + table + ": file " + file.name() + ": " + problem
                             + "; move it out of the table directory"));
                 }
             }
@@ -201,9 +199,11 @@ public final class MetricsReader {
                 .trim();
     }
 
-    private static boolean hasParquet(Path tableDir) {
-        try (Stream<Path> files = Files.list(tableDir)) {
-            return files.anyMatch(f -> f.getFileName().toString().endsWith(".parquet"));
+    /** Whether {@code tableDir} is a directory holding a Parquet file (a file is no table: it lists itself). */
+    private static boolean hasParquet(StorePath tableDir) {
+        try {
+            return tableDir.isDirectory()
+                    && tableDir.list().stream().anyMatch(f -> f.name().endsWith(".parquet"));
         } catch (IOException e) {
             return false;
         }

@@ -2,22 +2,18 @@ package org.drilldown.metrics;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
-import org.drilldown.config.ScopedDelete;
 import org.drilldown.config.StepSpec;
 import org.drilldown.config.TargetSpec;
 import org.drilldown.data.SplitStats;
+import org.drilldown.storage.StorePath;
 import org.drilldown.train.AveragingRound;
 import org.drilldown.train.EpochResult;
 import org.drilldown.train.RunInfo;
@@ -259,26 +255,23 @@ public final class MetricsWriter implements TrainingListener {
      * run writing the same table, and the first job to commit deletes it under the others (rows lost).
      */
     private void append(String table, StructType schema, List<Row> rows) {
-        Path staging = location.staging(table);
+        StorePath staging = location.staging(table);
         try {
-            spark.createDataFrame(rows, schema).coalesce(1).write().parquet(staging.toString());
+            spark.createDataFrame(rows, schema).coalesce(1).write().parquet(staging.uri());
             if (table.equals(Tables.RUNS) && !current.resumed()) {
                 TestHalt.at("in-first-runs-write");
             }
-            Path tableDir = Files.createDirectories(location.table(table));
-            try (Stream<Path> files = Files.list(staging)) {
-                for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".parquet"))
-                        .toList()) {
-                    Files.move(file, tableDir.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+            StorePath tableDir = location.table(table);
+            tableDir.mkdirs();
+            for (StorePath file : staging.list()) {
+                if (file.name().endsWith(".parquet")) {
+                    file.moveTo(tableDir.resolve(file.name())); // unique names: never onto another file
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to table " + table + " under " + location.metricsDir(), e);
         } finally {
-            Path stagingRoot = staging.getParent();
-            if (stagingRoot != null) {
-                ScopedDelete.quietly(stagingRoot, staging); // scratch only: readers skip the staging directory
-            }
+            staging.deleteQuietly(staging.parent()); // scratch only: readers skip the staging directory
         }
     }
 }

@@ -6,12 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.drilldown.config.BadInput;
+import org.drilldown.storage.StorePath;
 import org.drilldown.train.RunInfo;
 
 /** The run manifest, {@code <out>/runs/<run_id>/manifest.json}: everything needed to reproduce the run. */
@@ -20,7 +18,7 @@ public final class RunManifest {
 
     private RunManifest() {}
 
-    static void write(Path file, RunInfo run) {
+    static void write(StorePath file, RunInfo run) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("run_id", run.runId());
         m.put("started_at", run.startedAt().toString());
@@ -36,10 +34,7 @@ public final class RunManifest {
         m.put("threads", run.threads()); // what the tasks' thread counts were, from spark.task.cpus (ExecutorThreads)
         try {
             m.put("config", JSON.readTree(run.configJson()));
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            JSON.writeValue(tmp.toFile(), m);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            file.write(JSON.writeValueAsBytes(m)); // whole or not at all: see StorePath#write
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write run manifest " + file + ": " + e.getMessage(), e);
         }
@@ -48,13 +43,13 @@ public final class RunManifest {
     /** What a resumed run needs from the manifest: its resolved configuration (JSON) and data checksums. */
     public record Recorded(String configJson, Map<String, String> dataChecksums) {}
 
-    public static Recorded read(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new BadInput("no run manifest " + file + "; is the run id right, and --out the"
-                    + " directory the run wrote to?");
-        }
+    public static Recorded read(StorePath file) {
         try {
-            JsonNode m = JSON.readTree(file.toFile());
+            if (!file.isFile()) {
+                throw new BadInput("no run manifest " + file + "; is the run id right, and --out the"
+                        + " directory the run wrote to?");
+            }
+            JsonNode m = JSON.readTree(file.readAllBytes());
             Map<String, String> sums = new java.util.TreeMap<>();
             m.path("data_sha256")
                     .fields()

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
+import org.drilldown.storage.StorePath;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -21,7 +22,7 @@ public final class ComparisonReport {
     private ComparisonReport() {}
 
     /** Writes {@code reportRoot/name/}; returns its REPORT.md. */
-    public static Path write(RunComparison c, Path reportRoot, String name) throws IOException {
+    public static StorePath write(RunComparison c, StorePath reportRoot, String name) throws IOException {
         return ReportWriter.writeWhole(reportRoot, name, dir -> {
             chart(c, dir);
             Files.writeString(dir.resolve("REPORT.md"), markdown(c));

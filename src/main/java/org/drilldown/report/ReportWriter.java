@@ -9,6 +9,8 @@ import java.util.Map;
 import org.drilldown.config.ScopedDelete;
 import org.drilldown.config.StepSpec;
 import org.drilldown.metrics.RunId;
+import org.drilldown.storage.Store;
+import org.drilldown.storage.StorePath;
 
 /**
  * Writes {@code <out>/report/<run_id>/} (REPORT.md and its PNG charts) into a scratch directory first and
@@ -18,7 +20,7 @@ public final class ReportWriter {
     private ReportWriter() {}
 
     /** Returns the path of the REPORT.md written. */
-    public static Path write(ReportData data, Path reportRoot) throws IOException {
+    public static StorePath write(ReportData data, StorePath reportRoot) throws IOException {
         // Tables written before run ids were checked may name a run '..': its report would replace OUT itself.
         RunId.require("run id in the runs table", data.runId());
         return writeWhole(reportRoot, data.runId(), scratch -> {
@@ -40,11 +42,30 @@ public final class ReportWriter {
     }
 
     /**
-     * Fills a scratch directory under {@code reportRoot}, then moves it to {@code reportRoot/name} whole (an
-     * earlier report of that name replaced); returns its REPORT.md.
+     * Fills a scratch directory, then moves it to {@code reportRoot/name} (an earlier report of that name replaced):
+     * whole on the local disk and HDFS, file by file on S3 (see {@link StorePath#replaceDirectoryWith}); returns its
+     * REPORT.md. Charts render to local files, so elsewhere the scratch is a local temporary directory.
      */
-    static Path writeWhole(Path reportRoot, String name, Contents contents) throws IOException {
+    static StorePath writeWhole(StorePath reportRoot, String name, Contents contents) throws IOException {
         RunId.require("report name", name);
+        if (reportRoot.store() == Store.LOCAL) {
+            return StorePath.local(writeWhole(reportRoot.local(), name, contents));
+        }
+        System.setProperty("java.awt.headless", "true");
+        Path temp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+        Path scratch = Files.createTempDirectory(temp, "drilldown-report-");
+        try {
+            contents.writeInto(scratch);
+            StorePath target = reportRoot.resolve(name);
+            reportRoot.mkdirs();
+            target.replaceDirectoryWith(scratch, reportRoot);
+            return target.resolve("REPORT.md");
+        } finally {
+            ScopedDelete.quietly(temp, scratch);
+        }
+    }
+
+    private static Path writeWhole(Path reportRoot, String name, Contents contents) throws IOException {
         Path target = reportRoot.resolve(name);
         System.setProperty("java.awt.headless", "true"); // charts render off-screen, also without a display
         Files.createDirectories(reportRoot);

@@ -1,15 +1,15 @@
 package org.drilldown.train;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.stream.Stream;
+import org.apache.commons.io.output.CloseShieldOutputStream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.drilldown.config.BadInput;
+import org.drilldown.storage.StorePath;
 
 /**
  * Per-epoch checkpoints of a run, {@code <dir>/step-<key>-epoch-<n>.zip}: the model with its updater
@@ -18,19 +18,22 @@ import org.drilldown.config.BadInput;
  * after a kill between a checkpoint and its rows; when a step ends, its latest checkpoint alone is left.
  */
 public final class Checkpoints {
-    private final Path dir;
+    private final StorePath dir;
 
-    public Checkpoints(Path dir) {
+    public Checkpoints(StorePath dir) {
         this.dir = dir;
     }
 
+    /** Checkpoints in a directory on the local disk. */
+    public Checkpoints(Path dir) {
+        this(StorePath.local(dir));
+    }
+
     void save(String step, int epoch, MultiLayerNetwork net) {
-        Path target = file(step, epoch);
+        StorePath target = file(step, epoch);
         try {
-            Files.createDirectories(dir);
-            Path partial = Files.createTempFile(dir, ".checkpoint-", ".zip");
-            ModelSerializer.writeModel(net, partial.toFile(), true);
-            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // Whole or not at all (StorePath#write); DL4J must not close the stream: the write does.
+            target.write(out -> ModelSerializer.writeModel(net, CloseShieldOutputStream.wrap(out), true));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + target, e);
         }
@@ -41,7 +44,7 @@ public final class Checkpoints {
         try {
             for (int older : epochs(step)) {
                 if (older < epoch) {
-                    Files.deleteIfExists(file(step, older));
+                    file(step, older).deleteTree(dir);
                 }
             }
         } catch (IOException e) {
@@ -51,30 +54,26 @@ public final class Checkpoints {
 
     /** The epochs of the step that have a checkpoint, in order. */
     public List<Integer> epochs(String step) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
         String prefix = "step-" + step + "-epoch-";
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.map(f -> f.getFileName().toString())
-                    .filter(n -> n.startsWith(prefix) && n.endsWith(".zip"))
-                    .map(n -> n.substring(prefix.length(), n.length() - ".zip".length()))
-                    .filter(n -> n.matches("[0-9]{1,9}"))
-                    .map(Integer::valueOf)
-                    .sorted()
-                    .toList();
-        }
+        return dir.list().stream()
+                .map(StorePath::name)
+                .filter(n -> n.startsWith(prefix) && n.endsWith(".zip"))
+                .map(n -> n.substring(prefix.length(), n.length() - ".zip".length()))
+                .filter(n -> n.matches("[0-9]{1,9}"))
+                .map(Integer::valueOf)
+                .sorted()
+                .toList();
     }
 
     /** The step's model and updater state after {@code epoch}; fails naming the file when it is missing. */
     MultiLayerNetwork load(String step, int epoch) {
-        Path file = file(step, epoch);
-        if (!Files.isRegularFile(file)) {
+        StorePath file = file(step, epoch);
+        if (!isFile(file)) {
             throw new BadInput("no checkpoint " + file + " for step " + step + " epoch " + epoch
                     + "; the run cannot be resumed from there");
         }
-        try {
-            return ModelSerializer.restoreMultiLayerNetwork(file.toFile(), true);
+        try (InputStream in = file.open()) {
+            return ModelSerializer.restoreMultiLayerNetwork(in, true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read checkpoint " + file, e);
         } catch (IllegalStateException e) {
@@ -89,11 +88,19 @@ public final class Checkpoints {
     }
 
     public boolean has(String step, int epoch) {
-        return Files.isRegularFile(file(step, epoch));
+        return isFile(file(step, epoch));
+    }
+
+    private static boolean isFile(StorePath file) {
+        try {
+            return file.isFile();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
     }
 
     /** The checkpoint file of the step's epoch, whether or not it exists. */
-    public Path file(String step, int epoch) {
+    public StorePath file(String step, int epoch) {
         return dir.resolve("step-" + step + "-epoch-" + epoch + ".zip");
     }
 }

@@ -20,12 +20,13 @@ import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.spark.impl.paramavg.util.ExportSupport;
 import org.drilldown.config.BadInput;
 import org.drilldown.config.JobConfig;
-import org.drilldown.config.ScopedDelete;
 import org.drilldown.config.StepSpec;
 import org.drilldown.data.MnistData;
 import org.drilldown.data.MnistFrames;
 import org.drilldown.data.SplitStats;
 import org.drilldown.model.StepModels;
+import org.drilldown.storage.Store;
+import org.drilldown.storage.StorePath;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,10 +93,10 @@ public final class DrilldownJob {
      * The default one lies under the output directory, which the run command checks itself.
      */
     static void requireWritableExportDir(JobConfig config) {
-        if (!config.exportDirIsSetLocally()) {
-            return;
+        if (config.exportDir().isBlank() || StorePath.isUri(config.exportDir())) {
+            return; // under the output directory, or on a cluster filesystem the first write checks
         }
-        Path root = config.exportRoot();
+        Path root = Path.of(config.exportDir()).toAbsolutePath();
         try {
             Files.createDirectories(root);
             Files.delete(Files.createTempFile(root, ".write-check", ""));
@@ -160,9 +161,10 @@ public final class DrilldownJob {
         // The driver is listed too; in local mode it is the only one and runs the tasks itself.
         int executors = Math.max(1, sc.sc().statusTracker().getExecutorInfos().length - (sc.isLocal() ? 0 : 1));
         checkFits(config, data.train().size(), workers, sc.isLocal(), Pointer.maxBytes());
-        String exportDir = exportDir(sc, runId);
-        if (exportDir != null && sc.isLocal()) { // local files: BatchFiles
-            DiskSpace.requireRoomForExport(Path.of(exportDir), data.train().size());
+        ExportDir export = ExportDir.of(config, sc.hadoopConfiguration());
+        StorePath exportDir = exportDir(sc, export, runId);
+        if (exportDir != null && sc.isLocal() && exportDir.store() == Store.LOCAL) { // local files: BatchFiles
+            DiskSpace.requireRoomForExport(exportDir.local(), data.train().size());
         }
         // Cores the job got (local[N]: N; a cluster: its executors' cores) and GPUs as requested per executor.
         int cores = sc.defaultParallelism();
@@ -237,7 +239,7 @@ public final class DrilldownJob {
                 validationFrame.unpersist();
             }
             // The Export approach's files are scratch: gone when the run ends, whatever its outcome.
-            ScopedDelete.quietly(config.exportRoot(), config.exportPath(runId));
+            export.of(runId).deleteQuietly(export.root());
         }
     }
 
@@ -263,9 +265,9 @@ public final class DrilldownJob {
      * allows Export only in local mode or on a non-local default filesystem (HDFS, S3): it cannot tell that
      * a {@code file:} path is shared by every executor, so off local mode it needs {@code spark.hadoop.fs.defaultFS}.
      */
-    private String exportDir(JavaSparkContext sc, String runId) {
+    private StorePath exportDir(JavaSparkContext sc, ExportDir export, String runId) {
         if (ExportSupport.exportSupported(sc)) {
-            return config.exportPath(runId).toString();
+            return export.of(runId);
         }
         LOG.warn(
                 "training with DL4J's Direct approach: its Export approach needs a local master or a non-local"

@@ -29,6 +29,8 @@ import org.drilldown.data.SplitStats;
 import org.drilldown.model.InPlaceUpdater;
 import org.drilldown.model.ParamCount;
 import org.drilldown.model.StepModels;
+import org.drilldown.storage.Store;
+import org.drilldown.storage.StorePath;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
@@ -48,7 +50,7 @@ final class StepTrainer {
     private final JobConfig config;
     private final int workers;
     private final SplitStats trainStats;
-    private final String exportDir; // null: the Direct approach
+    private final StorePath exportDir; // null: the Direct approach
     private final Checkpoints checkpoints;
 
     StepTrainer(
@@ -56,7 +58,7 @@ final class StepTrainer {
             JobConfig config,
             int workers,
             SplitStats trainStats,
-            String exportDir,
+            StorePath exportDir,
             Checkpoints checkpoints) {
         this.checkpoints = checkpoints;
         this.sc = sc;
@@ -85,7 +87,12 @@ final class StepTrainer {
         listeners.forEach(l -> l.onStepStart(run, step, params));
 
         RecordingTrainingMaster master = trainingMaster(
-                workers, step.batchSize(), config.averagingFrequency(), config.prefetchBatches(), exportDir, stepSeed);
+                workers,
+                step.batchSize(),
+                config.averagingFrequency(),
+                config.prefetchBatches(),
+                exportDir == null ? null : exportDir.toString(),
+                stepSeed);
         SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
         // Every fitted minibatch is scored and counted: the count is what the epoch really trained on.
         ScoreAccumulator fitted = new ScoreAccumulator();
@@ -148,15 +155,17 @@ final class StepTrainer {
         sparkNet.setCollectTrainingStats(false); // off and on: DL4J starts a fresh set of stats for this epoch
         sparkNet.setCollectTrainingStats(true);
         JavaRDD<DataSet> epochBatches = batches(trainFrame, rotation, step.batchSize(), Seeds.derive(stepSeed, epoch));
-        if (exportDir == null || !sc.isLocal()) {
-            fitEveryBatch(sparkNet, epochBatches); // Direct, or DL4J's own Export to the cluster's default filesystem
+        if (exportDir == null || !sc.isLocal() || exportDir.store() != Store.LOCAL) {
+            // Direct, or DL4J's own Export (to the cluster's default filesystem, or a URI it opens itself)
+            fitEveryBatch(sparkNet, epochBatches);
         } else {
             // Local mode: the Export approach with our own bulk batch files (BatchFiles) instead of DL4J's export.
-            String dir = exportDir + "/batches-" + step.key() + "-" + epoch + "-" + UUID.randomUUID();
+            Path root = exportDir.local();
+            Path dir = root.resolve("batches-" + step.key() + "-" + epoch + "-" + UUID.randomUUID());
             try {
-                fitEveryBatch(sparkNet, BatchFiles.write(epochBatches, dir));
+                fitEveryBatch(sparkNet, BatchFiles.write(epochBatches, dir.toString()));
             } finally {
-                ScopedDelete.quietly(Path.of(exportDir), Path.of(dir)); // scratch: the next epoch writes its own
+                ScopedDelete.quietly(root, dir); // scratch: the next epoch writes its own
             }
         }
         double fitSeconds = (System.nanoTime() - start) / 1e9;

@@ -324,7 +324,7 @@ class ErrorsDocTest {
         MetricsLocation out = new MetricsLocation(t.resolve("out"));
         liveLock = DriverLock.acquire(out, "live");
         Files.writeString(
-                out.manifest("live"),
+                out.manifest("live").local(),
                 manifest(data, MnistData.load(data, 0, 0, 0).checksums()));
         return new String[] {"run", "--resume", "live", "--out", out.outputDir().toString()};
     }

@@ -20,21 +20,21 @@ class ExportScratchTest {
     void aDeadRunsScratchGoesAndALiveOnesStays() throws Exception {
         MetricsLocation out = new MetricsLocation(tmp.resolve("out"));
         Path dead = scratchOf(out, "dead");
-        Files.writeString(Files.createDirectories(out.runDir("dead")).resolve("driver.lock"), "");
+        Files.writeString(Files.createDirectories(out.runDir("dead").local()).resolve("driver.lock"), "");
         Path live = scratchOf(out, "live");
         Path elsewhere = scratchOf(out, "other-out"); // no runs/other-out here: another output's run
         Path notAnId = scratchOf(out, ".hidden");
         Path outside = Files.createDirectories(tmp.resolve("outside"));
         Files.writeString(outside.resolve("keep.txt"), "x");
-        Files.createDirectories(out.runDir("link"));
-        Files.writeString(out.driverLock("link"), "");
-        Files.createSymbolicLink(out.exportScratch().resolve("link"), outside);
+        Files.createDirectories(out.runDir("link").local());
+        Files.writeString(out.driverLock("link").local(), "");
+        Files.createSymbolicLink(out.exportScratch().local().resolve("link"), outside);
 
         try (DriverLock held = DriverLock.acquire(out, "live")) {
             assertThat(ExportScratch.removeDead(out)).containsExactly("dead");
         }
         assertThat(dead).doesNotExist();
-        assertThat(out.driverLock("dead")).exists(); // the run itself is untouched
+        assertThat(out.driverLock("dead").local()).exists(); // the run itself is untouched
         assertThat(live.resolve("batches-1-1/part-0-0.bin")).exists();
         assertThat(elsewhere).exists();
         assertThat(notAnId).exists();
@@ -46,7 +46,7 @@ class ExportScratchTest {
     void theScratchOfADriverInAnotherProcessStays() throws Exception {
         MetricsLocation out = new MetricsLocation(tmp.resolve("out"));
         Path live = scratchOf(out, "elsewhere");
-        Files.createDirectories(out.runDir("elsewhere"));
+        Files.createDirectories(out.runDir("elsewhere").local());
         Path holder = Files.writeString(
                 tmp.resolve("Hold.java"),
                 """
@@ -64,7 +64,7 @@ class ExportScratchTest {
         Process p = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         holder.toString(),
-                        out.driverLock("elsewhere").toString())
+                        out.driverLock("elsewhere").local().toString())
                 .redirectErrorStream(true)
                 .start();
         try {
@@ -84,7 +84,7 @@ class ExportScratchTest {
     }
 
     private static Path scratchOf(MetricsLocation out, String id) throws Exception {
-        Path dir = out.exportScratch().resolve(id);
+        Path dir = out.exportScratch().local().resolve(id);
         Files.writeString(Files.createDirectories(dir.resolve("batches-1-1")).resolve("part-0-0.bin"), "batch");
         return dir;
     }

@@ -64,8 +64,9 @@ class MetricsWriterTest {
                 .extracting(r -> r.getString(0) + ":" + r.getString(1))
                 .containsExactly("run-a:succeeded", "run-b:succeeded");
         // No scratch left behind: no Spark _temporary in a table, no staged file.
-        try (var files = Files.walk(location.metricsDir())) {
-            assertThat(files.map(p -> location.metricsDir().relativize(p).toString()))
+        try (var files = Files.walk(location.metricsDir().local())) {
+            assertThat(files.map(
+                            p -> location.metricsDir().local().relativize(p).toString()))
                     .noneMatch(n -> n.contains("_temporary"))
                     .noneMatch(n -> n.startsWith(".staging/") && n.split("/").length > 2);
         }

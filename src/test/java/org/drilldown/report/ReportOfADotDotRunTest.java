@@ -14,6 +14,7 @@ import org.drilldown.config.ConfigLoader;
 import org.drilldown.config.JobConfig;
 import org.drilldown.metrics.MetricsLocation;
 import org.drilldown.metrics.Tables;
+import org.drilldown.storage.StorePath;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,8 +67,9 @@ class ReportOfADotDotRunTest {
                 List.of(),
                 List.of(),
                 List.of());
-        Path reports = new MetricsLocation(out).reportsDir();
-        assertThatThrownBy(() -> ReportWriter.write(data, reports)).hasMessageContaining("'..'");
+        Path reports = new MetricsLocation(out).reportsDir().local();
+        assertThatThrownBy(() -> ReportWriter.write(data, StorePath.local(reports)))
+                .hasMessageContaining("'..'");
         assertThat(out.resolve("metrics/runs")).isDirectory();
         // No scratch directory left behind either.
         assertThat(reports).satisfiesAnyOf(r -> assertThat(r).doesNotExist(), r -> assertThat(r)
