@@ -194,6 +194,14 @@ class ErrorsDocTest {
                 "e2e"
             };
         });
+        here(
+                "--out hdfs:///x is not a usable URI (no host (or bucket)); write scheme://host:port/absolute/path,"
+                        + " file:/absolute/path, or a plain path",
+                t -> new String[] {"run", "--out", "hdfs:///x"});
+        here(
+                "--out s3a://bucket/x: no Hadoop filesystem for scheme 's3a' on the classpath (…); for s3a:// add"
+                        + " hadoop-aws and the AWS SDK (README, On a cluster), or pass a plain directory",
+                t -> new String[] {"run", "--out", "s3a://bucket/x"});
         here("output directory OUT is not writable (…); pass --out DIR you can write to", t -> {
             Path file = Files.writeString(t.resolve("a-file"), "x");
             return new String[] {
