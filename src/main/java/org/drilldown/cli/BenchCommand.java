@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -16,6 +17,7 @@ import org.drilldown.data.MnistData;
 import org.drilldown.model.InPlaceUpdater;
 import org.drilldown.model.ParamCount;
 import org.drilldown.model.StepModels;
+import org.drilldown.train.LayerTimes;
 import org.drilldown.train.NativeHelpers;
 import org.drilldown.train.Score;
 import org.drilldown.train.SingleProcessTrainer;
@@ -63,6 +65,13 @@ final class BenchCommand implements Callable<Integer> {
                     "--no-fused: BatchNorm, ReLU and dropout as DL4J's three stock layers instead of one BatchNormBlock")
     boolean fused = true;
 
+    @Option(
+            names = "--layers",
+            paramLabel = "N",
+            description = "instead of epochs: each layer's forward and backward CPU time on one minibatch, median of N"
+                    + " repetitions after 20 warm-up ones, and a whole fit's (run with OMP_NUM_THREADS=1)")
+    int layerRepeats;
+
     @Override
     public Integer call() throws Exception {
         NativeHelpers.configure(onednn);
@@ -73,6 +82,11 @@ final class BenchCommand implements Callable<Integer> {
         // MNIST's training mean and std; the job computes them with Spark, the bench needs no Spark.
         SingleProcessTrainer trainer = new SingleProcessTrainer(0.1307, 0.3081);
         MultiLayerNetwork net = StepModels.network(spec, config.seed(), fused);
+        if (layerRepeats > 0) {
+            printLayerTimes(
+                    net, trainer.batches(mnist.train(), null, batchSize, null).get(0), spec, batchSize);
+            return 0;
+        }
         List<DataSet> test = trainer.batches(mnist.test(), null, 1000, null);
         ObjectMapper json = new ObjectMapper();
         for (int epoch = 1; epoch <= epochs; epoch++) {
@@ -115,5 +129,24 @@ final class BenchCommand implements Callable<Integer> {
             System.out.println(json.writeValueAsString(line));
         }
         return 0;
+    }
+
+    private void printLayerTimes(MultiLayerNetwork net, DataSet batch, StepSpec spec, int batchSize) {
+        InPlaceUpdater.setLearningRate(net, spec.learningRateAt(1));
+        LayerTimes.Profile p = LayerTimes.of(net, batch, 20, layerRepeats);
+        System.out.printf(
+                Locale.ROOT,
+                "step %s, batch %d, %d native thread(s): CPU ms per minibatch, median of %d%n",
+                spec.key(),
+                batchSize,
+                Nd4j.getEnvironment().maxMasterThreads(),
+                layerRepeats);
+        System.out.printf(Locale.ROOT, "%3s  %-36s %9s %9s%n", "#", "layer", "forward", "backward");
+        for (LayerTimes.Row r : p.layers()) {
+            System.out.printf(
+                    Locale.ROOT, "%3d  %-36s %9.3f %9.3f%n", r.index(), r.layer(), r.forwardMs(), r.backwardMs());
+        }
+        System.out.printf(Locale.ROOT, "     %-36s %19.3f%n", "layers, forward + backward", p.layersMs());
+        System.out.printf(Locale.ROOT, "     %-36s %19.3f%n", "whole fit (updater, workspaces, score)", p.fitMs());
     }
 }
