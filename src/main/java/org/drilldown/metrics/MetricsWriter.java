@@ -1,20 +1,13 @@
 package org.drilldown.metrics;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
-import org.drilldown.config.ScopedDelete;
 import org.drilldown.config.StepSpec;
 import org.drilldown.config.TargetSpec;
 import org.drilldown.data.SplitStats;
@@ -195,7 +188,7 @@ public final class MetricsWriter implements TrainingListener {
     }
 
     /** The failure's first line, and its root cause's when that is another exception (Spark wraps task failures). */
-    static String describe(Throwable failure) {
+    public static String describe(Throwable failure) {
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -253,32 +246,11 @@ public final class MetricsWriter implements TrainingListener {
                 Tables.SCHEMA_VERSION);
     }
 
-    /**
-     * Writes the rows as one Parquet file in a private staging directory, then renames the file into the
-     * table. Appending straight into the table would share Spark's {@code <table>/_temporary} with any other
-     * run writing the same table, and the first job to commit deletes it under the others (rows lost).
-     */
     private void append(String table, StructType schema, List<Row> rows) {
-        Path staging = location.staging(table);
-        try {
-            spark.createDataFrame(rows, schema).coalesce(1).write().parquet(staging.toString());
+        TableAppender.append(spark, location, table, schema, rows, () -> {
             if (table.equals(Tables.RUNS) && !current.resumed()) {
                 TestHalt.at("in-first-runs-write");
             }
-            Path tableDir = Files.createDirectories(location.table(table));
-            try (Stream<Path> files = Files.list(staging)) {
-                for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".parquet"))
-                        .toList()) {
-                    Files.move(file, tableDir.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to table " + table + " under " + location.metricsDir(), e);
-        } finally {
-            Path stagingRoot = staging.getParent();
-            if (stagingRoot != null) {
-                ScopedDelete.quietly(stagingRoot, staging); // scratch only: readers skip the staging directory
-            }
-        }
+        });
     }
 }
