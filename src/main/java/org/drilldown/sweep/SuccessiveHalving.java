@@ -94,7 +94,7 @@ public final class SuccessiveHalving {
     }
 
     private TrialResult trainOne(Trial t, int rung, int epochs, boolean top) {
-        if (recorded.stream().noneMatch(r -> r.trialId().equals(t.id()))) {
+        if (rung == 0 && recorded.stream().noneMatch(r -> r.trialId().equals(t.id()))) {
             table.record(t, rung, epochs, new TrialResult(0, null, null, null), TrialsTable.RUNNING, null);
         }
         progress.accept("trial " + t.id() + ": training to epoch " + epochs + " (rung " + rung + ")");
@@ -102,7 +102,7 @@ public final class SuccessiveHalving {
         if (r.isFailed()) {
             table.record(t, rung, epochs, r, TrialsTable.FAILED, r.failure());
             progress.accept("trial " + t.id() + ": failed: " + r.failure());
-        } else if (!top) {
+        } else {
             // Whatever comes next, the rung's result is recorded: a resumed sweep does not train it again.
             table.record(t, rung, epochs, r, TrialsTable.RUNNING, "trained to epoch " + epochs + " of rung " + rung);
         }
