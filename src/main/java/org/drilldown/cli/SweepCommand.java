@@ -105,7 +105,8 @@ final class SweepCommand implements Callable<Integer> {
         JobConfig base = ConfigLoader.fromRecorded(sweep.baseJson(), sessionOverrides());
         NativeHelpers.configure(base.onednn());
         MetricsLocation location = new MetricsLocation(base.outputDir());
-        List<Trial> trialList = sweep.plan().trials(sweep.space(), sweep.baseJson(), "the space");
+        List<Trial> trialList = sweep.plan()
+                .trials(sweep.space(), sweep.baseJson(), space != null ? space.toString() : "the recorded space");
         for (Trial t : trialList) {
             StepModels.configuration(t.spec(sweep.baseJson()), t.seed()); // every trial's model builds
         }
