@@ -17,7 +17,11 @@ import org.drilldown.metrics.MetricsLocation;
 public record SweepManifest(SweepPlan plan, SearchSpace space, String baseJson, String commandLine) {
 
     public static Path file(MetricsLocation location, String sweepId) {
-        return location.outputDir().resolve("sweeps").resolve(sweepId).resolve("sweep.json");
+        return dir(location, sweepId).resolve("sweep.json");
+    }
+
+    private static Path dir(MetricsLocation location, String sweepId) {
+        return location.outputDir().resolve("sweeps").resolve(sweepId);
     }
 
     /** Writes it; refuses a sweep id already taken. */
@@ -39,8 +43,7 @@ public record SweepManifest(SweepPlan plan, SearchSpace space, String baseJson, 
         m.put("space", space.json());
         m.put("base_config", baseJson);
         m.put("command_line", commandLine);
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling("sweep.json.tmp");
+        Path tmp = Files.createDirectories(dir(location, plan.sweepId())).resolve("sweep.json.tmp");
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), m);
         Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
