@@ -282,7 +282,7 @@ class ErrorsDocTest {
         elsewhere(
                 "bad SQL: [TABLE_OR_VIEW_NOT_FOUND] The table or view `epoch` cannot be found. Verify the spelling and"
                         + " correctness of the schema and catalog. (line 1, position 14); views under OUT/metrics: data_stats,"
-                        + " epochs, iterations, runs, runs_history, steps, worker_stats",
+                        + " epochs, iterations, runs, runs_history, steps, trials, trials_history, worker_stats",
                 "QueryErrorsTest");
         elsewhere(
                 "query only reads: InsertIntoDir is refused; it runs SELECT, WITH, VALUES and their"
@@ -292,7 +292,7 @@ class ErrorsDocTest {
         elsewhere("query only reads: function reflect calls Java methods and is not available", "QueryReadOnlyTest");
         elsewhere(
                 "query only reads the metric views (data_stats, epochs, iterations, runs, runs_history, steps,"
-                        + " worker_stats); `parquet`.`/path` names a file or another table, which it does not read",
+                        + " trials, trials_history, worker_stats); `parquet`.`/path` names a file or another table, which it does not read",
                 "QueryReadOnlyTest");
         elsewhere(
                 "table OUT/metrics/epochs: file part-x.parquet: not readable Parquet (…); move it out of the table directory",
