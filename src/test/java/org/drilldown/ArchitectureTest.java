@@ -35,6 +35,8 @@ class ArchitectureTest {
             .definedBy("org.drilldown.train..")
             .layer("metrics")
             .definedBy("org.drilldown.metrics..")
+            .layer("sweep")
+            .definedBy("org.drilldown.sweep..")
             .layer("report")
             .definedBy("org.drilldown.report..")
             .layer("cli")
@@ -43,20 +45,23 @@ class ArchitectureTest {
             .mayNotBeAccessedByAnyLayer()
             .whereLayer("report")
             .mayOnlyBeAccessedByLayers("cli")
-            .whereLayer("metrics")
+            .whereLayer("sweep")
             .mayOnlyBeAccessedByLayers("report", "cli")
+            .whereLayer("metrics")
+            .mayOnlyBeAccessedByLayers("sweep", "report", "cli")
             .whereLayer("train")
-            .mayOnlyBeAccessedByLayers("metrics", "report", "cli")
+            .mayOnlyBeAccessedByLayers("metrics", "sweep", "report", "cli")
             .whereLayer("model")
-            .mayOnlyBeAccessedByLayers("train", "metrics", "report", "cli")
+            .mayOnlyBeAccessedByLayers("train", "metrics", "sweep", "report", "cli")
             .whereLayer("augment")
-            .mayOnlyBeAccessedByLayers("model", "train", "metrics", "report", "cli")
+            .mayOnlyBeAccessedByLayers("model", "train", "metrics", "sweep", "report", "cli")
             .whereLayer("data")
-            .mayOnlyBeAccessedByLayers("augment", "model", "train", "metrics", "report", "cli")
+            .mayOnlyBeAccessedByLayers("augment", "model", "train", "metrics", "sweep", "report", "cli")
             .whereLayer("storage")
-            .mayOnlyBeAccessedByLayers("data", "augment", "model", "train", "metrics", "report", "cli")
+            .mayOnlyBeAccessedByLayers("data", "augment", "model", "train", "metrics", "sweep", "report", "cli")
             .whereLayer("config")
-            .mayOnlyBeAccessedByLayers("storage", "data", "augment", "model", "train", "metrics", "report", "cli");
+            .mayOnlyBeAccessedByLayers(
+                    "storage", "data", "augment", "model", "train", "metrics", "sweep", "report", "cli");
 
     @ArchTest
     static final ArchRule NO_PACKAGE_CYCLES =

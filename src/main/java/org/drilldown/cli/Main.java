@@ -19,7 +19,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
             ReplayCommand.class,
             QueryCommand.class,
             ReportCommand.class,
-            BenchCommand.class
+            BenchCommand.class,
+            SweepCommand.class
         })
 public final class Main {
     public static final int EXIT_FAILED = 1;

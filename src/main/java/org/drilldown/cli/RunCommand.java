@@ -18,7 +18,6 @@ import org.drilldown.config.BadInput;
 import org.drilldown.config.ConfigLoader;
 import org.drilldown.config.JobConfig;
 import org.drilldown.config.SparkSessions;
-import org.drilldown.config.TrainAccuracy;
 import org.drilldown.data.MnistData;
 import org.drilldown.metrics.DriverLock;
 import org.drilldown.metrics.ExportScratch;
@@ -175,11 +174,7 @@ final class RunCommand implements Callable<Integer> {
                                 + sha + ", recorded " + recorded.dataChecksums().get(file) + ")");
             }
         });
-        long trainEval = config.trainAccuracy() == TrainAccuracy.FITTED_BATCHES
-                ? 0
-                : config.trainEvalImages() > 0
-                        ? Math.min(config.trainEvalImages(), mnist.train().size())
-                        : mnist.train().size();
+        long trainEval = ResumeState.trainEvalImages(config, mnist.train().size());
         ExportScratch.removeDead(location); // the resumed run's own leftovers too: it writes its epochs afresh
         try (DriverLock lock = DriverLock.reacquire(location, resume)) {
             return train(

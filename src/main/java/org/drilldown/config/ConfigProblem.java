@@ -5,13 +5,13 @@ import com.typesafe.config.ConfigOrigin;
 import java.nio.file.Path;
 
 /** Typesafe Config's parse and IO errors as one printable line: {@code FILE: line N: problem}. */
-final class ConfigProblem {
+public final class ConfigProblem {
     /** Enough to see the fault; a binary file's parse error quotes whatever bytes it met. */
     private static final int MAX_PROBLEM_CHARS = 200;
 
     private ConfigProblem() {}
 
-    static String describe(Path file, ConfigException e) {
+    public static String describe(Path file, ConfigException e) {
         ConfigOrigin origin = e.origin();
         String problem = e.getMessage();
         // Typesafe Config starts its message with the origin's description; we name file and line ourselves.

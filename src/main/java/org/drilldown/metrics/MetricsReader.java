@@ -48,7 +48,7 @@ public final class MetricsReader {
                     LOG.warn("{} is not a Drilldown table; left out of the views", t);
                     continue;
                 }
-                read(spark, t, expected).createOrReplaceTempView(name.equals(Tables.RUNS) ? "runs_history" : name);
+                read(spark, t, expected).createOrReplaceTempView(viewOfFiles(name));
                 found.add(name);
             }
         } catch (IOException e) {
@@ -60,7 +60,20 @@ public final class MetricsReader {
         }
         registerEmptyViews(spark, found);
         registerLatestRuns(spark, location);
+        spark.sql("select *, row_number() over (partition by sweep_id, trial_id order by recorded_at desc) as rn"
+                        + " from trials_history")
+                .where("rn = 1")
+                .drop("rn")
+                .createOrReplaceTempView(Tables.TRIALS);
         return found;
+    }
+
+    /**
+     * The view a table's files are registered as: every row, under the table's name, except for the tables whose
+     * view keeps the latest row per key ({@code runs}, {@code trials}): their rows are {@code <table>_history}.
+     */
+    static String viewOfFiles(String table) {
+        return table.equals(Tables.RUNS) || table.equals(Tables.TRIALS) ? table + "_history" : table;
     }
 
     /** The view {@code runs}: the latest row of each run, a dead driver's "running" read as interrupted. */
@@ -90,8 +103,7 @@ public final class MetricsReader {
     private static void registerEmptyViews(SparkSession spark, List<String> found) {
         Tables.SCHEMAS.forEach((name, schema) -> {
             if (!found.contains(name)) {
-                spark.createDataFrame(List.<Row>of(), schema)
-                        .createOrReplaceTempView(name.equals(Tables.RUNS) ? "runs_history" : name);
+                spark.createDataFrame(List.<Row>of(), schema).createOrReplaceTempView(viewOfFiles(name));
             }
         });
     }

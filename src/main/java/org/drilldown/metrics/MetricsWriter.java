@@ -1,7 +1,5 @@
 package org.drilldown.metrics;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,7 +11,6 @@ import org.apache.spark.sql.types.StructType;
 import org.drilldown.config.StepSpec;
 import org.drilldown.config.TargetSpec;
 import org.drilldown.data.SplitStats;
-import org.drilldown.storage.StorePath;
 import org.drilldown.train.AveragingRound;
 import org.drilldown.train.EpochResult;
 import org.drilldown.train.RunInfo;
@@ -191,7 +188,7 @@ public final class MetricsWriter implements TrainingListener {
     }
 
     /** The failure's first line, and its root cause's when that is another exception (Spark wraps task failures). */
-    static String describe(Throwable failure) {
+    public static String describe(Throwable failure) {
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -249,29 +246,11 @@ public final class MetricsWriter implements TrainingListener {
                 Tables.SCHEMA_VERSION);
     }
 
-    /**
-     * Writes the rows as one Parquet file in a private staging directory, then renames the file into the
-     * table. Appending straight into the table would share Spark's {@code <table>/_temporary} with any other
-     * run writing the same table, and the first job to commit deletes it under the others (rows lost).
-     */
     private void append(String table, StructType schema, List<Row> rows) {
-        StorePath staging = location.staging(table);
-        try {
-            spark.createDataFrame(rows, schema).coalesce(1).write().parquet(staging.uri());
+        TableAppender.append(spark, location, table, schema, rows, () -> {
             if (table.equals(Tables.RUNS) && !current.resumed()) {
                 TestHalt.at("in-first-runs-write");
             }
-            StorePath tableDir = location.table(table);
-            tableDir.mkdirs();
-            for (StorePath file : staging.list()) {
-                if (file.name().endsWith(".parquet")) {
-                    file.moveTo(tableDir.resolve(file.name())); // unique names: never onto another file
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to table " + table + " under " + location.metricsDir(), e);
-        } finally {
-            staging.deleteQuietly(staging.parent()); // scratch only: readers skip the staging directory
-        }
+        });
     }
 }

@@ -155,6 +155,7 @@ final class ReadOnlyPlans {
     static List<String> views() {
         Set<String> names = new TreeSet<>(Tables.SCHEMAS.keySet());
         names.add("runs_history");
+        names.add("trials_history");
         return List.copyOf(names);
     }
 

@@ -59,7 +59,7 @@ public final class ReadOnlySql {
         throw (E) e;
     }
 
-    /** Every view a read-only session has: the metric tables and {@code runs_history}. */
+    /** Every view a read-only session has: the metric tables, {@code runs_history} and {@code trials_history}. */
     public static List<String> views() {
         return ReadOnlyPlans.views();
     }

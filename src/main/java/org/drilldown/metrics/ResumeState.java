@@ -84,6 +84,17 @@ public final class ResumeState {
         return new ResumePoint(run.<java.sql.Timestamp>getAs("started_at").toInstant(), finished, recorded);
     }
 
+    /**
+     * How many training images each epoch's train accuracy is measured on, the {@code trainEvalImages} of
+     * {@link #read}: 0 when it comes from the fitted minibatches.
+     */
+    public static long trainEvalImages(JobConfig config, long trainImages) {
+        if (config.trainAccuracy() == org.drilldown.config.TrainAccuracy.FITTED_BATCHES) {
+            return 0;
+        }
+        return config.trainEvalImages() > 0 ? Math.min(config.trainEvalImages(), trainImages) : trainImages;
+    }
+
     /** The step's rows end at {@code epoch}, whose checkpoint is gone: say what is there, and what to do. */
     private static BadInput missingCheckpoint(String runId, String step, int epoch, Checkpoints checkpoints) {
         List<Integer> present;

@@ -20,6 +20,7 @@ public final class Tables {
     public static final String DATA_STATS = "data_stats";
     public static final String ITERATIONS = "iterations";
     public static final String WORKER_STATS = "worker_stats";
+    public static final String TRIALS = "trials";
 
     /** One row when a run starts (status "running") and one when it ends; the latest row per run_id holds. */
     public static final StructType RUNS_SCHEMA = new StructType()
@@ -103,6 +104,37 @@ public final class Tables {
 
     public static final StructType DATA_STATS_SCHEMA = dataStatsSchema();
 
+    /**
+     * A sweep's trials (drilldown sweep): a row each time a trial starts a rung, ends one and is promoted or
+     * pruned, finishes or fails; the view keeps the latest row per (sweep_id, trial_id), {@code trials_history}
+     * every row (the pruning ladder). {@code run_id} is the trial's run, in {@code runs} and {@code epochs}. The
+     * step's values the trial trained with are columns; {@code space_values} holds the drawn ones as JSON.
+     */
+    public static final StructType TRIALS_SCHEMA = new StructType()
+            .add("run_id", DataTypes.StringType, false)
+            .add("sweep_id", DataTypes.StringType, false)
+            .add("trial_id", DataTypes.StringType, false)
+            .add("config_id", DataTypes.IntegerType, false)
+            .add("seed", DataTypes.LongType, false)
+            .add("step", DataTypes.StringType, false)
+            .add("learning_rate", DataTypes.DoubleType, false)
+            .add("momentum", DataTypes.DoubleType, false)
+            .add("dropout", DataTypes.DoubleType, false)
+            .add("weight_decay", DataTypes.DoubleType, false)
+            .add("rotation_degrees", DataTypes.DoubleType, false)
+            .add("batch_size", DataTypes.IntegerType, false)
+            .add("lr_schedule", DataTypes.StringType, false)
+            .add("layers", DataTypes.StringType, false)
+            .add("space_values", DataTypes.StringType, false)
+            .add("rung", DataTypes.IntegerType, false)
+            .add("rung_epochs", DataTypes.IntegerType, false)
+            .add("epochs_trained", DataTypes.IntegerType, false)
+            .add("best_val_accuracy", DataTypes.DoubleType, true)
+            .add("last_val_accuracy", DataTypes.DoubleType, true)
+            .add("status", DataTypes.StringType, false)
+            .add("decision", DataTypes.StringType, true)
+            .add("recorded_at", DataTypes.TimestampType, false);
+
     /** Every table by name; readers check files against these. */
     public static final java.util.Map<String, StructType> SCHEMAS = java.util.Map.of(
             RUNS,
@@ -116,7 +148,9 @@ public final class Tables {
             STEPS,
             STEPS_SCHEMA,
             DATA_STATS,
-            DATA_STATS_SCHEMA);
+            DATA_STATS_SCHEMA,
+            TRIALS,
+            TRIALS_SCHEMA);
 
     private Tables() {}
 

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.drilldown.TestData;
@@ -134,6 +135,30 @@ class ErrorsDocTest {
                     "--test-limit",
                     "10"
                 });
+        // Sweeps
+        here(
+                "FILE: unknown sweep key 'sweep.space.learnig-rate'; a sweep varies learning-rate, momentum, dropout,"
+                        + " weight-decay, rotation-degrees, batch-size (a range or choices) and lr-schedule, layers"
+                        + " (choices)",
+                t -> sweep(t, "sweep.space.learnig-rate { range = [0.01, 0.1] }"));
+        here(
+                "FILE: sweep.space is empty; give at least one step key a range or choices (see conf/sweep-step4.conf)",
+                t -> sweep(t, "sweep.space { }"));
+        here(
+                "FILE: sweep.space.learning-rate.range = [0.2, 0.02]: give [low, high] with low < high (a single value"
+                        + " is choices = [v])",
+                t -> sweep(t, "sweep.space.learning-rate { range = [0.2, 0.02] }"));
+        here(
+                "FILE: sweep.space.dropout = 1.5: config key 'drilldown.steps.4.dropout' = 1.5: a drop probability in"
+                        + " [0, 1)",
+                t -> sweep(t, "sweep.space.dropout { range = [0.0, 1.5] }"));
+        here(
+                "--validation 0: a sweep ranks its trials on validation accuracy, never on test; hold out at least one"
+                        + " image (the default is 5000)",
+                t -> sweep(t, "sweep.space.dropout { range = [0.0, 0.1] }", "--validation", "0"));
+        here(
+                "--parallel 64: more trials at once than the N cores Spark has (local[2]); lower --parallel or add cores",
+                t -> sweep(t, "sweep.space.dropout { range = [0.0, 0.1] }", "--parallel", "64"));
         // Configuration and flags
         here(
                 "FILE: unknown config key 'drilldown.trainig.workers' (see conf/drilldown.conf …)",
@@ -265,7 +290,7 @@ class ErrorsDocTest {
         elsewhere(
                 "bad SQL: [TABLE_OR_VIEW_NOT_FOUND] The table or view `epoch` cannot be found. Verify the spelling and"
                         + " correctness of the schema and catalog. (line 1, position 14); views under OUT/metrics: data_stats,"
-                        + " epochs, iterations, runs, runs_history, steps, worker_stats",
+                        + " epochs, iterations, runs, runs_history, steps, trials, trials_history, worker_stats",
                 "QueryErrorsTest");
         elsewhere(
                 "query only reads: InsertIntoDir is refused; it runs SELECT, WITH, VALUES and their"
@@ -275,7 +300,7 @@ class ErrorsDocTest {
         elsewhere("query only reads: function reflect calls Java methods and is not available", "QueryReadOnlyTest");
         elsewhere(
                 "query only reads the metric views (data_stats, epochs, iterations, runs, runs_history, steps,"
-                        + " worker_stats); `parquet`.`/path` names a file or another table, which it does not read",
+                        + " trials, trials_history, worker_stats); `parquet`.`/path` names a file or another table, which it does not read",
                 "QueryReadOnlyTest");
         elsewhere(
                 "table OUT/metrics/epochs: file part-x.parquet: not readable Parquet (…); move it out of the table directory",
@@ -360,6 +385,35 @@ class ErrorsDocTest {
         Path data = TinyMnist.write(t.resolve("mnist"));
         Files.write(data.resolve(file), content);
         return run(t, data);
+    }
+
+    /** A small sweep of step 4 over {@code space}, on the first 200 real images, in local[2]. */
+    private static String[] sweep(Path t, String space, String... more) throws Exception {
+        Path file = Files.writeString(t.resolve("space.conf"), space + "\n");
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "sweep",
+                "--step",
+                "4",
+                "--space",
+                file.toString(),
+                "--data",
+                TestData.mnistDir().toString(),
+                "--train-limit",
+                "200",
+                "--validation",
+                "100",
+                "--test-limit",
+                "100",
+                "--master",
+                "local[2]",
+                "--out",
+                t.resolve("out").toString()));
+        args.addAll(List.of(more));
+        if (args.lastIndexOf("--validation") != args.indexOf("--validation")) {
+            args.subList(args.indexOf("--validation"), args.indexOf("--validation") + 2)
+                    .clear();
+        }
+        return args.toArray(String[]::new);
     }
 
     private static String[] conf(Path t, String hocon) throws Exception {

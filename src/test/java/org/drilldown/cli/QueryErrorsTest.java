@@ -63,7 +63,7 @@ class QueryErrorsTest {
     @Test
     void badSqlIsOneLineWithoutThePlan() {
         String views = "; views under " + out.resolve("metrics")
-                + ": data_stats, epochs, iterations, runs, runs_history, steps, worker_stats\n";
+                + ": data_stats, epochs, iterations, runs, runs_history, steps, trials, trials_history, worker_stats\n";
         Console c = query("select * from epoch");
         assertThat(c.err())
                 .isEqualTo("drilldown: bad SQL: [TABLE_OR_VIEW_NOT_FOUND] The table or view `epoch` cannot be "

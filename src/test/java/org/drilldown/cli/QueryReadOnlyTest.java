@@ -112,7 +112,8 @@ class QueryReadOnlyTest {
         assertThat(c.exitCode()).as(c.err()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(c.err())
                 .startsWith("drilldown: query only reads the metric views (data_stats, epochs, iterations, runs, "
-                        + "runs_history, steps, worker_stats); `" + format + "`.`" + out.resolve("metrics/epochs")
+                        + "runs_history, steps, trials, trials_history, worker_stats); `" + format + "`.`"
+                        + out.resolve("metrics/epochs")
                         + "`")
                 .endsWith(" names a file or another table, which it does not read\n");
         assertThat(c.out()).isEmpty();

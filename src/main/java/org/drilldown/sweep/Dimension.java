@@ -1,0 +1,48 @@
+package org.drilldown.sweep;
+
+import java.util.List;
+import java.util.Random;
+
+/**
+ * One step key a sweep varies: a range {@code [low, high]} drawn uniformly ({@link Scale#LINEAR}) or uniformly in
+ * its logarithm ({@link Scale#LOG}), rounded for an integer key; or a list of {@code choices} (numbers, lists or
+ * objects, as HOCON unwraps them), one drawn with equal odds.
+ */
+public record Dimension(String key, Scale scale, double low, double high, boolean integer, List<Object> choices) {
+    /** How a range is drawn; {@code CHOICE} for a dimension of choices. */
+    public enum Scale {
+        LINEAR,
+        LOG,
+        CHOICE
+    }
+
+    public Dimension {
+        choices = List.copyOf(choices);
+    }
+
+    static Dimension range(String key, Scale scale, double low, double high, boolean integer) {
+        return new Dimension(key, scale, low, high, integer, List.of());
+    }
+
+    static Dimension choices(String key, List<Object> choices) {
+        return new Dimension(key, Scale.CHOICE, Double.NaN, Double.NaN, false, choices);
+    }
+
+    /** The value for one trial, drawn from {@code random}. */
+    Object draw(Random random) {
+        return switch (scale) {
+            case CHOICE -> choices.get(random.nextInt(choices.size()));
+            case LOG -> number(Math.exp(Math.log(low) + random.nextDouble() * (Math.log(high) - Math.log(low))));
+            case LINEAR -> number(low + random.nextDouble() * (high - low));
+        };
+    }
+
+    /** The ends a range can draw (so both can be checked before any trial runs); the choices themselves. */
+    List<Object> extremes() {
+        return scale == Scale.CHOICE ? choices : List.of(number(low), number(high));
+    }
+
+    private Object number(double value) {
+        return integer ? (Object) (int) Math.round(value) : (Object) value;
+    }
+}
