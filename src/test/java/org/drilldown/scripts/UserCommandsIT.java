@@ -234,4 +234,30 @@ class UserCommandsIT {
         assertThat((String) run.getAs("spark_master")).isEqualTo("local[1]");
         assertThat((Integer) run.getAs("cores")).isEqualTo(1);
     }
+
+    /** The README's profile command: a row per layer of step 2, a whole fit, and oneDNN's primitives summed. */
+    @Test
+    void profileShowsEveryLayerAndTheOneDnnPrimitives() throws Exception {
+        Scripts.Result p = Scripts.run(
+                home,
+                home.resolve("profile.log"),
+                300,
+                Map.of(),
+                "scripts/profile.sh",
+                "--step",
+                "2",
+                "--batch",
+                "16",
+                "--repeats",
+                "2",
+                "--onednn");
+        assertThat(p.code()).as(p.output()).isZero();
+        assertThat(p.output()).contains("step 2, batch 16, 1 native thread(s)");
+        // Step 2: six convolutions, a max pooling, global average pooling, the output layer; each timed.
+        assertThat(p.output().lines().filter(l -> l.matches("\\s+\\d+  \\S.*\\s\\d+\\.\\d{3}\\s+\\d+\\.\\d{3}")))
+                .hasSize(9);
+        assertThat(p.output()).containsPattern("whole fit \\(updater, workspaces, score\\)\\s+[1-9]\\d*\\.\\d{3}");
+        assertThat(p.output()).containsPattern("total convolution\\s+\\d+\\.\\d ms");
+        assertThat(p.output()).containsPattern("total reorder\\s+\\d+\\.\\d ms");
+    }
 }
