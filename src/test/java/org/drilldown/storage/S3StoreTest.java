@@ -168,6 +168,14 @@ class S3StoreTest {
     }
 
     @Test
+    void aBucketThatDoesNotExistIsBadInput() {
+        assertThatThrownBy(() -> StorePath.of("s3a://no-such-bucket/x", conf, "--out"))
+                .isInstanceOf(BadInput.class)
+                .hasMessageStartingWith("--out s3a://no-such-bucket/x: S3 refused or could not be reached (")
+                .hasMessageContaining("bucket");
+    }
+
+    @Test
     @Timeout(60)
     void anEndpointThatRefusesConnectionsIsBadInputWithinSeconds() {
         // S3A's own retries would keep the job trying for many minutes; the check when it opens retries little
