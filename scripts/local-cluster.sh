@@ -26,8 +26,9 @@ live_pid() {
   fi
 }
 
-# Jars a Spark distribution does not have: DL4J, ND4J, their natives and Drilldown's own libraries.
-APPLICATION_JARS='^(datavec-|deeplearning4j-|dl4j-|nd4j-|javacpp-|openblas-|picocli-|config-1|xchart-|(guava|jackson|protobuf|resources)-1\.0\.0-M)'
+# Jars a Spark distribution does not have: DL4J, ND4J, their natives, Drilldown's own libraries, and S3A
+# (hadoop-aws and the AWS SDK modules it needs).
+APPLICATION_JARS='^(datavec-|deeplearning4j-|dl4j-|nd4j-|javacpp-|openblas-|picocli-|config-1|xchart-|(guava|jackson|protobuf|resources)-1\.0\.0-M|hadoop-aws-|aws-java-sdk-|jmespath-java-|ion-java-|wildfly-openssl-|jackson-dataformat-cbor-)'
 
 spark_home() {  # SPARK_HOME/jars = the build's jars minus the application's, like a Spark distribution
   local home="$DIR/spark-home"

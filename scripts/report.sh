@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The drill-down report of one run: scripts/report.sh [--out DIR] [--run-id ID]
+# The drill-down report of one run: scripts/report.sh [--out DIR] [--run-id ID] [--conf FILE]
+# (--conf: a HOCON file whose drilldown.spark.settings reach the store, e.g. an s3a:// endpoint and keys)
 # Writes DIR/report/<run_id>/REPORT.md with PNG charts; DIR defaults to out/, the run to the latest started.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"

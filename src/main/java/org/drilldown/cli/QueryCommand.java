@@ -1,5 +1,6 @@
 package org.drilldown.cli;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
@@ -30,6 +31,13 @@ final class QueryCommand implements Callable<Integer> {
         json
     }
 
+    @Option(
+            names = "--conf",
+            description =
+                    "HOCON file whose drilldown.spark.settings reach the store (spark.hadoop.*: an s3a:// endpoint"
+                            + " and keys), e.g. the run's own --conf")
+    Path conf;
+
     @Option(names = "--out", description = "output directory of the runs, a path or a URI (default: out)")
     String out;
 
@@ -47,7 +55,7 @@ final class QueryCommand implements Callable<Integer> {
         if (sql == null || sql.isBlank()) {
             throw new BadInput(NO_SQL); // before Spark starts: nothing to run
         }
-        try (ReadOnlySession session = ReadOnlySession.open(out)) {
+        try (ReadOnlySession session = ReadOnlySession.open(out, conf)) {
             SparkSession spark = session.spark();
             MetricsLocation location = session.location();
             MetricsReader.registerViews(spark, location);

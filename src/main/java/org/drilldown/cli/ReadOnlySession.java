@@ -1,5 +1,6 @@
 package org.drilldown.cli;
 
+import java.nio.file.Path;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.drilldown.config.ConfigLoader;
@@ -14,9 +15,12 @@ import org.drilldown.metrics.ReadOnlySql;
  */
 record ReadOnlySession(SparkSession spark, MetricsLocation location) implements AutoCloseable {
 
-    /** {@code out} may be null: the configured default output directory. */
-    static ReadOnlySession open(String out) {
-        JobConfig config = ConfigLoader.load(null, Map.of("drilldown.spark.default-master", "local[1]"));
+    /**
+     * {@code out} may be null: the configured default output directory. {@code conf} (may be null) is a --conf file:
+     * its {@code drilldown.spark.settings} reach the store (an {@code s3a://} endpoint and keys).
+     */
+    static ReadOnlySession open(String out, Path conf) {
+        JobConfig config = ConfigLoader.load(conf, Map.of("drilldown.spark.default-master", "local[1]"));
         MetricsLocation location = MetricsLocation.of(out != null ? out : config.outputDir(), config);
         return new ReadOnlySession(ReadOnlySql.session(SparkSessions.create(config, Map.of())), location);
     }

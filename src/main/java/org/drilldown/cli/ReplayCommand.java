@@ -88,7 +88,7 @@ final class ReplayCommand implements Callable<Integer> {
     private int compare(MetricsLocation location, String id) {
         Map<String, String> before = new LinkedHashMap<>();
         Map<String, String> after = new LinkedHashMap<>();
-        try (ReadOnlySession session = ReadOnlySession.open(location.outputDir().toString())) {
+        try (ReadOnlySession session = ReadOnlySession.open(location.outputDir().toString(), null)) {
             MetricsReader.registerViews(session.spark(), session.location());
             String sql = "select run_id, step, epoch, params_sha256 from epochs where run_id in ('" + recorded + "', '"
                     + id + "') order by step, epoch";

@@ -1,5 +1,6 @@
 package org.drilldown.cli;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.drilldown.config.BadInput;
@@ -19,6 +20,13 @@ import picocli.CommandLine.Option;
         description = "Write <out>/report/<run_id>/REPORT.md and its charts from the metric tables, or with --runs"
                 + " compare one step across runs.")
 final class ReportCommand implements Callable<Integer> {
+    @Option(
+            names = "--conf",
+            description =
+                    "HOCON file whose drilldown.spark.settings reach the store (spark.hadoop.*: an s3a:// endpoint"
+                            + " and keys), e.g. the run's own --conf")
+    Path conf;
+
     @Option(names = "--out", description = "output directory of the runs, a path or a URI (default: out)")
     String out;
 
@@ -47,7 +55,7 @@ final class ReportCommand implements Callable<Integer> {
             runs.forEach(id -> RunId.require("--runs", id));
             return compare();
         }
-        try (ReadOnlySession session = ReadOnlySession.open(out)) {
+        try (ReadOnlySession session = ReadOnlySession.open(out, conf)) {
             ReportData data = ReportData.load(session.spark(), session.location(), runId);
             StorePath report = ReportWriter.write(data, session.location().reportsDir());
             System.out.println("report of run " + data.runId() + ": " + report);
@@ -56,7 +64,7 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     private Integer compare() throws Exception {
-        try (ReadOnlySession session = ReadOnlySession.open(out)) {
+        try (ReadOnlySession session = ReadOnlySession.open(out, conf)) {
             RunComparison comparison = RunComparison.load(session.spark(), session.location(), runs, step);
             StorePath report = ComparisonReport.write(
                     comparison, session.location().reportsDir(), ComparisonReport.name(step, runs));

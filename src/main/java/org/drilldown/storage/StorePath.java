@@ -71,9 +71,10 @@ public final class StorePath {
         if (store == Store.LOCAL) {
             return local(java.nio.file.Path.of(uri.getPath()));
         }
+        StorePath opened;
         try {
             FileSystem fs = FileSystem.get(uri, conf);
-            return new StorePath(fs, conf, store, fs.makeQualified(new Path(uri)));
+            opened = new StorePath(fs, conf, store, fs.makeQualified(new Path(uri)));
         } catch (UnsupportedFileSystemException e) {
             throw missingFileSystem(value, what, uri, e);
         } catch (IOException | RuntimeException e) {
@@ -83,12 +84,58 @@ public final class StorePath {
             throw new BadInput(what + " " + value + ": cannot open its filesystem (" + e.getMessage()
                     + "); check the URI and the spark.hadoop.* settings for it");
         }
+        if (store == Store.S3A) {
+            opened.requireReachable(value, what);
+        }
+        return opened;
+    }
+
+    /**
+     * S3A opens without a request (no bucket probe), so missing credentials or a wrong endpoint would surface at the
+     * first write, deep in the job: one request now turns them into bad input naming the settings.
+     */
+    private void requireReachable(String value, String what) {
+        // Its own client, retrying little: the job's retries an endpoint that refuses connections for many minutes
+        Configuration once = new Configuration(conf);
+        once.setInt("fs.s3a.attempts.maximum", 1);
+        once.setInt("fs.s3a.retry.limit", 1);
+        once.set("fs.s3a.retry.interval", "100ms");
+        once.setInt("fs.s3a.connection.establish.timeout", 5_000);
+        once.setInt("fs.s3a.connection.timeout", 10_000);
+        try (FileSystem probe = FileSystem.newInstance(path.toUri(), once)) {
+            probe.exists(path);
+        } catch (IOException | RuntimeException e) { // S3A reports some failures unchecked
+            throw new BadInput(what + " " + value + ": S3 refused or could not be reached (" + s3Reason(e)
+                    + "); set spark.hadoop.fs.s3a.access.key and spark.hadoop.fs.s3a.secret.key (or"
+                    + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), and for a store other than AWS"
+                    + " spark.hadoop.fs.s3a.endpoint and spark.hadoop.fs.s3a.path.style.access"
+                    + " (drilldown.spark.settings in a --conf file; README, On a cluster)");
+        }
+    }
+
+    /** Why S3A failed, in a few words: its own messages list every credential provider it tried. */
+    static String s3Reason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            for (Class<?> c = t.getClass(); c != null; c = c.getSuperclass()) {
+                if (c.getSimpleName().equals("NoAuthWithAWSException")) { // S3A's; hadoop-aws is runtime only
+                    return "no AWS credentials found";
+                }
+            }
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = String.valueOf(root.getMessage()).lines().findFirst().orElse("");
+        message = message.length() > 160 ? message.substring(0, 160) + "…" : message;
+        // S3A's own exception says what kind (AccessDeniedException for a 403); the SDK's, at the root, the details
+        return e.getClass().getSimpleName() + ": " + message;
     }
 
     private static BadInput missingFileSystem(String value, String what, URI uri, Exception e) {
         return new BadInput(what + " " + value + ": no Hadoop filesystem for scheme '" + uri.getScheme()
-                + "' on the classpath (" + e.getMessage() + "); for s3a:// add hadoop-aws and the AWS SDK"
-                + " (README, On a cluster), or pass a plain directory");
+                + "' on the classpath (" + e.getMessage() + "); use hdfs://, s3a:// or file:, add that"
+                + " filesystem's jars to the classpath, or pass a plain directory");
     }
 
     private static URI parse(String value, String what) {

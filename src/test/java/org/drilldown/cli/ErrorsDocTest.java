@@ -224,8 +224,14 @@ class ErrorsDocTest {
                         + " file:/absolute/path, or a plain path",
                 t -> new String[] {"run", "--out", "hdfs:///x"});
         here(
-                "--out s3a://bucket/x: no Hadoop filesystem for scheme 's3a' on the classpath (…); for s3a:// add"
-                        + " hadoop-aws and the AWS SDK (README, On a cluster), or pass a plain directory",
+                "--out gs://bucket/x: no Hadoop filesystem for scheme 'gs' on the classpath (…); use hdfs://, s3a://"
+                        + " or file:, add that filesystem's jars to the classpath, or pass a plain directory",
+                t -> new String[] {"run", "--out", "gs://bucket/x"});
+        here(
+                "--out s3a://bucket/x: S3 refused or could not be reached (…); set spark.hadoop.fs.s3a.access.key and"
+                        + " spark.hadoop.fs.s3a.secret.key (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), and for a"
+                        + " store other than AWS spark.hadoop.fs.s3a.endpoint and spark.hadoop.fs.s3a.path.style.access"
+                        + " (drilldown.spark.settings in a --conf file; README, On a cluster)",
                 t -> new String[] {"run", "--out", "s3a://bucket/x"});
         here("output directory OUT is not writable (…); pass --out DIR you can write to", t -> {
             Path file = Files.writeString(t.resolve("a-file"), "x");
