@@ -204,7 +204,12 @@ public final class ConfigLoader {
                 s.getDouble("learning-rate"),
                 s.getDouble("momentum"),
                 s.getDouble("weight-decay"),
-                lrSchedule(s.getConfig("lr-schedule"), "drilldown.steps." + key + "."),
+                // A schedule replaced whole (lr-schedule = null, then { ... }) takes its missing keys from the
+                // defaults; Typesafe Config's object for it ignores fallbacks, so it is copied first.
+                lrSchedule(
+                        ConfigFactory.parseMap(s.getConfig("lr-schedule").root().unwrapped())
+                                .withFallback(d.getConfig("step-defaults.lr-schedule")),
+                        "drilldown.steps." + key + "."),
                 s.getDouble("rotation-degrees"),
                 s.getLong("expected-params"),
                 s.getDouble("reference.best-train-accuracy"),

@@ -206,6 +206,19 @@ class ConfigLoaderTest {
         assertThat(ConfigLoader.defaults().trainAccuracy()).isEqualTo(TrainAccuracy.FITTED_BATCHES);
     }
 
+    /** A schedule replaced whole names only what it needs; the rest comes from step-defaults. */
+    @Test
+    void aScheduleReplacedWholeTakesItsMissingKeysFromTheDefaults() throws IOException {
+        JobConfig c = ConfigLoader.load(
+                write(
+                        "drilldown.steps.4 { lr-schedule = null, lr-schedule { type = step, step-epochs = 3, gamma = 0.3 } }"),
+                Map.of("drilldown.run-steps", List.of("4")));
+        LrSchedule s = c.steps().get(0).lrSchedule();
+        assertThat(s.type()).isEqualTo("step");
+        assertThat(s.stepEpochs()).isEqualTo(3);
+        assertThat(s.factors()).isEmpty();
+    }
+
     @Test
     void stepScheduleDividesTheRateEveryStepEpochs() {
         LrSchedule s = new LrSchedule("step", 5, 0.1, List.of());
