@@ -1,6 +1,5 @@
 package org.drilldown.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
@@ -12,6 +11,7 @@ import org.drilldown.metrics.MetricsReader;
 import org.drilldown.metrics.ReadOnlySql;
 import org.drilldown.report.TablePrinter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -31,15 +31,8 @@ final class QueryCommand implements Callable<Integer> {
         json
     }
 
-    @Option(
-            names = "--conf",
-            description =
-                    "HOCON file whose drilldown.spark.settings reach the store (spark.hadoop.*: an s3a:// endpoint"
-                            + " and keys), e.g. the run's own --conf")
-    Path conf;
-
-    @Option(names = "--out", description = "output directory of the runs, a path or a URI (default: out)")
-    String out;
+    @Mixin
+    StoreOptions store = new StoreOptions();
 
     @Option(names = "--format", description = "table (default), csv or json")
     Format format = Format.table;
@@ -55,7 +48,7 @@ final class QueryCommand implements Callable<Integer> {
         if (sql == null || sql.isBlank()) {
             throw new BadInput(NO_SQL); // before Spark starts: nothing to run
         }
-        try (ReadOnlySession session = ReadOnlySession.open(out, conf)) {
+        try (ReadOnlySession session = store.open()) {
             SparkSession spark = session.spark();
             MetricsLocation location = session.location();
             MetricsReader.registerViews(spark, location);

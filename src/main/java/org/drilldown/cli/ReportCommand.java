@@ -1,6 +1,5 @@
 package org.drilldown.cli;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.drilldown.config.BadInput;
@@ -11,6 +10,7 @@ import org.drilldown.report.ReportWriter;
 import org.drilldown.report.RunComparison;
 import org.drilldown.storage.StorePath;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code drilldown report}: REPORT.md and PNG charts for one run, or one step across runs, from the metric tables. */
@@ -20,15 +20,8 @@ import picocli.CommandLine.Option;
         description = "Write <out>/report/<run_id>/REPORT.md and its charts from the metric tables, or with --runs"
                 + " compare one step across runs.")
 final class ReportCommand implements Callable<Integer> {
-    @Option(
-            names = "--conf",
-            description =
-                    "HOCON file whose drilldown.spark.settings reach the store (spark.hadoop.*: an s3a:// endpoint"
-                            + " and keys), e.g. the run's own --conf")
-    Path conf;
-
-    @Option(names = "--out", description = "output directory of the runs, a path or a URI (default: out)")
-    String out;
+    @Mixin
+    StoreOptions store = new StoreOptions();
 
     @Option(names = "--run-id", description = "the run to report (default: the most recently started)")
     String runId;
@@ -55,7 +48,7 @@ final class ReportCommand implements Callable<Integer> {
             runs.forEach(id -> RunId.require("--runs", id));
             return compare();
         }
-        try (ReadOnlySession session = ReadOnlySession.open(out, conf)) {
+        try (ReadOnlySession session = store.open()) {
             ReportData data = ReportData.load(session.spark(), session.location(), runId);
             StorePath report = ReportWriter.write(data, session.location().reportsDir());
             System.out.println("report of run " + data.runId() + ": " + report);
@@ -64,7 +57,7 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     private Integer compare() throws Exception {
-        try (ReadOnlySession session = ReadOnlySession.open(out, conf)) {
+        try (ReadOnlySession session = store.open()) {
             RunComparison comparison = RunComparison.load(session.spark(), session.location(), runs, step);
             StorePath report = ComparisonReport.write(
                     comparison, session.location().reportsDir(), ComparisonReport.name(step, runs));
