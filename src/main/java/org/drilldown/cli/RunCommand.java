@@ -237,8 +237,11 @@ final class RunCommand implements Callable<Integer> {
                 }
                 throw e;
             }
-            System.out.println("run " + id + " done; query it with: scripts/query.sh --out " + location.outputDir()
-                    + " \"select step, epoch, test_accuracy from epochs where run_id = '" + id + "'\"");
+            // A store other than local disk is reached with the settings of the --conf the run was given.
+            String reach = conf != null && StorePath.isUri(location.outputDir().toString()) ? " --conf " + conf : "";
+            System.out.println("run " + id + " done; query it with: scripts/query.sh" + reach + " --out "
+                    + location.outputDir() + " \"select step, epoch, test_accuracy from epochs where run_id = '" + id
+                    + "'\"");
             return 0;
         } finally {
             if (!ShutdownHookManager.get().isShutdownInProgress()) {

@@ -72,6 +72,8 @@ class S3IT {
                 "--out",
                 out);
         assertThat(run.code()).as(run.output()).isZero();
+        // The query it suggests reaches the bucket: it names the --conf the run was given.
+        assertThat(run.output()).contains("query it with: scripts/query.sh --conf " + settings + " --out " + out);
 
         assertThat(isFile(out + "/runs/on-s3/manifest.json")).isTrue();
         assertThat(isFile(out + "/runs/on-s3/checkpoints/step-2-epoch-1.zip")).isTrue();
