@@ -60,3 +60,30 @@ run_cli() {
     -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
     -cp "$jar:$(cat "$ROOT/target/classpath.txt")" org.drilldown.cli.Main "$@"
 }
+
+# Runs a drilldown command (run, sweep) in Spark local mode as run-local.sh and sweep.sh do: local[*] unless the
+# user names a --master; the repository's data/mnist (fetched when absent) unless --data, a --conf that may name
+# one, or --resume (which reads the data it recorded); one native (OpenMP) thread per Spark task thread, since
+# local mode's tasks run in this JVM, whose environment only the launcher sets (1 matches spark.task.cpus'
+# default; cluster executors get OMP_NUM_THREADS = spark.task.cpus from the job, and the manifest records both).
+# Paths the user passes mean what they say from the directory they run in.
+run_local() {
+  local command="$1"; shift
+  local data="" conf="" master="" resume="" arg
+  for arg in "$@"; do
+    case "$arg" in
+      --data|--data=*) data=1 ;;
+      --conf|--conf=*) conf=1 ;;
+      --master|--master=*) master=1 ;;
+      --resume|--resume=*) resume=1 ;;
+    esac
+  done
+  local extra=()
+  if [[ -z "$data$conf$resume" ]]; then
+    [[ -f "$ROOT/data/mnist/t10k-labels-idx1-ubyte" ]] || "$ROOT/scripts/fetch-mnist.sh" "$ROOT/data/mnist"
+    [[ "$PWD" == "$ROOT" ]] || extra+=(--data "$ROOT/data/mnist")
+  fi
+  [[ -n "$master" ]] || extra+=(--master "local[*]")
+  export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+  run_cli "$command" "${extra[@]}" "$@"
+}

@@ -7,27 +7,4 @@
 # Options: drilldown sweep --help (scripts/sweep.sh --help).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-
-data=""
-conf=""
-master=""
-resume=""
-for arg in "$@"; do
-  case "$arg" in
-    --data|--data=*) data=1 ;;
-    --conf|--conf=*) conf=1 ;;
-    --master|--master=*) master=1 ;;
-    --resume|--resume=*) resume=1 ;;
-  esac
-done
-extra=()
-# As scripts/run-local.sh: the repository's data/mnist unless --data (or a --conf that may name it); a resumed
-# sweep reads the data it recorded.
-if [[ -z "$data$conf$resume" ]]; then
-  [[ -f "$ROOT/data/mnist/t10k-labels-idx1-ubyte" ]] || "$ROOT/scripts/fetch-mnist.sh" "$ROOT/data/mnist"
-  [[ "$PWD" == "$ROOT" ]] || extra+=(--data "$ROOT/data/mnist")
-fi
-[[ -n "$master" ]] || extra+=(--master "local[*]")
-# Each trial's task is one Spark task thread; one native (OpenMP) thread each, as scripts/run-local.sh.
-export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
-run_cli sweep "${extra[@]}" "$@"
+run_local sweep "$@"
