@@ -67,6 +67,8 @@ def main():
     p.add_argument("--dropout", type=float, default=0.1)
     p.add_argument("--rotation", type=float, default=None, help="degrees; default 10 for step 4, else 0")
     p.add_argument("--train-limit", type=int, default=60000)
+    p.add_argument("--validation", type=int, default=0,
+                   help="hold out the first N training images, as drilldown.data.validation does (0 = none)")
     p.add_argument("--threads", type=int, default=os.cpu_count())
     p.add_argument("--seed", type=int, default=1)
     a = p.parse_args()
@@ -75,7 +77,8 @@ def main():
     rotation = a.rotation if a.rotation is not None else (10.0 if a.step == 4 else 0.0)
     xtr, ytr = load(a.data, "train")
     xte, yte = load(a.data, "t10k")
-    xtr, ytr = xtr[: a.train_limit], ytr[: a.train_limit]
+    # Like Drilldown: the validation images come first and are never trained on; train-limit counts the rest.
+    xtr, ytr = xtr[a.validation:][: a.train_limit], ytr[a.validation:][: a.train_limit]
     norm = lambda x: (x - 0.1307) / 0.3081
     net = model(a.step, a.dropout)
     params = sum(p.numel() for p in net.parameters() if p.requires_grad)
