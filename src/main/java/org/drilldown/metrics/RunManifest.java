@@ -40,6 +40,21 @@ public final class RunManifest {
         }
     }
 
+    /**
+     * Replaces the configuration a manifest records and keeps the rest. A sweep trial promoted to a later rung
+     * resumes with a higher epoch cap than it started with; replay reads the manifest, so it must say the last one.
+     */
+    public static void recordConfig(StorePath file, String configJson) {
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode m =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(file.readAllBytes());
+            m.set("config", JSON.readTree(configJson));
+            file.write(JSON.writeValueAsBytes(m));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rewrite run manifest " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** What a resumed run needs from the manifest: its resolved configuration (JSON) and data checksums. */
     public record Recorded(String configJson, Map<String, String> dataChecksums) {}
 

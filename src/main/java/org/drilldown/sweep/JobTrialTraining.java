@@ -16,6 +16,7 @@ import org.drilldown.metrics.MetricsLocation;
 import org.drilldown.metrics.MetricsReader;
 import org.drilldown.metrics.MetricsWriter;
 import org.drilldown.metrics.ResumeState;
+import org.drilldown.metrics.RunManifest;
 import org.drilldown.storage.StorePath;
 import org.drilldown.train.Checkpoints;
 import org.drilldown.train.DrilldownJob;
@@ -78,6 +79,7 @@ public final class JobTrialTraining implements TrialTraining, AutoCloseable {
                             .mapToInt(List::size)
                             .sum();
                 }
+                RunManifest.recordConfig(location.manifest(id), config.resolvedJson()); // this rung's epoch cap
             }
             TrainingListener writer = new MetricsWriter(spark, location, config.target());
             List<TrainingListener> listeners = List.of(last ? writer : new HeldOpen(writer), new Collect(trained));

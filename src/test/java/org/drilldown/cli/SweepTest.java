@@ -102,40 +102,33 @@ class SweepTest {
                                 + "finished,2,succeeded,1\nfinished,2,succeeded,1\npruned,1,succeeded,1\npruned,1,succeeded,1\n");
     }
 
-    /** A trial trained 1 epoch, then resumed to 2 when promoted, has the bits of one plain one-worker run. */
+    /**
+     * A trial trained 1 epoch, then resumed to 2 when promoted, has the bits of one plain one-worker run: replay
+     * (scripts/reproduce.sh) trains its manifest's configuration, both epochs, and finds every epoch the same.
+     */
     @Test
-    void aTrialTrainsAsDrilldownRunWithOneWorker() throws Exception {
+    void aTrialReplaysToTheBitAsOnePlainRun() {
         String runId = query("select run_id from trials where status = 'finished' order by run_id limit 1")
                 .out()
                 .lines()
                 .skip(1)
                 .findFirst()
                 .orElseThrow();
-        String config = query("select config from runs where run_id = '" + runId + "'")
-                .out()
-                .lines()
-                .skip(1)
-                .findFirst()
-                .orElseThrow();
-        Path conf = Files.writeString(
-                out.resolve("trial.conf"),
-                "{\"drilldown\": " + config.substring(1, config.length() - 1).replace("\"\"", "\"") + "}");
-        Console plain = Console.run(
-                "run", "--conf", conf.toString(), "--master", "local[2]", "--out", out.toString(), "--run-id", "plain");
-        assertThat(plain.exitCode()).as(plain.err()).isZero();
-        assertThat(query("select epoch, params_sha256, val_accuracy from epochs where run_id = 'plain' order by epoch")
+        Console replay =
+                Console.run("replay", runId, "--out", out.toString(), "--master", "local[2]", "--run-id", "plain");
+        assertThat(replay.exitCode()).as(replay.out() + replay.err()).isZero();
+        assertThat(replay.out()).contains("of '" + runId + "': all 2 epochs have the same parameters");
+        assertThat(query("select count(*), min(workers) from runs where run_id = 'plain'")
                         .out())
-                .isEqualTo(query("select epoch, params_sha256, val_accuracy from epochs where run_id = '" + runId
-                                + "' order by epoch")
-                        .out())
-                .contains("\n2,");
+                .isEqualTo("count(1),min(workers)\n1,1\n");
     }
 
     /** Resuming a sweep that ended trains nothing again and records nothing new. */
     @Test
     void resumingAFinishedSweepRedoesNothing() {
         String before = query("select count(*) from trials_history").out();
-        String epochs = query("select count(*) from epochs").out();
+        String epochs =
+                query("select count(*) from epochs where run_id like 's1-%'").out();
         Console resumed = Console.run("sweep", "--resume", "s1", "--out", out.toString(), "--master", "local[2]");
         assertThat(resumed.exitCode()).as(resumed.err()).isZero();
         assertThat(resumed.out()).doesNotContain("training to epoch");
