@@ -260,4 +260,82 @@ class UserCommandsIT {
         assertThat(p.output()).containsPattern("total convolution\\s+\\d+\\.\\d ms");
         assertThat(p.output()).containsPattern("total reorder\\s+\\d+\\.\\d ms");
     }
+
+    /**
+     * The README's sweep, killed with signal 9 once its first trial has an epoch row, then resumed as the README
+     * says: every trial ends, each epoch of each trial is written once, and the halving is the one a whole sweep
+     * makes (4 trials, 2 promoted to 2 epochs).
+     */
+    @Test
+    void aSweepKilledWithSignal9ResumesAsTyped() throws Exception {
+        Path log = home.resolve("sweep-killed.log");
+        Process sweep = Scripts.start(
+                home,
+                log,
+                Map.of(),
+                List.of(
+                        "scripts/sweep.sh",
+                        "--step",
+                        "4",
+                        "--space",
+                        Scripts.ROOT.resolve("conf/sweep-step4.conf").toString(),
+                        "--trials",
+                        "4",
+                        "--epochs",
+                        "2",
+                        "--eta",
+                        "2",
+                        "--parallel",
+                        "2",
+                        "--train-limit",
+                        "1000",
+                        "--validation",
+                        "500",
+                        "--test-limit",
+                        "200",
+                        "--out",
+                        "out-sweep",
+                        "--sweep-id",
+                        "killed"));
+        Scripts.awaitFirstEpochRow(home.resolve("out-sweep"), sweep, log);
+        sweep.destroyForcibly(); // the script execs the JVM: this is kill -9 of the sweep's driver
+        sweep.waitFor();
+        assertThat(Files.readString(log)).doesNotContain("sweep killed done");
+
+        Scripts.Result resumed = Scripts.run(
+                home,
+                home.resolve("sweep-resumed.log"),
+                600,
+                Map.of(),
+                "scripts/sweep.sh",
+                "--resume",
+                "killed",
+                "--out",
+                "out-sweep");
+        assertThat(resumed.code()).as(resumed.output()).isZero();
+        assertThat(resumed.output()).contains("sweep killed done");
+        List<Row> epochs = SharedSpark.get()
+                .read()
+                .parquet(home.resolve("out-sweep/metrics/epochs").toString())
+                .collectAsList();
+        assertThat(epochs.stream().map(r -> r.getAs("run_id") + "/" + r.getAs("epoch")))
+                .as("each trial's epoch written once")
+                .doesNotHaveDuplicates()
+                .hasSize(2 * 2 + 2 * 1);
+        Scripts.Result trials = Scripts.run(
+                home,
+                home.resolve("sweep-trials.log"),
+                120,
+                Map.of(),
+                "scripts/query.sh",
+                "--out",
+                "out-sweep",
+                "--format",
+                "csv",
+                "select t.status, count(*) as trials, max(t.epochs_trained) as epochs, min(r.status) as run"
+                        + " from trials t join runs r on r.run_id = t.run_id group by t.status order by t.status");
+        assertThat(trials.code()).as(trials.output()).isZero();
+        assertThat(trials.output())
+                .contains("status,trials,epochs,run\nfinished,2,2,succeeded\npruned,2,1,succeeded\n");
+    }
 }
