@@ -158,6 +158,7 @@ public final class ConfigLoader {
                 d.getInt("training.eval-batch-size"),
                 TrainAccuracy.parse("drilldown.training.train-accuracy", d.getString("training.train-accuracy")),
                 d.getInt("training.train-eval-images"),
+                TrainingApproach.parse("drilldown.training.approach", d.getString("training.approach")),
                 d.getString("training.export-dir"),
                 new TargetSpec(
                         d.getDouble("target.test-accuracy"),

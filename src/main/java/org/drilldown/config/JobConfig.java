@@ -20,6 +20,7 @@ public record JobConfig(
         int evalBatchSize,
         TrainAccuracy trainAccuracy,
         int trainEvalImages,
+        TrainingApproach approach,
         String exportDir,
         TargetSpec target,
         boolean onednn,

@@ -1,7 +1,5 @@
 package org.drilldown.config;
 
-import java.util.Arrays;
-
 /** Where an epoch's train loss and accuracy come from ({@code drilldown.training.train-accuracy}). */
 public enum TrainAccuracy {
     /**
@@ -19,15 +17,6 @@ public enum TrainAccuracy {
     }
 
     static TrainAccuracy parse(String key, String value) {
-        return Arrays.stream(values())
-                .filter(v -> v.configName.equals(value))
-                .findFirst()
-                .orElseThrow(() -> new ConfigError(
-                        key,
-                        "\"" + value + "\"",
-                        "must be one of "
-                                + Arrays.stream(values())
-                                        .map(v -> "\"" + v.configName + "\"")
-                                        .toList()));
+        return ConfigChoice.parse(key, value, values(), v -> v.configName);
     }
 }

@@ -9,19 +9,30 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.datavec.spark.util.BroadcastHadoopConfigHolder;
+import org.datavec.spark.util.SerializableHadoopConfig;
 import org.deeplearning4j.core.loader.DataSetLoader;
+import org.drilldown.config.BadInput;
+import org.drilldown.storage.Store;
+import org.drilldown.storage.StorePath;
 import org.nd4j.common.loader.Source;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * An epoch's minibatches as files for DL4J's {@code fitPaths} in local mode: the Export approach without
- * DL4J's own export, whose {@code DataSet.save}/{@code load} write and read every float on its own (8 s of
- * a 44-second epoch, docs/performance.md). Local files only (java.nio): on a cluster DL4J's export writes
- * through Hadoop to the shared default filesystem instead. Here each batch is one bulk write: a header (magic, n, channels, rows,
- * columns, classes), the features, then the one-hot labels, little-endian floats.
+ * An epoch's minibatches as files for DL4J's {@code fitPaths}: the Export approach without DL4J's own export,
+ * whose {@code DataSet.save}/{@code load} write and read every float on its own (8 s of a 44-second epoch,
+ * docs/performance.md), and which DL4J refuses off local mode on a {@code file:} default filesystem. Each batch is
+ * one bulk write: a header (magic, n, channels, rows, columns, classes), the features, then the one-hot labels,
+ * little-endian floats. Local paths are written with java.nio; any other store (HDFS, S3) through Hadoop's
+ * {@code FileSystem}, with the Hadoop configuration DL4J broadcasts for reading the files back.
  */
 final class BatchFiles {
     private static final int MAGIC = 0x44424631; // "DBF1"
@@ -29,22 +40,59 @@ final class BatchFiles {
 
     private BatchFiles() {}
 
-    /** Writes every batch of {@code batches} under the local directory {@code dir}; returns the files' URIs. */
-    static List<String> write(JavaRDD<DataSet> batches, String dir) {
-        return batches.mapPartitionsWithIndex((partition, it) -> writePartition(dir, partition, it), false)
+    /**
+     * Writes every batch of {@code batches} under {@code dir}; returns the files' URIs. On a cluster the driver then
+     * lists them: a path the executors wrote but the driver cannot see is not shared, and each worker would miss
+     * the files other executors wrote.
+     */
+    static List<String> write(JavaSparkContext sc, JavaRDD<DataSet> batches, StorePath dir) throws IOException {
+        String target = dir.store() == Store.LOCAL ? dir.local().toString() : dir.uri();
+        boolean local = dir.store() == Store.LOCAL;
+        Broadcast<SerializableHadoopConfig> hadoop = local ? null : BroadcastHadoopConfigHolder.get(sc);
+        List<String> paths = batches.mapPartitionsWithIndex(
+                        (partition, it) -> local
+                                ? writeLocal(target, partition, it)
+                                : writeHadoop(target, hadoop.getValue().getConfiguration(), partition, it),
+                        false)
                 .collect();
+        if (!sc.isLocal() && !paths.isEmpty() && dir.list().size() != paths.size()) {
+            throw new BadInput("the executors wrote " + paths.size() + " minibatch files to " + dir + " and the driver"
+                    + " sees " + dir.list().size() + ": drilldown.training.export-dir must be storage that the driver"
+                    + " and every executor share (a shared mount, hdfs://, s3a://), or set drilldown.training.approach"
+                    + " = direct");
+        }
+        return paths;
     }
 
-    private static Iterator<String> writePartition(String dir, int partition, Iterator<DataSet> batches)
+    private static Iterator<String> writeLocal(String dir, int partition, Iterator<DataSet> batches)
             throws IOException {
         Path base = Files.createDirectories(Path.of(dir));
         List<String> paths = new ArrayList<>();
         for (int i = 0; batches.hasNext(); i++) {
-            Path file = base.resolve("part-" + partition + "-" + i + ".bin");
+            Path file = base.resolve(name(partition, i));
             Files.write(file, encode(batches.next()));
             paths.add(file.toUri().toString()); // file: URIs, which Hadoop reads locally whatever fs.defaultFS says
         }
         return paths.iterator();
+    }
+
+    private static Iterator<String> writeHadoop(
+            String dir, Configuration conf, int partition, Iterator<DataSet> batches) throws IOException {
+        org.apache.hadoop.fs.Path base = new org.apache.hadoop.fs.Path(dir);
+        FileSystem fs = base.getFileSystem(conf);
+        List<String> paths = new ArrayList<>();
+        for (int i = 0; batches.hasNext(); i++) {
+            org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(base, name(partition, i));
+            try (FSDataOutputStream out = fs.create(file, true)) {
+                out.write(encode(batches.next()));
+            }
+            paths.add(fs.makeQualified(file).toString());
+        }
+        return paths.iterator();
+    }
+
+    private static String name(int partition, int index) {
+        return "part-" + partition + "-" + index + ".bin";
     }
 
     static byte[] encode(DataSet batch) {

@@ -17,10 +17,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.bytedeco.javacpp.Pointer;
-import org.deeplearning4j.spark.impl.paramavg.util.ExportSupport;
 import org.drilldown.config.BadInput;
 import org.drilldown.config.JobConfig;
 import org.drilldown.config.StepSpec;
+import org.drilldown.config.TrainingApproach;
 import org.drilldown.data.MnistData;
 import org.drilldown.data.MnistFrames;
 import org.drilldown.data.SplitStats;
@@ -162,10 +162,14 @@ public final class DrilldownJob {
         int executors = Math.max(1, sc.sc().statusTracker().getExecutorInfos().length - (sc.isLocal() ? 0 : 1));
         checkFits(config, data.train().size(), workers, sc.isLocal(), Pointer.maxBytes());
         ExportDir export = ExportDir.of(config, sc.hadoopConfiguration());
-        StorePath exportDir = exportDir(sc, export, runId);
-        if (exportDir != null && sc.isLocal() && exportDir.store() == Store.LOCAL) { // local files: BatchFiles
+        StorePath exportDir = config.approach() == TrainingApproach.EXPORT ? export.of(runId) : null;
+        if (exportDir != null && exportDir.store() == Store.LOCAL) {
             DiskSpace.requireRoomForExport(exportDir.local(), data.train().size());
         }
+        LOG.info(
+                "training with the {} approach{}",
+                config.approach().configName(),
+                exportDir == null ? "" : ": each epoch's minibatches as files under " + exportDir);
         // Cores the job got (local[N]: N; a cluster: its executors' cores) and GPUs as requested per executor.
         int cores = sc.defaultParallelism();
         int gpus = executors * Integer.parseInt(sc.getConf().get("spark.executor.resource.gpu.amount", "0"));
@@ -258,20 +262,5 @@ public final class DrilldownJob {
             LOG.warn(warning);
         }
         return ExecutorThreads.inThisJvm(conf, System.getenv(), nd4jThreads, ForkJoinPool.getCommonPoolParallelism());
-    }
-
-    /**
-     * Where DL4J's Export approach writes each epoch's minibatches, or null for the Direct approach. DL4J
-     * allows Export only in local mode or on a non-local default filesystem (HDFS, S3): it cannot tell that
-     * a {@code file:} path is shared by every executor, so off local mode it needs {@code spark.hadoop.fs.defaultFS}.
-     */
-    private StorePath exportDir(JavaSparkContext sc, ExportDir export, String runId) {
-        if (ExportSupport.exportSupported(sc)) {
-            return export.of(runId);
-        }
-        LOG.warn(
-                "training with DL4J's Direct approach: its Export approach needs a local master or a non-local"
-                        + " default filesystem (set spark.hadoop.fs.defaultFS, e.g. hdfs://..., and drilldown.training.export-dir)");
-        return null;
     }
 }

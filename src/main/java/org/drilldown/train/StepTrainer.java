@@ -1,6 +1,7 @@
 package org.drilldown.train;
 
-import java.nio.file.Path;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -22,14 +23,12 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.drilldown.augment.RandomRotation;
 import org.drilldown.augment.Seeds;
 import org.drilldown.config.JobConfig;
-import org.drilldown.config.ScopedDelete;
 import org.drilldown.config.StepSpec;
 import org.drilldown.config.TrainAccuracy;
 import org.drilldown.data.SplitStats;
 import org.drilldown.model.InPlaceUpdater;
 import org.drilldown.model.ParamCount;
 import org.drilldown.model.StepModels;
-import org.drilldown.storage.Store;
 import org.drilldown.storage.StorePath;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -39,8 +38,8 @@ import scala.Tuple2;
 
 /**
  * Trains one step with DL4J parameter averaging: every epoch re-augments the training frame in its
- * partitions, fits through {@link ParameterAveragingTrainingMaster} (Export approach where DL4J supports
- * it, with {@link BatchFiles} in local mode; updater state kept across averaging rounds), then scores the
+ * partitions, fits through {@link ParameterAveragingTrainingMaster} (the export approach with {@link BatchFiles},
+ * or DL4J's Direct approach; updater state kept across averaging rounds), then scores the
  * model on the test set. Train scores come from the fitted minibatches ({@link FittedBatchScore}) or, as
  * configured, from a pass over (a fixed sample of) that epoch's rotated training images.
  */
@@ -155,17 +154,16 @@ final class StepTrainer {
         sparkNet.setCollectTrainingStats(false); // off and on: DL4J starts a fresh set of stats for this epoch
         sparkNet.setCollectTrainingStats(true);
         JavaRDD<DataSet> epochBatches = batches(trainFrame, rotation, step.batchSize(), Seeds.derive(stepSeed, epoch));
-        if (exportDir == null || !sc.isLocal() || exportDir.store() != Store.LOCAL) {
-            // Direct, or DL4J's own Export (to the cluster's default filesystem, or a URI it opens itself)
-            fitEveryBatch(sparkNet, epochBatches);
+        if (exportDir == null) {
+            fitEveryBatch(sparkNet, epochBatches); // the Direct approach
         } else {
-            // Local mode: the Export approach with our own bulk batch files (BatchFiles) instead of DL4J's export.
-            Path root = exportDir.local();
-            Path dir = root.resolve("batches-" + step.key() + "-" + epoch + "-" + UUID.randomUUID());
+            StorePath dir = exportDir.resolve("batches-" + step.key() + "-" + epoch + "-" + UUID.randomUUID());
             try {
-                fitEveryBatch(sparkNet, BatchFiles.write(epochBatches, dir.toString()));
+                fitEveryBatch(sparkNet, BatchFiles.write(sc, epochBatches, dir));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write or list the minibatch files under " + dir, e);
             } finally {
-                ScopedDelete.quietly(root, dir); // scratch: the next epoch writes its own
+                dir.deleteQuietly(exportDir); // scratch: the next epoch writes its own
             }
         }
         double fitSeconds = (System.nanoTime() - start) / 1e9;

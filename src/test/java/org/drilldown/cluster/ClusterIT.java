@@ -171,7 +171,8 @@ class ClusterIT {
                 submitCommand(out, runId, options).toArray(String[]::new));
     }
 
-    private static List<String> submitCommand(Path out, String runId, String... options) {
+    /** scripts/submit.sh to this cluster; {@code out} a local path or a URI. */
+    private static List<String> submitCommand(Object out, String runId, String... options) {
         List<String> cmd = new ArrayList<>(List.of(
                 "scripts/submit.sh",
                 "--master",
@@ -213,6 +214,70 @@ class ClusterIT {
         List<String> first = fingerprints(epochs, "small");
         assertThat(first).hasSize(2).allSatisfy(f -> assertThat(f).matches("\\d/1 [0-9a-f]{64} .*"));
         assertThat(fingerprints(epochs, "small-again")).containsExactlyElementsOf(first);
+    }
+
+    /**
+     * The cluster with its output on a real HDFS (scripts/local-hdfs.sh): the executors write each epoch's minibatch
+     * files there (the export approach, not Direct), the tables, manifest and checkpoints land there, and query.sh
+     * and report.sh read them back.
+     */
+    @Test
+    @Order(4)
+    void aSubmittedJobWithItsOutputOnHdfsExportsItsMinibatchesThere() throws Exception {
+        String hdfsDir = tmp.resolve("hdfs").toString();
+        Scripts.Result started = script(List.of("scripts/local-hdfs.sh", "start"), 120, "DRILLDOWN_HDFS_DIR", hdfsDir);
+        assertThat(started.code()).as(started.output()).isZero();
+        try {
+            String out = Files.readString(tmp.resolve("hdfs/hdfs.url")).trim() + "/cluster-out";
+            List<String> command = submitCommand(
+                    out,
+                    "on-hdfs",
+                    "--steps",
+                    "2,4",
+                    "--epochs",
+                    "1",
+                    "--train-limit",
+                    "3000",
+                    "--averaging-frequency",
+                    "5");
+            Scripts.Result job = Scripts.run(
+                    Scripts.ROOT, tmp.resolve("on-hdfs.log"), 400, clusterEnv(), command.toArray(String[]::new));
+            assertThat(job.code()).as(job.output()).isZero();
+            assertThat(job.output())
+                    .contains("training with the export approach: each epoch's minibatches as files" + " under " + out
+                            + "/tmp/export/on-hdfs");
+
+            SparkSession spark = org.drilldown.SharedSpark.get();
+            Row run = spark.read()
+                    .parquet(out + "/metrics/runs")
+                    .where("status = 'succeeded'")
+                    .first();
+            assertThat((String) run.getAs("spark_master")).isEqualTo(masterUrl);
+            assertThat((String) run.getAs("config")).contains("\"approach\":\"export\"");
+            assertThat(spark.read().parquet(out + "/metrics/epochs").collectAsList())
+                    .extracting(r -> r.getAs("step") + "/" + r.getAs("train_images"))
+                    .containsExactlyInAnyOrder("2/3000", "4/3000");
+            org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.newInstance(
+                    java.net.URI.create(out), new org.apache.hadoop.conf.Configuration());
+            try (fs) {
+                assertThat(fs.exists(new org.apache.hadoop.fs.Path(out + "/runs/on-hdfs/manifest.json")))
+                        .isTrue();
+                assertThat(fs.exists(
+                                new org.apache.hadoop.fs.Path(out + "/runs/on-hdfs/checkpoints/step-4-epoch-1.zip")))
+                        .isTrue();
+                // Scratch: each epoch's files are gone once it has trained.
+                assertThat(fs.exists(new org.apache.hadoop.fs.Path(out + "/tmp/export/on-hdfs")))
+                        .isFalse();
+            }
+            Scripts.Result query = script(
+                    List.of("scripts/query.sh", "--out", out, "--format", "csv", "select run_id, status from runs"),
+                    120);
+            assertThat(query.output()).contains("on-hdfs,succeeded");
+            Scripts.Result report = script(List.of("scripts/report.sh", "--out", out, "--run-id", "on-hdfs"), 180);
+            assertThat(report.code()).as(report.output()).isZero();
+        } finally {
+            script(List.of("scripts/local-hdfs.sh", "stop"), 60, "DRILLDOWN_HDFS_DIR", hdfsDir);
+        }
     }
 
     private static List<String> fingerprints(org.apache.spark.sql.Dataset<Row> epochs, String runId) {
