@@ -2,6 +2,7 @@ package org.drilldown.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Same seed, same run, bit for bit: steps 3 and 4 (BatchNorm, dropout, rotation) with two parameter-averaging
  * workers, on one, two and three Spark task threads, give the same parameters after every epoch and the same
- * metric rows; another seed gives others. (Two workers: their sum is exact in any order.)
+ * metric rows; another seed gives others; so does the Direct approach. (Two workers: their sum is exact in any
+ * order.)
  */
 class ReproducibilityTest {
     /** The columns that depend on the clock; every other column must match. */
@@ -26,15 +28,18 @@ class ReproducibilityTest {
     static Path out;
 
     @BeforeAll
-    static void runFourTimes() {
+    static void runSixTimes() throws java.io.IOException {
         run("local[2]", 5, "two-threads");
         run("local[1]", 5, "one-thread");
         run("local[3]", 5, "three-threads");
         run("local[2]", 6, "other-seed");
+        Path direct = Files.writeString(out.resolve("direct.conf"), "drilldown.training.approach = direct\n");
+        run("local[2]", 5, "direct", "--conf", direct.toString());
+        run("local[3]", 5, "direct-three-threads", "--conf", direct.toString());
     }
 
-    private static void run(String master, int seed, String id) {
-        Console c = Console.run(
+    private static void run(String master, int seed, String id, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of(
                 "run",
                 "--master",
                 master,
@@ -59,7 +64,9 @@ class ReproducibilityTest {
                 "--out",
                 out.toString(),
                 "--run-id",
-                id);
+                id));
+        args.addAll(List.of(more));
+        Console c = Console.run(args.toArray(String[]::new));
         assertThat(c.exitCode()).as(c.err()).isZero();
     }
 
@@ -82,6 +89,25 @@ class ReproducibilityTest {
         assertThat(reference).hasSize(4).allSatisfy(r -> assertThat(r).containsPattern(",[0-9a-f]{64},"));
         assertThat(rows("one-thread")).containsExactlyElementsOf(reference);
         assertThat(rows("three-threads")).containsExactlyElementsOf(reference);
+    }
+
+    /**
+     * DL4J's Direct approach (minibatches inside each round's Spark job, no files) trains every image and is as
+     * reproducible; it deals the minibatches to the workers otherwise than the export approach, so its bits are
+     * its own.
+     */
+    @Test
+    void theDirectApproachTrainsEveryImageAndIsAsReproducible() {
+        List<String> direct = rows("direct");
+        assertThat(direct).hasSize(4).allSatisfy(r -> assertThat(r).contains(",1200,200,"));
+        assertThat(rows("direct-three-threads")).containsExactlyElementsOf(direct);
+        assertThat(SharedSpark.get()
+                        .read()
+                        .parquet(out.resolve("metrics/runs").toString())
+                        .where("run_id = 'direct' and status = 'succeeded'")
+                        .first()
+                        .<String>getAs("config"))
+                .contains("\"approach\":\"direct\"");
     }
 
     @Test

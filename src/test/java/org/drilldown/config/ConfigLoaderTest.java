@@ -78,6 +78,9 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.training.train-accuracy = test-set"), Map.of()))
                 .hasMessageContaining("'drilldown.training.train-accuracy' = \"test-set\"")
                 .hasMessageContaining("[\"fitted-batches\", \"after-epoch\"]");
+        assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.training.approach = Export"), Map.of()))
+                .hasMessageContaining("'drilldown.training.approach' = \"Export\"")
+                .hasMessageContaining("[\"export\", \"direct\"]");
         assertThatThrownBy(() -> ConfigLoader.load(tmp.resolve("missing.conf"), Map.of()))
                 .hasMessageContaining("missing.conf")
                 .hasMessageContaining("no such file");
