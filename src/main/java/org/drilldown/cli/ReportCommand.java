@@ -8,17 +8,22 @@ import org.drilldown.report.ComparisonReport;
 import org.drilldown.report.ReportData;
 import org.drilldown.report.ReportWriter;
 import org.drilldown.report.RunComparison;
+import org.drilldown.report.SweepReport;
+import org.drilldown.report.SweepSummary;
 import org.drilldown.storage.StorePath;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code drilldown report}: REPORT.md and PNG charts for one run, or one step across runs, from the metric tables. */
+/**
+ * {@code drilldown report}: REPORT.md and PNG charts for one run, one step across runs, or one sweep, from the
+ * metric tables.
+ */
 @Command(
         name = "report",
         mixinStandardHelpOptions = true,
         description = "Write <out>/report/<run_id>/REPORT.md and its charts from the metric tables, or with --runs"
-                + " compare one step across runs.")
+                + " compare one step across runs, or with --sweep report a sweep.")
 final class ReportCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store = new StoreOptions();
@@ -36,8 +41,22 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--step", description = "the step --runs compares (default: 4)")
     String step = "4";
 
+    @Option(
+            names = "--sweep",
+            paramLabel = "SWEEP_ID",
+            description = "report this sweep instead: its best trials, each drawn value against validation accuracy,"
+                    + " the pruning ladder")
+    String sweep;
+
     @Override
     public Integer call() throws Exception {
+        if (sweep != null) {
+            if (runId != null || runs != null) {
+                throw new BadInput("--sweep reports a sweep and --run-id, --runs report runs: pass one of them");
+            }
+            RunId.require("--sweep", sweep);
+            return reportSweep();
+        }
         if (runId != null) {
             RunId.require("--run-id", runId);
         }
@@ -62,6 +81,15 @@ final class ReportCommand implements Callable<Integer> {
             StorePath report = ComparisonReport.write(
                     comparison, session.location().reportsDir(), ComparisonReport.name(step, runs));
             System.out.println("comparison of " + runs.size() + " runs: " + report);
+            return 0;
+        }
+    }
+
+    private Integer reportSweep() throws Exception {
+        try (ReadOnlySession session = store.open()) {
+            SweepSummary summary = SweepSummary.load(session.spark(), session.location(), sweep);
+            StorePath report = SweepReport.write(summary, session.location().reportsDir());
+            System.out.println("report of sweep " + sweep + ": " + report);
             return 0;
         }
     }

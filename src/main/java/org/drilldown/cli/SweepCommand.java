@@ -240,6 +240,8 @@ final class SweepCommand implements Callable<Integer> {
         System.out.println("query it with: scripts/query.sh --out " + location.outputDir()
                 + " \"select trial_id, status, rung, epochs_trained, best_val_accuracy, decision from trials where sweep_id = '"
                 + plan.sweepId() + "' order by best_val_accuracy desc\"");
+        System.out.println(
+                "report it with: scripts/report.sh --out " + location.outputDir() + " --sweep " + plan.sweepId());
     }
 
     private List<String> commandLine() {

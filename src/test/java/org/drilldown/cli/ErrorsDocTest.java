@@ -320,6 +320,9 @@ class ErrorsDocTest {
         elsewhere("no run 'x' under OUT; recent runs: [...]", "EndToEndTest");
         here("--runs compares several runs and --run-id reports one: pass one of them", t ->
                 new String[] {"report", "--out", t.toString(), "--runs", "a,b", "--run-id", "c"});
+        here("--sweep reports a sweep and --run-id, --runs report runs: pass one of them", t ->
+                new String[] {"report", "--out", t.toString(), "--sweep", "s1", "--runs", "a,b"});
+        elsewhere("no sweep 'x' under OUT; sweeps recorded there: [...]", "SweepTest");
         elsewhere("run 'ID' has no epoch of step S; pass --step S of a step every run trained", "CompareRunsTest");
         elsewhere("no run 'ID' under OUT", "CompareRunsTest");
         elsewhere("run id in the runs table '..': a run id is 1 to 128 letters, …", "ReportOfADotDotRunTest");

@@ -137,6 +137,52 @@ class SweepTest {
                 .isEqualTo(epochs);
     }
 
+    /** report --sweep: the trials ranked on validation accuracy, a chart per drawn value, the ladder. */
+    @Test
+    void theSweepReportRanksTrialsChartsValuesAndShowsTheLadder() throws Exception {
+        Console c = Console.run("report", "--out", out.toString(), "--sweep", "s1");
+        assertThat(c.exitCode()).as(c.err()).isZero();
+        Path dir = out.resolve("report/sweep-s1");
+        String md = Files.readString(dir.resolve("REPORT.md"));
+        assertThat(md)
+                .contains("# Sweep s1: step 4, 4 trials")
+                .contains("4 configurations drawn from the space, 1 seed each; successive halving with eta 2 up to 2"
+                        + " epochs. Rungs recorded: 1, 2 epochs.")
+                .containsPattern("\\| rank \\| trial \\| run \\| status \\| epochs \\| best validation \\|"
+                        + " (learning-rate \\| dropout|dropout \\| learning-rate) \\|");
+        List<String> rows =
+                md.lines().filter(l -> l.matches("\\| \\d+ \\| `c.*")).toList();
+        assertThat(rows).hasSize(4);
+        List<Double> best = rows.stream()
+                .map(l -> Double.parseDouble(l.split("\\|")[6].replace("%", "").strip()))
+                .toList();
+        assertThat(best).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(rows.get(0)).contains("| finished | 2 |"); // promoted on validation, then trained on
+        // rung, epochs, entering, promoted, pruned, failed, finished
+        assertThat(md).contains("| 0 | 1 | 4 | 2 | 2 | 0 | 0 |").contains("| 1 | 2 | 2 | 0 | 0 | 0 | 2 |");
+        String bestRun = rows.get(0).split("\\|")[3].replace("`", "").strip();
+        assertThat(md).contains("`scripts/reproduce.sh " + bestRun + " --out " + out + "`");
+        for (String chart : List.of("hyperparameter-learning-rate.png", "hyperparameter-dropout.png")) {
+            assertThat(md).contains("](" + chart + ")");
+            byte[] png = Files.readAllBytes(dir.resolve(chart));
+            assertThat(png).as(chart).hasSizeGreaterThan(1000).startsWith(0x89, 'P', 'N', 'G');
+        }
+    }
+
+    @Test
+    void anUnknownSweepOrASweepWithARunIsBadInput() {
+        Console unknown = Console.run("report", "--out", out.toString(), "--sweep", "s9");
+        assertThat(unknown.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(unknown.err())
+                .isEqualTo("drilldown: no sweep 's9' under " + out + "; sweeps recorded there: [s1]"
+                        + System.lineSeparator());
+        Console both = Console.run("report", "--out", out.toString(), "--sweep", "s1", "--run-id", "plain");
+        assertThat(both.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(both.err())
+                .isEqualTo("drilldown: --sweep reports a sweep and --run-id, --runs report runs: pass one of them"
+                        + System.lineSeparator());
+    }
+
     private static Console query(String sql) {
         List<String> args = new ArrayList<>(List.of("query", "--out", out.toString(), "--format", "csv", sql));
         Console c = Console.run(args.toArray(String[]::new));

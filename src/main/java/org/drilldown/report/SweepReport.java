@@ -1,0 +1,183 @@
+package org.drilldown.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.math.MathContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.drilldown.storage.StorePath;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
+import org.knowm.xchart.style.Styler.LegendPosition;
+
+/** REPORT.md of a {@link SweepSummary}: the best trials, one chart per drawn value, the pruning ladder. */
+public final class SweepReport {
+    private SweepReport() {}
+
+    /** The report directory's name under {@code <out>/report/}. */
+    public static String name(String sweepId) {
+        return "sweep-" + sweepId;
+    }
+
+    /** Writes {@code reportRoot/sweep-<id>/} whole; returns its REPORT.md. */
+    public static StorePath write(SweepSummary s, StorePath reportRoot) throws IOException {
+        return ReportWriter.writeWhole(reportRoot, name(s.sweepId()), dir -> {
+            Map<String, String> charts = new LinkedHashMap<>();
+            for (String key : s.drawnKeys()) {
+                charts.put(key, chart(s, key, dir));
+            }
+            Files.writeString(dir.resolve("REPORT.md"), markdown(s, charts));
+        });
+    }
+
+    /** {@code charts}: per drawn key its chart's file name, or null when there is nothing to plot. */
+    static String markdown(SweepSummary s, Map<String, String> charts) {
+        StringBuilder md = new StringBuilder();
+        md.append(f(
+                "# Sweep %s: step %s, %d trials%n%n",
+                s.sweepId(), s.step(), s.trials().size()));
+        String rungs = s.ladder().stream().map(r -> String.valueOf(r.epochs())).collect(Collectors.joining(", "));
+        if (s.plan() != null) {
+            md.append(f(
+                    "%d configurations drawn from the space, %d seed%s each; successive halving with eta %d up to"
+                            + " %d epochs. Rungs recorded: %s epochs.%n%n",
+                    s.plan().configs(),
+                    s.plan().seeds(),
+                    s.plan().seeds() == 1 ? "" : "s",
+                    s.plan().eta(),
+                    s.plan().epochs(),
+                    rungs));
+        } else {
+            md.append(f(
+                    "No sweep.json under %s/sweeps/%s (eta unknown). Rungs recorded: %s epochs.%n%n",
+                    s.outputDir(), s.sweepId(), rungs));
+        }
+        bestTrials(s, md);
+        md.append(f("%n## Hyperparameters against validation accuracy%n%n"));
+        charts.forEach((key, file) -> md.append(
+                file == null
+                        ? f(
+                                "`%s`: no chart (its values are not numbers, or no trial has a validation accuracy)."
+                                        + " Compare it in the table above.%n%n",
+                                key)
+                        : f("![%s against best validation accuracy](%s)%n%n", key, file)));
+        ladder(s, md);
+        s.trials().stream()
+                .filter(t -> t.bestValAccuracy() != null)
+                .findFirst()
+                .ifPresent(best -> md.append(f(
+                        "%n## Reproducing the best trial%n%n`scripts/reproduce.sh %s --out %s` trains trial %s's run again"
+                                + " from its manifest and compares each epoch's parameters.%n",
+                        best.runId(), s.outputDir(), best.trialId())));
+        return md.toString();
+    }
+
+    private static void bestTrials(SweepSummary s, StringBuilder md) {
+        List<String> keys = s.drawnKeys();
+        md.append(f("## Best trials%n%nRanked by best validation accuracy (never test); a pruned trial stopped at"
+                + " fewer epochs than a finished one.%n%n"));
+        md.append("| rank | trial | run | status | epochs | best validation |");
+        keys.forEach(k -> md.append(" ").append(k).append(" |"));
+        md.append("\n| ---: | --- | --- | --- | ---: | ---: |").append(" ---: |".repeat(keys.size()));
+        md.append("\n");
+        int rank = 1;
+        for (SweepSummary.TrialLine t : s.trials()) {
+            md.append(f(
+                    "| %d | `%s` | `%s` | %s | %d | %s |",
+                    rank++,
+                    t.trialId(),
+                    t.runId(),
+                    t.status(),
+                    t.epochsTrained(),
+                    t.bestValAccuracy() == null ? "—" : f("%.2f %%", t.bestValAccuracy())));
+            keys.forEach(k -> md.append(" ").append(cell(t.values().get(k))).append(" |"));
+            md.append("\n");
+        }
+    }
+
+    private static void ladder(SweepSummary s, StringBuilder md) {
+        md.append(f("## Pruning ladder%n%n"));
+        md.append("| rung | epochs | entering | promoted | pruned | failed | finished |\n");
+        md.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (SweepSummary.Rung r : s.ladder()) {
+            md.append(f(
+                    "| %d | %d | %d | %d | %d | %d | %d |%n",
+                    r.rung(), r.epochs(), r.entering(), r.promoted(), r.pruned(), r.failed(), r.finished()));
+        }
+    }
+
+    private static String cell(JsonNode value) {
+        if (value == null) {
+            return "—";
+        }
+        if (value.isNumber()) { // four significant digits, no trailing zeros: 0.08199, 0.05, 64
+            return value.decimalValue()
+                    .round(new MathContext(4))
+                    .stripTrailingZeros()
+                    .toPlainString();
+        }
+        return "`" + value + "`";
+    }
+
+    /** One point per trial with a validation accuracy, a series per status; null when there is nothing to plot. */
+    private static String chart(SweepSummary s, String key, Path dir) throws IOException {
+        Map<String, List<double[]>> byStatus = new LinkedHashMap<>();
+        for (SweepSummary.TrialLine t : s.trials()) {
+            JsonNode value = t.values().get(key);
+            if (value == null || t.bestValAccuracy() == null) {
+                continue;
+            }
+            if (!value.isNumber()) {
+                return null;
+            }
+            byStatus.computeIfAbsent(t.status(), k -> new ArrayList<>())
+                    .add(new double[] {value.asDouble(), t.bestValAccuracy()});
+        }
+        if (byStatus.isEmpty()) {
+            return null;
+        }
+        boolean log = s.isLogScale(key);
+        XYChart chart = new XYChartBuilder()
+                .width(800)
+                .height(450)
+                .title("Sweep " + s.sweepId() + ": " + key + " against best validation accuracy")
+                .xAxisTitle(key + (log ? " (log scale)" : ""))
+                .yAxisTitle("best validation accuracy (%)")
+                .build();
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setLegendPosition(LegendPosition.OutsideS); // inside, it hid points
+        if (log) {
+            // XChart labels a log axis only at powers of ten: widen it to the decades around the values.
+            double[] xs = byStatus.values().stream()
+                    .flatMap(List::stream)
+                    .mapToDouble(p -> p[0])
+                    .toArray();
+            chart.getStyler()
+                    .setXAxisLogarithmic(true)
+                    .setXAxisMin(Math.pow(
+                            10, Math.floor(Math.log10(Arrays.stream(xs).min().orElseThrow()))))
+                    .setXAxisMax(Math.pow(
+                            10, Math.ceil(Math.log10(Arrays.stream(xs).max().orElseThrow()))));
+        }
+        byStatus.forEach((status, points) -> chart.addSeries(
+                status,
+                points.stream().map(p -> p[0]).toList(),
+                points.stream().map(p -> p[1]).toList()));
+        String file = "hyperparameter-" + key + ".png";
+        BitmapEncoder.saveBitmap(chart, dir.resolve(file).toString(), BitmapEncoder.BitmapFormat.PNG);
+        return file;
+    }
+
+    private static String f(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+}
