@@ -280,6 +280,27 @@ class ClusterIT {
         }
     }
 
+    /**
+     * The benchmarks' scripts against this cluster, as a user runs them (tiny jobs: their figures mean nothing
+     * here, docs/performance.md and docs/scaling.md hold the measured ones): bench-cluster.sh's ratio line, and
+     * bench-rounds.sh's cost per round for one worker, two, and the cluster.
+     */
+    @Test
+    @Order(5)
+    void theClusterBenchmarksRunAsTyped() throws Exception {
+        Scripts.Result ratio =
+                script(List.of("scripts/bench-cluster.sh", "--train-limit", "1200", "--epochs", "2"), 400);
+        assertThat(ratio.code()).as(ratio.output()).isZero();
+        assertThat(ratio.output()).containsPattern("cluster / local\\[2\\] = \\d+\\.\\d\\d");
+        Scripts.Result rounds = script(
+                List.of("scripts/bench-rounds.sh", "--cluster", "--train-limit", "640", "--frequencies", "1,2"), 600);
+        assertThat(rounds.code()).as(rounds.output()).isZero();
+        assertThat(rounds.output())
+                .containsPattern("\\nw1 +-?\\d+\\.\\d{3} +")
+                .containsPattern("\\nw2 +-?\\d+\\.\\d{3} +")
+                .containsPattern("\\ncluster +-?\\d+\\.\\d{3} +");
+    }
+
     private static List<String> fingerprints(org.apache.spark.sql.Dataset<Row> epochs, String runId) {
         return epochs.where("run_id = '" + runId + "'").orderBy("step", "epoch").collectAsList().stream()
                 .map(r -> r.getAs("step") + "/" + r.getAs("epoch") + " " + r.getAs("params_sha256") + " "
