@@ -24,25 +24,15 @@ out="$ROOT/out/bench/cluster-$id"
 mkdir -p "$out"
 job=(--steps "$steps" --epochs "$epochs" --train-limit "$limit" --test-limit 2000 --workers 2 --out "$out")
 
-started=0
-# Not `status | grep -q`: under pipefail grep's early exit can fail the pipeline and so stop a cluster the
-# user had started.
-if [[ "$(scripts/local-cluster.sh status)" != *"master: running"* ]]; then
-  scripts/local-cluster.sh start >&2
-  started=1
-fi
-trap '[[ $started == 1 ]] && scripts/local-cluster.sh stop >&2' EXIT
-url="$(cat "${DRILLDOWN_CLUSTER_DIR:-$ROOT/out/cluster}/master.url")"
+use_local_cluster "$out/cluster.conf"
 
 echo "bench-cluster: local[2] ..." >&2
 OMP_NUM_THREADS=1 DRILLDOWN_COMMIT="$(build_commit)" java -Xmx4g -XX:+UseParallelGC $(cat "$ROOT/target/jvm.options") \
   -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
   -cp "$(jar_copy):$(cat "$ROOT/target/classpath.txt")" org.drilldown.cli.Main run --master "local[2]" "${job[@]}" \
   --run-id local > "$out/local.log" 2>&1 || { echo "bench-cluster: local run failed, see $out/local.log" >&2; exit 1; }
-echo "bench-cluster: $url ..." >&2
-# conf/cluster.conf, asking for both Workers' cores so that training starts with both executors.
-printf 'include file("%s")\ndrilldown.spark.settings."spark.cores.max" = "2"\n' "$ROOT/conf/cluster.conf" > "$out/cluster.conf"
-OMP_NUM_THREADS=1 scripts/submit.sh --master "$url" --conf "$out/cluster.conf" "${job[@]}" --run-id cluster \
+echo "bench-cluster: $CLUSTER_URL ..." >&2
+OMP_NUM_THREADS=1 scripts/submit.sh --master "$CLUSTER_URL" --conf "$CLUSTER_CONF" "${job[@]}" --run-id cluster \
   > "$out/cluster.log" 2>&1 || { echo "bench-cluster: cluster run failed, see $out/cluster.log" >&2; exit 1; }
 
 # Training images/s of the last epoch (the first pays for JIT and native warm-up), and wall time per run.

@@ -43,17 +43,10 @@ for f in "${freqs[@]}"; do
   local_run "w2-f$f" "local[2]" 2 "$f"
 done
 if [[ $cluster == 1 ]]; then
-  started=0
-  if [[ "$(scripts/local-cluster.sh status)" != *"master: running"* ]]; then
-    scripts/local-cluster.sh start >&2
-    started=1
-  fi
-  trap '[[ $started == 1 ]] && scripts/local-cluster.sh stop >&2' EXIT
-  url="$(cat "${DRILLDOWN_CLUSTER_DIR:-$ROOT/out/cluster}/master.url")"
-  printf 'include file("%s")\ndrilldown.spark.settings."spark.cores.max" = "2"\n' "$ROOT/conf/cluster.conf" > "$out/cluster.conf"
+  use_local_cluster "$out/cluster.conf"
   for f in "${freqs[@]}"; do
-    echo "bench-rounds: $url, averaging every $f ..." >&2
-    OMP_NUM_THREADS=1 scripts/submit.sh --master "$url" --conf "$out/cluster.conf" --workers 2 --averaging-frequency "$f" \
+    echo "bench-rounds: $CLUSTER_URL, averaging every $f ..." >&2
+    OMP_NUM_THREADS=1 scripts/submit.sh --master "$CLUSTER_URL" --conf "$CLUSTER_CONF" --workers 2 --averaging-frequency "$f" \
       "${job[@]}" --run-id "cluster-f$f" > "$out/cluster-f$f.log" 2>&1 \
       || { echo "bench-rounds: cluster-f$f failed, see $out/cluster-f$f.log" >&2; exit 1; }
   done

@@ -87,3 +87,20 @@ run_local() {
   export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
   run_cli "$command" "${extra[@]}" "$@"
 }
+
+# For the benchmarks: the two-Worker standalone cluster of local-cluster.sh, started when it is not running and
+# then stopped when the calling script exits (a cluster the user started stays). Sets CLUSTER_URL, and writes
+# CLUSTER_CONF (conf/cluster.conf asking for both Workers' cores, so training starts with both executors) at $1.
+use_local_cluster() {
+  CLUSTER_STARTED=0
+  # Not `status | grep -q`: under pipefail grep's early exit can fail the pipeline and so stop a cluster the
+  # user had started.
+  if [[ "$("$ROOT/scripts/local-cluster.sh" status)" != *"master: running"* ]]; then
+    "$ROOT/scripts/local-cluster.sh" start >&2
+    CLUSTER_STARTED=1
+  fi
+  trap '[[ $CLUSTER_STARTED == 1 ]] && "$ROOT/scripts/local-cluster.sh" stop >&2' EXIT
+  CLUSTER_URL="$(cat "${DRILLDOWN_CLUSTER_DIR:-$ROOT/out/cluster}/master.url")"
+  CLUSTER_CONF="$1"
+  printf 'include file("%s")\ndrilldown.spark.settings."spark.cores.max" = "2"\n' "$ROOT/conf/cluster.conf" > "$CLUSTER_CONF"
+}
