@@ -237,8 +237,7 @@ final class RunCommand implements Callable<Integer> {
                 }
                 throw e;
             }
-            // A store other than local disk is reached with the settings of the --conf the run was given.
-            String reach = conf != null && StorePath.isUri(location.outputDir().toString()) ? " --conf " + conf : "";
+            String reach = StoreOptions.reach(conf, location.outputDir().toString());
             System.out.println("run " + id + " done; query it with: scripts/query.sh" + reach + " --out "
                     + location.outputDir() + " \"select step, epoch, test_accuracy from epochs where run_id = '" + id
                     + "'\"");

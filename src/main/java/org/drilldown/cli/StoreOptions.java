@@ -15,6 +15,14 @@ final class StoreOptions {
     @Option(names = "--out", description = "output directory of the runs, a path or a URI (default: out)")
     String out;
 
+    /**
+     * The {@code --conf} part of a suggested query.sh or report.sh line: a store other than local disk is reached
+     * with the settings of the --conf the job was given.
+     */
+    static String reach(Object conf, String outputDir) {
+        return conf != null && org.drilldown.storage.StorePath.isUri(outputDir) ? " --conf " + conf : "";
+    }
+
     /** A session that reads the tables under {@code --out} and nothing else. */
     ReadOnlySession open() {
         return ReadOnlySession.open(out, conf);

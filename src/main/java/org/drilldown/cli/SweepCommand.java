@@ -139,7 +139,11 @@ final class SweepCommand implements Callable<Integer> {
                                         "sweep " + sweep.plan().sweepId() + ": " + line))
                         .run();
             }
-            printSummary(sweep.plan(), ranking, location);
+            printSummary(
+                    sweep.plan(),
+                    ranking,
+                    location,
+                    StoreOptions.reach(conf, location.outputDir().toString()));
             return 0;
         } finally {
             spark.stop();
@@ -224,7 +228,8 @@ final class SweepCommand implements Callable<Integer> {
         }
     }
 
-    private static void printSummary(SweepPlan plan, List<SuccessiveHalving.Ranked> ranking, MetricsLocation location) {
+    private static void printSummary(
+            SweepPlan plan, List<SuccessiveHalving.Ranked> ranking, MetricsLocation location, String reach) {
         List<String> lines = new ArrayList<>();
         for (SuccessiveHalving.Ranked r : ranking) {
             lines.add(String.format(
@@ -237,11 +242,11 @@ final class SweepCommand implements Callable<Integer> {
         System.out.println("sweep " + plan.sweepId() + " done; the last rung ("
                 + plan.rungEpochs().get(plan.rungEpochs().size() - 1) + " epochs):");
         lines.forEach(System.out::println);
-        System.out.println("query it with: scripts/query.sh --out " + location.outputDir()
+        System.out.println("query it with: scripts/query.sh" + reach + " --out " + location.outputDir()
                 + " \"select trial_id, status, rung, epochs_trained, best_val_accuracy, decision from trials where sweep_id = '"
                 + plan.sweepId() + "' order by best_val_accuracy desc\"");
-        System.out.println(
-                "report it with: scripts/report.sh --out " + location.outputDir() + " --sweep " + plan.sweepId());
+        System.out.println("report it with: scripts/report.sh" + reach + " --out " + location.outputDir() + " --sweep "
+                + plan.sweepId());
     }
 
     private List<String> commandLine() {
