@@ -1,7 +1,6 @@
 package org.drilldown.cli;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
@@ -35,6 +34,7 @@ import org.drilldown.train.ExportDir;
 import org.drilldown.train.NativeHelpers;
 import org.drilldown.train.ResumePoint;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -48,27 +48,14 @@ final class RunCommand implements Callable<Integer> {
     /** Hadoop shutdown-hook priority above Spark's (it stops the SparkContext at 40 and below). */
     private static final int BEFORE_SPARK_STOPS = 100;
 
-    @Option(names = "--conf", description = "HOCON file overriding conf/drilldown.conf and conf/steps.conf")
-    Path conf;
+    @Mixin
+    JobOptions job = new JobOptions();
 
     @Option(names = "--steps", split = ",", description = "steps to run, in order (default: all configured)")
     List<String> steps;
 
     @Option(names = "--epochs", description = "cap every step at N epochs (default: each step's own)")
     Integer epochs;
-
-    @Option(
-            names = "--train-limit",
-            description = "train on the first N images after the validation set (default: all)")
-    Integer trainLimit;
-
-    @Option(
-            names = "--validation",
-            description = "hold out the first N training images as the validation set" + " (default 5000; 0 = none)")
-    Integer validation;
-
-    @Option(names = "--test-limit", description = "use the first N test images (default: all)")
-    Integer testLimit;
 
     @Option(names = "--workers", description = "parameter-averaging workers (default: Spark's parallelism)")
     Integer workers;
@@ -79,22 +66,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "the run's seed; all others derive from it")
     Long seed;
 
-    @Option(names = "--data", description = "directory of the four MNIST IDX files, plain or .gz")
-    Path data;
-
-    @Option(
-            names = "--out",
-            description = "output directory for metrics and manifests: a path, or a URI (hdfs://, s3a://, file:)")
-    String out;
-
     @Option(names = "--run-id", description = "id of this run (default: time and process id); must be new")
     String runId;
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--master", description = "Spark master when the launcher sets none (default: local[*])")
-    String master;
     /** The run's metrics writer once Spark has started: it knows whether the run recorded its start. */
     private MetricsWriter metrics;
 
@@ -112,7 +89,7 @@ final class RunCommand implements Callable<Integer> {
         if (runId != null) {
             RunId.require("--run-id", runId);
         }
-        JobConfig config = ConfigLoader.load(conf, overrides());
+        JobConfig config = ConfigLoader.load(job.conf, overrides());
         NativeHelpers.configure(config.onednn());
         String id = runId != null
                 ? runId
@@ -143,27 +120,23 @@ final class RunCommand implements Callable<Integer> {
 
     /** Continues an interrupted run with the configuration and data it recorded. */
     private Integer resume() throws IOException {
-        if (conf != null
+        if (job.changesTheRecord()
                 || steps != null
                 || epochs != null
-                || trainLimit != null
-                || testLimit != null
-                || validation != null
                 || workers != null
                 || averagingFrequency != null
                 || seed != null
-                || data != null
                 || runId != null) {
             throw new BadInput("--resume continues a run with its recorded configuration: "
                     + "only --out and --master may be given with it");
         }
         RunId.require("--resume", resume);
         JobConfig defaults = ConfigLoader.defaults();
-        MetricsLocation location = MetricsLocation.of(out != null ? out : defaults.outputDir(), defaults);
+        MetricsLocation location = MetricsLocation.of(job.out != null ? job.out : defaults.outputDir(), defaults);
         RunManifest.Recorded recorded = RunManifest.read(location.manifest(resume));
         Map<String, Object> o = new LinkedHashMap<>();
-        put(o, "drilldown.output.dir", location.outputDir().toString()); // a plain path, or the URI
-        put(o, "drilldown.spark.default-master", master);
+        JobOptions.put(o, "drilldown.output.dir", location.outputDir().toString()); // a plain path, or the URI
+        JobOptions.put(o, "drilldown.spark.default-master", job.master);
         JobConfig config = ConfigLoader.fromRecorded(recorded.configJson(), o);
         NativeHelpers.configure(config.onednn());
         MnistData mnist = DrilldownJob.preflight(config);
@@ -237,7 +210,7 @@ final class RunCommand implements Callable<Integer> {
                 }
                 throw e;
             }
-            String reach = StoreOptions.reach(conf, location.outputDir().toString());
+            String reach = StoreOptions.reach(job.conf, location.outputDir().toString());
             System.out.println("run " + id + " done; query it with: scripts/query.sh" + reach + " --out "
                     + location.outputDir() + " \"select step, epoch, test_accuracy from epochs where run_id = '" + id
                     + "'\"");
@@ -254,24 +227,14 @@ final class RunCommand implements Callable<Integer> {
 
     private Map<String, Object> overrides() {
         Map<String, Object> o = new LinkedHashMap<>();
-        put(o, "drilldown.run-steps", steps);
-        put(o, "drilldown.epochs", epochs);
-        put(o, "drilldown.data.train-limit", trainLimit);
-        put(o, "drilldown.data.test-limit", testLimit);
-        put(o, "drilldown.data.validation", validation);
-        put(o, "drilldown.training.workers", workers);
-        put(o, "drilldown.training.averaging-frequency", averagingFrequency);
-        put(o, "drilldown.seed", seed);
-        put(o, "drilldown.data.dir", data == null ? null : data.toString());
-        put(o, "drilldown.output.dir", out);
-        put(o, "drilldown.spark.default-master", master);
+        JobOptions.put(o, "drilldown.run-steps", steps);
+        JobOptions.put(o, "drilldown.epochs", epochs);
+        JobOptions.put(o, "drilldown.training.workers", workers);
+        JobOptions.put(o, "drilldown.training.averaging-frequency", averagingFrequency);
+        JobOptions.put(o, "drilldown.seed", seed);
+        job.putData(o);
+        job.putSession(o);
         return o;
-    }
-
-    private static void put(Map<String, Object> o, String key, Object value) {
-        if (value != null) {
-            o.put(key, value);
-        }
     }
 
     /**

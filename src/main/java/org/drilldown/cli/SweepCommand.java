@@ -29,6 +29,7 @@ import org.drilldown.sweep.TrialsTable;
 import org.drilldown.train.DrilldownJob;
 import org.drilldown.train.NativeHelpers;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -64,28 +65,8 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "the sweep's seed: draws the configurations, and is the first trial seed")
     Long seed;
 
-    @Option(names = "--conf", description = "HOCON file overriding conf/drilldown.conf and conf/steps.conf")
-    Path conf;
-
-    @Option(names = "--data", description = "directory of the four MNIST IDX files, plain or .gz")
-    Path data;
-
-    @Option(
-            names = "--train-limit",
-            description = "train on the first N images after the validation set (default: all)")
-    Integer trainLimit;
-
-    @Option(names = "--test-limit", description = "use the first N test images (default: all)")
-    Integer testLimit;
-
-    @Option(names = "--validation", description = "the validation set trials are ranked on (default 5000; not 0)")
-    Integer validation;
-
-    @Option(names = "--out", description = "output directory (or hdfs://, s3a:// URI) for metrics and manifests")
-    String out;
-
-    @Option(names = "--master", description = "Spark master when the launcher sets none (default: local[*])")
-    String master;
+    @Mixin
+    JobOptions job = new JobOptions();
 
     @Option(names = "--sweep-id", description = "id of this sweep (default: sweep-<time>); must be new")
     String sweepId;
@@ -143,7 +124,7 @@ final class SweepCommand implements Callable<Integer> {
                     sweep.plan(),
                     ranking,
                     location,
-                    StoreOptions.reach(conf, location.outputDir().toString()));
+                    StoreOptions.reach(job.conf, location.outputDir().toString()));
             return 0;
         } finally {
             spark.stop();
@@ -155,19 +136,16 @@ final class SweepCommand implements Callable<Integer> {
         if (step == null || space == null) {
             throw new BadInput("drilldown sweep needs --step S and --space FILE (or --resume SWEEP_ID)");
         }
-        if (validation != null && validation == 0) {
+        if (job.validation != null && job.validation == 0) {
             throw new BadInput("--validation 0: a sweep ranks its trials on validation accuracy, never on test;"
                     + " hold out at least one image (the default is 5000)");
         }
         SearchSpace searchSpace = SearchSpace.load(space);
         Map<String, Object> o = sessionOverrides();
         o.put("drilldown.run-steps", List.of(step));
-        put(o, "drilldown.seed", seed);
-        put(o, "drilldown.data.train-limit", trainLimit);
-        put(o, "drilldown.data.test-limit", testLimit);
-        put(o, "drilldown.data.validation", validation);
-        put(o, "drilldown.data.dir", data == null ? null : data.toString());
-        JobConfig base = ConfigLoader.load(conf, o);
+        JobOptions.put(o, "drilldown.seed", seed);
+        job.putData(o);
+        JobConfig base = ConfigLoader.load(job.conf, o);
         if (base.validation() == 0) {
             throw new BadInput("drilldown.data.validation = 0: a sweep ranks its trials on validation accuracy, never"
                     + " on test; hold out at least one image (the default is 5000)");
@@ -199,33 +177,22 @@ final class SweepCommand implements Callable<Integer> {
                 || space != null
                 || epochs != null
                 || seed != null
-                || conf != null
-                || data != null
-                || trainLimit != null
-                || testLimit != null
-                || validation != null
+                || job.changesTheRecord()
                 || sweepId != null) {
             throw new BadInput("--resume continues a sweep with its recorded plan: "
                     + "only --out, --master and --parallel may be given with it");
         }
         org.drilldown.metrics.RunId.require("--resume", resume);
         JobConfig defaults = ConfigLoader.defaults();
-        MetricsLocation location = MetricsLocation.of(out != null ? out : defaults.outputDir(), defaults);
+        MetricsLocation location = MetricsLocation.of(job.out != null ? job.out : defaults.outputDir(), defaults);
         return SweepManifest.read(location, resume, parallel);
     }
 
     /** What may differ between a sweep's start and its resumption: where it writes, where Spark runs. */
     private Map<String, Object> sessionOverrides() {
         Map<String, Object> o = new LinkedHashMap<>();
-        put(o, "drilldown.output.dir", out);
-        put(o, "drilldown.spark.default-master", master);
+        job.putSession(o);
         return o;
-    }
-
-    private static void put(Map<String, Object> o, String key, Object value) {
-        if (value != null) {
-            o.put(key, value);
-        }
     }
 
     private static void printSummary(
