@@ -75,6 +75,9 @@ class HdfsIT {
                 "--out",
                 out);
         assertThat(run.code()).as(run.output()).isZero();
+        assertThat(run.output())
+                .contains("training with the export approach: each epoch's minibatches as files under " + out
+                        + "/tmp/export/on-hdfs");
 
         assertThat(fs.exists(new org.apache.hadoop.fs.Path(out + "/runs/on-hdfs/manifest.json")))
                 .isTrue();

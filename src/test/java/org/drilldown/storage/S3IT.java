@@ -72,6 +72,10 @@ class S3IT {
                 "--out",
                 out);
         assertThat(run.code()).as(run.output()).isZero();
+        // Each epoch's minibatch files went to the bucket too (the export approach, through Hadoop's S3A).
+        assertThat(run.output())
+                .contains("training with the export approach: each epoch's minibatches as files under " + out
+                        + "/tmp/export/on-s3");
         // The query it suggests reaches the bucket: it names the --conf the run was given.
         assertThat(run.output()).contains("query it with: scripts/query.sh --conf " + settings + " --out " + out);
 
