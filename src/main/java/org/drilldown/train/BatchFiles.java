@@ -46,8 +46,8 @@ final class BatchFiles {
      * the files other executors wrote.
      */
     static List<String> write(JavaSparkContext sc, JavaRDD<DataSet> batches, StorePath dir) throws IOException {
-        String target = dir.store() == Store.LOCAL ? dir.local().toString() : dir.uri();
         boolean local = dir.store() == Store.LOCAL;
+        String target = local ? dir.local().toString() : dir.uri();
         Broadcast<SerializableHadoopConfig> hadoop = local ? null : BroadcastHadoopConfigHolder.get(sc);
         List<String> paths = batches.mapPartitionsWithIndex(
                         (partition, it) -> local
@@ -55,9 +55,10 @@ final class BatchFiles {
                                 : writeHadoop(target, hadoop.getValue().getConfiguration(), partition, it),
                         false)
                 .collect();
-        if (!sc.isLocal() && !paths.isEmpty() && dir.list().size() != paths.size()) {
+        int seen = sc.isLocal() || paths.isEmpty() ? paths.size() : dir.list().size();
+        if (seen != paths.size()) {
             throw new BadInput("the executors wrote " + paths.size() + " minibatch files to " + dir + " and the driver"
-                    + " sees " + dir.list().size() + ": drilldown.training.export-dir must be storage that the driver"
+                    + " sees " + seen + ": drilldown.training.export-dir must be storage that the driver"
                     + " and every executor share (a shared mount, hdfs://, s3a://), or set drilldown.training.approach"
                     + " = direct");
         }
