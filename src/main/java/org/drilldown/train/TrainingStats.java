@@ -25,25 +25,30 @@ final class TrainingStats {
         }
     }
 
+    /**
+     * One total per stat and thread. The master's key set already holds its workers' keys (each level's getKeySet
+     * and getValue include the nested stats), so only the top level is read: walking getNestedTrainingStats too
+     * counted each worker event two or three times.
+     */
     static List<WorkerTiming> timings(SparkTrainingStats stats) {
         Map<String, WorkerTiming> totals = new TreeMap<>(); // by stat, machine, jvm, thread
-        for (SparkTrainingStats s = stats; s != null; s = s.getNestedTrainingStats()) {
-            for (String key : s.getKeySet()) {
-                List<EventStats> events = s.getValue(key);
-                String name = s.getShortNameForKey(key);
-                for (EventStats e : events == null ? List.<EventStats>of() : events) {
-                    totals.merge(
-                            name + "|" + e.getMachineID() + "|" + e.getJvmID() + "|" + e.getThreadID(),
-                            new WorkerTiming(
-                                    name, e.getMachineID(), e.getJvmID(), e.getThreadID(), 1, e.getDurationMs()),
-                            (a, b) -> new WorkerTiming(
-                                    a.stat(),
-                                    a.machine(),
-                                    a.jvm(),
-                                    a.thread(),
-                                    a.events() + b.events(),
-                                    a.totalMs() + b.totalMs()));
-                }
+        if (stats == null) {
+            return List.of();
+        }
+        for (String key : stats.getKeySet()) {
+            List<EventStats> events = stats.getValue(key);
+            String name = stats.getShortNameForKey(key);
+            for (EventStats e : events == null ? List.<EventStats>of() : events) {
+                totals.merge(
+                        name + "|" + e.getMachineID() + "|" + e.getJvmID() + "|" + e.getThreadID(),
+                        new WorkerTiming(name, e.getMachineID(), e.getJvmID(), e.getThreadID(), 1, e.getDurationMs()),
+                        (a, b) -> new WorkerTiming(
+                                a.stat(),
+                                a.machine(),
+                                a.jvm(),
+                                a.thread(),
+                                a.events() + b.events(),
+                                a.totalMs() + b.totalMs()));
             }
         }
         return List.copyOf(totals.values());

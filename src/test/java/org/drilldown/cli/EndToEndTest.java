@@ -142,6 +142,11 @@ class EndToEndTest {
             assertThat((Integer) r.getAs("events")).isPositive();
             assertThat((Long) r.getAs("total_ms")).isPositive();
         });
+        // Each fitted minibatch counted once (DL4J's stats nest, and every level's key set holds the levels below):
+        // the epoch's minibatches of 32, at most one short one per worker partition.
+        long images = table("epochs").where("step = '4' and epoch = 2").first().<Long>getAs("train_images");
+        long batches = fits.stream().mapToLong(r -> r.<Integer>getAs("events")).sum();
+        assertThat(batches).isBetween(images / 32, (images + 31) / 32 + 2);
     }
 
     private static double meanLoss(List<Row> rows) {
