@@ -94,6 +94,26 @@ class Dl4jCanaryTest {
                 .isEqualTo(batches.size());
     }
 
+    /**
+     * RecordingTrainingMaster hands each round's worker its parameters in an InTaskBroadcast: DL4J's worker must
+     * still build its initial model from that broadcast's value alone (dl4j-spark 1.0.0-M2 reads it with
+     * getValue), and Spark must get no broadcast of its own for it.
+     */
+    @Test
+    void aRoundsWorkerBuildsItsModelFromTheParametersInItsTask() {
+        JavaSparkContext sc =
+                JavaSparkContext.fromSparkContext(SharedSpark.get().sparkContext());
+        MultiLayerNetwork net = StepModels.network(step("4"), 3);
+        net.fit(batches.get(0)); // an updater with state
+        SparkDl4jMultiLayer sparkNet =
+                new SparkDl4jMultiLayer(sc, net, StepTrainer.trainingMaster(2, 32, 2, 0, exportDir.toString(), 1));
+        var worker = ((RecordingTrainingMaster) sparkNet.getTrainingMaster()).getWorkerInstance(sparkNet);
+        MultiLayerNetwork initial = worker.getInitialModel();
+        assertThat(initial.params()).isEqualTo(net.params());
+        assertThat(initial.getUpdater().getStateViewArray())
+                .isEqualTo(net.getUpdater().getStateViewArray());
+    }
+
     private static StepSpec step(String key) {
         return ConfigLoader.load(null, Map.of("drilldown.run-steps", List.of(key)))
                 .steps()
