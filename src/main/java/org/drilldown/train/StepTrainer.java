@@ -90,7 +90,7 @@ final class StepTrainer {
                 step.batchSize(),
                 config.averagingFrequency(),
                 config.prefetchBatches(),
-                exportDir == null ? null : exportDir.toString(),
+                null, // the export approach goes through fitPaths with BatchFiles; DL4J's own export is never used
                 stepSeed);
         SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
         // Every fitted minibatch is scored and counted: the count is what the epoch really trained on.
