@@ -17,6 +17,9 @@ public final class ConsoleProgress implements TrainingListener {
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleProgress.class);
     private final LrScaling lrScaling;
     private double stepSeconds;
+    // Epochs this process trained of the current step: a resumed step starts past epoch 1, and its ETA must
+    // average over the epochs timed here, not over the step's epoch number.
+    private int stepEpochs;
 
     /** {@code lrScaling}: how the workers' rate follows from the configured one, to say both at a step's start. */
     public ConsoleProgress(LrScaling lrScaling) {
@@ -48,6 +51,7 @@ public final class ConsoleProgress implements TrainingListener {
     @Override
     public void onStepStart(RunInfo run, StepSpec step, long params) {
         stepSeconds = 0;
+        stepEpochs = 0;
         LOG.info(
                 "step {} ({}): {} params, {} epochs, batch {}, lr {} ({} configured, {})",
                 step.key(),
@@ -62,15 +66,21 @@ public final class ConsoleProgress implements TrainingListener {
 
     @Override
     public void onEpochEnd(RunInfo run, EpochResult e) {
+        LOG.info(epochLine(e));
+    }
+
+    /** The epoch's line; adds the epoch to the step's timing, so call it once per epoch. */
+    String epochLine(EpochResult e) {
         stepSeconds += e.epochSeconds() + e.evalSeconds();
-        long eta = Math.round(stepSeconds / e.epoch() * (e.epochs() - e.epoch()));
+        stepEpochs++;
+        long eta = Math.round(stepSeconds / stepEpochs * (e.epochs() - e.epoch()));
         String validation = e.validation().count() == 0
                 ? ""
                 : String.format(
                         ", validation loss %.4f acc %.2f%%",
                         e.validation().loss(), e.validation().accuracy());
-        LOG.info(
-                "step {} epoch {}/{}: train loss {} acc {}%{}, test loss {} acc {}%, {} img/s, ETA {}",
+        return String.format(
+                "step %s epoch %d/%d: train loss %s acc %s%%%s, test loss %s acc %s%%, %d img/s, ETA %s",
                 e.step(),
                 e.epoch(),
                 e.epochs(),
