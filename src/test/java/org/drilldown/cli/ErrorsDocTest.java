@@ -279,6 +279,11 @@ class ErrorsDocTest {
         elsewhere("truncated batch file file:/…/batches-4-3-…/part-0-12.bin: N bytes, expected M", "BatchFilesTest");
         elsewhere("not a Drilldown batch file: …", "BatchFilesTest");
         elsewhere(
+                "the executors wrote N minibatch files to EXPORT_DIR/RUN_ID/batches-… and the driver sees M:"
+                        + " drilldown.training.export-dir must be storage that the driver and every executor share"
+                        + " (a shared mount, hdfs://, s3a://), or set drilldown.training.approach = direct",
+                "ClusterIT");
+        elsewhere(
                 "failed: no space left on device while writing under OUT (minibatch files under EXPORT_DIR); free space"
                         + " there, or point --out or drilldown.training.export-dir at a disk with room",
                 "DiskFullIT");
@@ -491,6 +496,7 @@ class ErrorsDocTest {
             case "StepModelsTest", "BackendLayersTest" -> "model";
             case "PlanCheckTest", "BatchFilesTest", "CheckpointsTest" -> "train";
             case "DiskFullIT" -> "scripts";
+            case "ClusterIT" -> "cluster";
             case "ReportOfADotDotRunTest" -> "report";
             default -> "cli";
         };

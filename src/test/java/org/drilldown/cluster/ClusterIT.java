@@ -64,6 +64,9 @@ class ClusterIT {
 
     @AfterAll
     static void stopCluster() throws Exception {
+        if (Files.exists(tmp.resolve("hdfs/hdfs.url"))) {
+            script(List.of("scripts/local-hdfs.sh", "stop"), 60, "DRILLDOWN_HDFS_DIR", hdfsDir());
+        }
         Scripts.Result stop = script(List.of("scripts/local-cluster.sh", "stop"), 120);
         Scripts.Result status = script(List.of("scripts/local-cluster.sh", "status"), 30);
         assertThat(status.output()).contains("master: stopped", "worker-1: stopped", "worker-2: stopped");
@@ -224,60 +227,102 @@ class ClusterIT {
     @Test
     @Order(4)
     void aSubmittedJobWithItsOutputOnHdfsExportsItsMinibatchesThere() throws Exception {
-        String hdfsDir = tmp.resolve("hdfs").toString();
-        Scripts.Result started = script(List.of("scripts/local-hdfs.sh", "start"), 120, "DRILLDOWN_HDFS_DIR", hdfsDir);
-        assertThat(started.code()).as(started.output()).isZero();
-        try {
-            String out = Files.readString(tmp.resolve("hdfs/hdfs.url")).trim() + "/cluster-out";
-            List<String> command = submitCommand(
-                    out,
-                    "on-hdfs",
-                    "--steps",
-                    "2,4",
-                    "--epochs",
-                    "1",
-                    "--train-limit",
-                    "3000",
-                    "--averaging-frequency",
-                    "5");
-            Scripts.Result job = Scripts.run(
-                    Scripts.ROOT, tmp.resolve("on-hdfs.log"), 400, clusterEnv(), command.toArray(String[]::new));
-            assertThat(job.code()).as(job.output()).isZero();
-            assertThat(job.output())
-                    .contains("training with the export approach: each epoch's minibatches as files" + " under " + out
-                            + "/tmp/export/on-hdfs");
+        String out = hdfsUrl() + "/cluster-out";
+        List<String> command = submitCommand(
+                out,
+                "on-hdfs",
+                "--steps",
+                "2,4",
+                "--epochs",
+                "1",
+                "--train-limit",
+                "3000",
+                "--averaging-frequency",
+                "5");
+        Scripts.Result job = Scripts.run(
+                Scripts.ROOT, tmp.resolve("on-hdfs.log"), 400, clusterEnv(), command.toArray(String[]::new));
+        assertThat(job.code()).as(job.output()).isZero();
+        assertThat(job.output())
+                .contains("training with the export approach: each epoch's minibatches as files" + " under " + out
+                        + "/tmp/export/on-hdfs");
 
-            SparkSession spark = org.drilldown.SharedSpark.get();
-            Row run = spark.read()
-                    .parquet(out + "/metrics/runs")
-                    .where("status = 'succeeded'")
-                    .first();
-            assertThat((String) run.getAs("spark_master")).isEqualTo(masterUrl);
-            assertThat((String) run.getAs("config")).contains("\"approach\":\"export\"");
-            assertThat(spark.read().parquet(out + "/metrics/epochs").collectAsList())
-                    .extracting(r -> r.getAs("step") + "/" + r.getAs("train_images"))
-                    .containsExactlyInAnyOrder("2/3000", "4/3000");
-            org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.newInstance(
-                    java.net.URI.create(out), new org.apache.hadoop.conf.Configuration());
-            try (fs) {
-                assertThat(fs.exists(new org.apache.hadoop.fs.Path(out + "/runs/on-hdfs/manifest.json")))
-                        .isTrue();
-                assertThat(fs.exists(
-                                new org.apache.hadoop.fs.Path(out + "/runs/on-hdfs/checkpoints/step-4-epoch-1.zip")))
-                        .isTrue();
-                // Scratch: each epoch's files are gone once it has trained.
-                assertThat(fs.exists(new org.apache.hadoop.fs.Path(out + "/tmp/export/on-hdfs")))
-                        .isFalse();
-            }
-            Scripts.Result query = script(
-                    List.of("scripts/query.sh", "--out", out, "--format", "csv", "select run_id, status from runs"),
-                    120);
-            assertThat(query.output()).contains("on-hdfs,succeeded");
-            Scripts.Result report = script(List.of("scripts/report.sh", "--out", out, "--run-id", "on-hdfs"), 180);
-            assertThat(report.code()).as(report.output()).isZero();
-        } finally {
-            script(List.of("scripts/local-hdfs.sh", "stop"), 60, "DRILLDOWN_HDFS_DIR", hdfsDir);
+        SparkSession spark = org.drilldown.SharedSpark.get();
+        Row run = spark.read()
+                .parquet(out + "/metrics/runs")
+                .where("status = 'succeeded'")
+                .first();
+        assertThat((String) run.getAs("spark_master")).isEqualTo(masterUrl);
+        assertThat((String) run.getAs("config")).contains("\"approach\":\"export\"");
+        assertThat(spark.read().parquet(out + "/metrics/epochs").collectAsList())
+                .extracting(r -> r.getAs("step") + "/" + r.getAs("train_images"))
+                .containsExactlyInAnyOrder("2/3000", "4/3000");
+        org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.newInstance(
+                java.net.URI.create(out), new org.apache.hadoop.conf.Configuration());
+        try (fs) {
+            assertThat(fs.exists(new org.apache.hadoop.fs.Path(out + "/runs/on-hdfs/manifest.json")))
+                    .isTrue();
+            assertThat(fs.exists(new org.apache.hadoop.fs.Path(out + "/runs/on-hdfs/checkpoints/step-4-epoch-1.zip")))
+                    .isTrue();
+            // Scratch: each epoch's files are gone once it has trained.
+            assertThat(fs.exists(new org.apache.hadoop.fs.Path(out + "/tmp/export/on-hdfs")))
+                    .isFalse();
         }
+        Scripts.Result query = script(
+                List.of("scripts/query.sh", "--out", out, "--format", "csv", "select run_id, status from runs"), 120);
+        assertThat(query.output()).contains("on-hdfs,succeeded");
+        Scripts.Result report = script(List.of("scripts/report.sh", "--out", out, "--run-id", "on-hdfs"), 180);
+        assertThat(report.code()).as(report.output()).isZero();
+    }
+
+    /**
+     * kill -9 of a cluster job's driver (submit.sh execs it) with its output on HDFS: no lock frees there, so
+     * the run reads back as interrupted once its heartbeat is stale.
+     */
+    @Test
+    @Order(5)
+    void aClusterJobWhoseDriverIsKilledWithSignal9ReadsBackAsInterrupted() throws Exception {
+        String out = hdfsUrl() + "/killed-out";
+        Path log = tmp.resolve("killed.log");
+        Process job =
+                start(submitCommand(out, "killed", "--steps", "4", "--epochs", "20", "--train-limit", "3000"), log);
+        org.apache.hadoop.fs.Path epochs = new org.apache.hadoop.fs.Path(out + "/metrics/epochs");
+        try (org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.newInstance(
+                java.net.URI.create(out), new org.apache.hadoop.conf.Configuration())) {
+            for (int i = 0; i < 1500 && job.isAlive() && !hasParquet(fs, epochs); i++) {
+                Thread.sleep(200);
+            }
+            assertThat(job.isAlive()).as(Files.readString(log)).isTrue();
+            assertThat(hasParquet(fs, epochs)).isTrue();
+        }
+        job.destroyForcibly();
+        job.waitFor();
+        Thread.sleep(org.drilldown.storage.Heartbeat.STALE.toMillis() + 2_000);
+
+        Scripts.Result status = script(
+                List.of("scripts/query.sh", "--out", out, "--format", "csv", "select run_id, status from runs"), 120);
+        assertThat(status.code()).as(status.output()).isZero();
+        assertThat(status.output()).contains("killed,interrupted").doesNotContain("running");
+    }
+
+    private static boolean hasParquet(org.apache.hadoop.fs.FileSystem fs, org.apache.hadoop.fs.Path dir)
+            throws IOException {
+        return fs.exists(dir)
+                && java.util.Arrays.stream(fs.listStatus(dir))
+                        .anyMatch(f -> f.getPath().getName().endsWith(".parquet"));
+    }
+
+    /** The HDFS of scripts/local-hdfs.sh, started by the first test that needs it and stopped after all. */
+    private static String hdfsUrl() throws Exception {
+        if (!Files.exists(tmp.resolve("hdfs/hdfs.url"))) {
+            Scripts.Result started =
+                    script(List.of("scripts/local-hdfs.sh", "start"), 120, "DRILLDOWN_HDFS_DIR", hdfsDir());
+            assertThat(started.code()).as(started.output()).isZero();
+        }
+        return Files.readString(tmp.resolve("hdfs/hdfs.url")).trim();
+    }
+
+    private static String hdfsDir() {
+        return tmp.resolve("hdfs").toString();
     }
 
     /**
@@ -285,8 +330,44 @@ class ClusterIT {
      * here, docs/performance.md and docs/scaling.md hold the measured ones): bench-cluster.sh's ratio line, and
      * bench-rounds.sh's cost per round for one worker, two, and the cluster.
      */
+    /**
+     * Storage the executors write and the driver cannot see, as on nodes that each mount their own disk at the
+     * same path: {@code /proc/self/cwd} is a different folder in every process (the driver's is its own, each
+     * executor's is its Worker's work dir). The driver counts the files, refuses in one line and exits 2.
+     */
     @Test
-    @Order(5)
+    @Order(6)
+    void anExportDirTheDriverCannotSeeIsRefusedInOneLine() throws Exception {
+        Path conf = Files.writeString(
+                tmp.resolve("unshared.conf"),
+                "include file(\"" + clusterConf + "\")\n"
+                        + "drilldown.training.export-dir = \"/proc/self/cwd/unshared-export\"\n");
+        Path driverCwd = Files.createDirectories(tmp.resolve("driver-cwd"));
+        List<String> command = submitCommand(
+                tmp.resolve("unshared-out"), "unshared", "--steps", "2", "--epochs", "1", "--train-limit", "3000");
+        command.set(command.indexOf(clusterConf.toString()), conf.toString());
+        Scripts.Result job =
+                Scripts.run(driverCwd, tmp.resolve("unshared.log"), 300, clusterEnv(), command.toArray(String[]::new));
+        assertThat(job.code()).as(job.output()).isEqualTo(2);
+        assertThat(job.output())
+                .containsPattern("drilldown: the executors wrote \\d+ minibatch files to \\S*/proc/self/cwd/"
+                        + "unshared-export/unshared/batches-\\S+ and the driver sees 0: drilldown.training.export-dir must be"
+                        + " storage that the driver and every executor share")
+                .doesNotContain("\tat org.");
+        Scripts.Result status = script(
+                List.of(
+                        "scripts/query.sh",
+                        "--out",
+                        tmp.resolve("unshared-out").toString(),
+                        "--format",
+                        "csv",
+                        "select run_id, status from runs"),
+                120);
+        assertThat(status.output()).as(status.output()).contains("unshared,failed");
+    }
+
+    @Test
+    @Order(7)
     void theClusterBenchmarksRunAsTyped() throws Exception {
         Scripts.Result ratio =
                 script(List.of("scripts/bench-cluster.sh", "--train-limit", "1200", "--epochs", "2"), 400);
