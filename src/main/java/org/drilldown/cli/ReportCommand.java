@@ -39,7 +39,7 @@ final class ReportCommand implements Callable<Integer> {
     List<String> runs;
 
     @Option(names = "--step", description = "the step --runs compares (default: 4)")
-    String step = "4";
+    String step;
 
     @Option(
             names = "--sweep",
@@ -50,6 +50,10 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (step != null && runs == null) {
+            throw new BadInput("--step chooses the step --runs compares; the report of a run or a sweep covers all its"
+                    + " steps: drop --step, or pass --runs");
+        }
         if (sweep != null) {
             if (runId != null || runs != null) {
                 throw new BadInput("--sweep reports a sweep and --run-id, --runs report runs: pass one of them");
@@ -75,11 +79,15 @@ final class ReportCommand implements Callable<Integer> {
         }
     }
 
+    private String compared() {
+        return step == null ? "4" : step;
+    }
+
     private Integer compare() throws Exception {
         try (ReadOnlySession session = store.open()) {
-            RunComparison comparison = RunComparison.load(session.spark(), session.location(), runs, step);
+            RunComparison comparison = RunComparison.load(session.spark(), session.location(), runs, compared());
             StorePath report = ComparisonReport.write(
-                    comparison, session.location().reportsDir(), ComparisonReport.name(step, runs));
+                    comparison, session.location().reportsDir(), ComparisonReport.name(compared(), runs));
             System.out.println("comparison of " + runs.size() + " runs: " + report);
             return 0;
         }

@@ -327,6 +327,10 @@ class ErrorsDocTest {
                 new String[] {"report", "--out", t.toString(), "--runs", "a,b", "--run-id", "c"});
         here("--sweep reports a sweep and --run-id, --runs report runs: pass one of them", t ->
                 new String[] {"report", "--out", t.toString(), "--sweep", "s1", "--runs", "a,b"});
+        here(
+                "--step chooses the step --runs compares; the report of a run or a sweep covers all its steps: drop"
+                        + " --step, or pass --runs",
+                t -> new String[] {"report", "--out", t.toString(), "--sweep", "s1", "--step", "3"});
         elsewhere("no sweep 'x' under OUT; sweeps recorded there: [...]", "SweepTest");
         elsewhere("run 'ID' has no epoch of step S; pass --step S of a step every run trained", "CompareRunsTest");
         elsewhere("no run 'ID' under OUT", "CompareRunsTest");
