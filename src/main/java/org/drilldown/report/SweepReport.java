@@ -83,25 +83,44 @@ public final class SweepReport {
 
     private static void bestTrials(SweepSummary s, StringBuilder md) {
         List<String> keys = s.drawnKeys();
-        md.append(f("## Best trials%n%nRanked by best validation accuracy (never test); a pruned trial stopped at"
-                + " fewer epochs than a finished one.%n%n"));
+        boolean seeds = s.trials().stream()
+                        .map(SweepSummary.TrialLine::configId)
+                        .distinct()
+                        .count()
+                < s.trials().size();
+        md.append(f(
+                "## Best trials%n%nRanked by best validation accuracy (never test)%s; a pruned trial stopped at"
+                        + " fewer epochs than a finished one.%n%n",
+                seeds ? ", each configuration by its seeds' mean, as successive halving ranks them" : ""));
         md.append("| rank | trial | run | status | epochs | best validation |");
+        if (seeds) {
+            md.append(" configuration mean |");
+        }
         keys.forEach(k -> md.append(" ").append(k).append(" |"));
-        md.append("\n| ---: | --- | --- | --- | ---: | ---: |").append(" ---: |".repeat(keys.size()));
+        md.append("\n| ---: | --- | --- | --- | ---: | ---: |")
+                .append(seeds ? " ---: |" : "")
+                .append(" ---: |".repeat(keys.size()));
         md.append("\n");
-        int rank = 1;
+        int rank = 0;
+        Integer config = null;
         for (SweepSummary.TrialLine t : s.trials()) {
+            if (!seeds || config == null || config != t.configId()) {
+                rank++; // a configuration's seeds share its rank
+            }
+            config = t.configId();
             md.append(f(
                     "| %d | `%s` | `%s` | %s | %d | %s |",
-                    rank++,
-                    t.trialId(),
-                    t.runId(),
-                    t.status(),
-                    t.epochsTrained(),
-                    t.bestValAccuracy() == null ? "—" : f("%.2f %%", t.bestValAccuracy())));
+                    rank, t.trialId(), t.runId(), t.status(), t.epochsTrained(), percent(t.bestValAccuracy())));
+            if (seeds) {
+                md.append(" ").append(percent(t.configMeanBestValAccuracy())).append(" |");
+            }
             keys.forEach(k -> md.append(" ").append(cell(t.values().get(k))).append(" |"));
             md.append("\n");
         }
+    }
+
+    private static String percent(Double accuracy) {
+        return accuracy == null ? "—" : f("%.2f %%", accuracy);
     }
 
     private static void ladder(SweepSummary s, StringBuilder md) {

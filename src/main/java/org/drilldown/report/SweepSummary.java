@@ -24,7 +24,8 @@ import org.drilldown.sweep.SweepManifest;
 import org.drilldown.sweep.SweepPlan;
 
 /**
- * One sweep as the {@code trials} tables recorded it: its trials ranked by best validation accuracy (never test),
+ * One sweep as the {@code trials} tables recorded it: its trials ranked by best validation accuracy (never test;
+ * configurations by their seeds' mean, as successive halving ranks them),
  * the values each drew, and the pruning ladder from {@code trials_history}. {@code plan} and {@code dimensions}
  * come from the sweep's manifest (eta, the epochs asked for, log or linear scale); null and empty without one.
  */
@@ -42,13 +43,18 @@ public record SweepSummary(
         ladder = List.copyOf(ladder);
     }
 
-    /** A trial's latest row; {@code values} the drawn ones by step key, as JSON nodes; bestVal null if none yet. */
+    /**
+     * A trial's latest row; {@code values} the drawn ones by step key, as JSON nodes; bestVal null if none yet.
+     * {@code configMeanBestValAccuracy}: the mean over its configuration's seeds, what successive halving ranks by.
+     */
     public record TrialLine(
             String trialId,
             String runId,
             String status,
             int epochsTrained,
             Double bestValAccuracy,
+            int configId,
+            Double configMeanBestValAccuracy,
             Map<String, JsonNode> values) {
         public TrialLine {
             values = Collections.unmodifiableMap(new LinkedHashMap<>(values)); // in the order drawn
@@ -62,9 +68,13 @@ public record SweepSummary(
         MetricsReader.registerViews(spark, location);
         List<Row> rows = ReadOnlySql.sql(
                         spark,
-                        "select trial_id, run_id, status, epochs_trained, best_val_accuracy, space_values, step"
+                        // Configurations ranked as successive halving ranks them, by their seeds' mean best
+                        // validation accuracy; then each configuration's seeds, best first.
+                        "select trial_id, run_id, status, epochs_trained, best_val_accuracy, space_values, step,"
+                                + " config_id, avg(best_val_accuracy) over (partition by config_id) as config_mean"
                                 + " from trials where sweep_id = '" + sweepId + "'"
-                                + " order by best_val_accuracy desc nulls last, trial_id")
+                                + " order by config_mean desc nulls last, config_id, best_val_accuracy desc nulls last,"
+                                + " trial_id")
                 .collectAsList();
         if (rows.isEmpty()) {
             List<String> sweeps =
@@ -84,6 +94,8 @@ public record SweepSummary(
                     r.getString(2),
                     r.getInt(3),
                     r.isNullAt(4) ? null : r.getDouble(4),
+                    r.getInt(7),
+                    r.isNullAt(8) ? null : r.getDouble(8),
                     values(r.getString(5))));
         }
         SweepManifest manifest = manifest(location, sweepId);
