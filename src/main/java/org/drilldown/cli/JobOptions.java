@@ -53,7 +53,12 @@ final class JobOptions {
 
     /** Whether a flag was given that a resumption refuses: it continues with the configuration and data it recorded. */
     boolean changesTheRecord() {
-        return conf != null || data != null || trainLimit != null || testLimit != null || validation != null;
+        return conf != null || changesTheRecordBesidesSettings();
+    }
+
+    /** As {@link #changesTheRecord()}, leaving out --conf, which --resume reads for Spark settings only. */
+    boolean changesTheRecordBesidesSettings() {
+        return data != null || trainLimit != null || testLimit != null || validation != null;
     }
 
     static void put(Map<String, Object> o, String key, Object value) {

@@ -43,19 +43,27 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--run-id", description = "id of the replay (default: RUN_ID-replay-<time>)")
     String replayId;
 
+    @Option(
+            names = "--conf",
+            description = "HOCON file of Spark settings only (credentials, endpoints), which no record holds")
+    Path settingsConf;
+
     @Override
     public Integer call() throws IOException {
         RunId.require("replay", recorded);
-        JobConfig defaults = ConfigLoader.defaults();
+        Map<String, Object> settings = settingsConf == null ? Map.of() : ConfigLoader.sparkSettingsOnly(settingsConf);
+        JobConfig defaults = ConfigLoader.load(null, settings);
         MetricsLocation location = MetricsLocation.of(out != null ? out : defaults.outputDir(), defaults);
         RunManifest.Recorded manifest = RunManifest.read(location.manifest(recorded));
         String id = replayId != null
                 ? RunId.require("--run-id", replayId)
                 : recorded + "-replay-" + System.currentTimeMillis();
-        // The recorded configuration as a --conf file: JSON is HOCON, under its drilldown key.
+        // The recorded configuration as a --conf file (owner-only, as createTempFile makes it: it may hold
+        // credentials).
         Path conf = Files.createTempFile("drilldown-replay-", ".conf");
         try {
-            Files.writeString(conf, "{\"drilldown\": " + manifest.configJson() + "}", StandardCharsets.UTF_8);
+            Files.writeString(
+                    conf, ConfigLoader.recordedAsConf(manifest.configJson(), settings), StandardCharsets.UTF_8);
             List<String> run = new ArrayList<>(List.of(
                     "run",
                     "--conf",
@@ -88,7 +96,7 @@ final class ReplayCommand implements Callable<Integer> {
     private int compare(MetricsLocation location, String id) {
         Map<String, String> before = new LinkedHashMap<>();
         Map<String, String> after = new LinkedHashMap<>();
-        try (ReadOnlySession session = ReadOnlySession.open(location.outputDir().toString(), null)) {
+        try (ReadOnlySession session = ReadOnlySession.open(location.outputDir().toString(), settingsConf)) {
             MetricsReader.registerViews(session.spark(), session.location());
             String sql = "select run_id, step, epoch, params_sha256 from epochs where run_id in ('" + recorded + "', '"
                     + id + "') order by step, epoch";

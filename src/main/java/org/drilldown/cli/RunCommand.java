@@ -120,21 +120,24 @@ final class RunCommand implements Callable<Integer> {
 
     /** Continues an interrupted run with the configuration and data it recorded. */
     private Integer resume() throws IOException {
-        if (job.changesTheRecord()
+        if (job.changesTheRecordBesidesSettings()
                 || steps != null
                 || epochs != null
                 || workers != null
                 || averagingFrequency != null
                 || seed != null
                 || runId != null) {
-            throw new BadInput("--resume continues a run with its recorded configuration: "
-                    + "only --out and --master may be given with it");
+            throw new BadInput("--resume continues a run with its recorded configuration: only --out, --master and a"
+                    + " --conf of Spark settings (credentials, endpoints) may be given with it");
         }
         RunId.require("--resume", resume);
-        JobConfig defaults = ConfigLoader.defaults();
+        // Credentials are not recorded (SecretSettings): a store that needs them gets them from this --conf.
+        Map<String, Object> o = job.conf == null
+                ? new LinkedHashMap<>()
+                : new LinkedHashMap<>(ConfigLoader.sparkSettingsOnly(job.conf));
+        JobConfig defaults = ConfigLoader.load(null, o);
         MetricsLocation location = MetricsLocation.of(job.out != null ? job.out : defaults.outputDir(), defaults);
         RunManifest.Recorded recorded = RunManifest.read(location.manifest(resume));
-        Map<String, Object> o = new LinkedHashMap<>();
         JobOptions.put(o, "drilldown.output.dir", location.outputDir().toString()); // a plain path, or the URI
         JobOptions.put(o, "drilldown.spark.default-master", job.master);
         JobConfig config = ConfigLoader.fromRecorded(recorded.configJson(), o);

@@ -177,22 +177,33 @@ final class SweepCommand implements Callable<Integer> {
                 || space != null
                 || epochs != null
                 || seed != null
-                || job.changesTheRecord()
+                || job.changesTheRecordBesidesSettings()
                 || sweepId != null) {
-            throw new BadInput("--resume continues a sweep with its recorded plan: "
-                    + "only --out, --master and --parallel may be given with it");
+            throw new BadInput("--resume continues a sweep with its recorded plan: only --out, --master, --parallel"
+                    + " and a --conf of Spark settings (credentials, endpoints) may be given with it");
         }
         org.drilldown.metrics.RunId.require("--resume", resume);
-        JobConfig defaults = ConfigLoader.defaults();
+        JobConfig defaults = ConfigLoader.load(null, settingsOfConf());
         MetricsLocation location = MetricsLocation.of(job.out != null ? job.out : defaults.outputDir(), defaults);
         return SweepManifest.read(location, resume, parallel);
     }
 
     /** What may differ between a sweep's start and its resumption: where it writes, where Spark runs. */
     private Map<String, Object> sessionOverrides() {
-        Map<String, Object> o = new LinkedHashMap<>();
+        Map<String, Object> o = new LinkedHashMap<>(settingsOfConf());
         job.putSession(o);
         return o;
+    }
+
+    /**
+     * The --conf file's Spark settings: the recorded base leaves credentials out (SecretSettings), and the
+     * sweep's session needs them. A resumed sweep's --conf may hold nothing else.
+     */
+    private Map<String, Object> settingsOfConf() {
+        if (job.conf == null) {
+            return Map.of();
+        }
+        return resume != null ? ConfigLoader.sparkSettingsOnly(job.conf) : ConfigLoader.sparkSettingsIn(job.conf);
     }
 
     private static void printSummary(

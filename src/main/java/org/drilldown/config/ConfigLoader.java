@@ -29,11 +29,7 @@ public final class ConfigLoader {
         Config defaults = embedded();
         Config user = ConfigFactory.empty();
         if (userFile != null) {
-            if (!Files.isRegularFile(userFile)) {
-                throw new ConfigError(
-                        "--conf " + userFile + ": no such file; pass a HOCON file such as conf/drilldown.conf");
-            }
-            user = parseUserFile(userFile);
+            user = parseUserFile(requireFile(userFile));
             rejectUnknownKeys(user, defaults, userFile.toString());
         }
         Config flags = ConfigFactory.parseMap(overrides, "command-line flags");
@@ -87,6 +83,59 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * The Spark settings of a --conf file given with --resume, as overrides (dotted path to value): a resumed run
+     * keeps its recorded configuration, and takes only what a record leaves out or may need anew (credentials,
+     * endpoints) from the file; any other key is refused.
+     */
+    public static Map<String, Object> sparkSettingsOnly(Path userFile) {
+        return sparkSettings(userFile, true);
+    }
+
+    /**
+     * The Spark settings of a --conf file, as overrides: what a configuration rebuilt from its record (a sweep's
+     * base) takes again, since the record leaves credentials out.
+     */
+    public static Map<String, Object> sparkSettingsIn(Path userFile) {
+        return sparkSettings(userFile, false);
+    }
+
+    private static Map<String, Object> sparkSettings(Path userFile, boolean only) {
+        Config user = parseUserFile(requireFile(userFile));
+        Map<String, Object> settings = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, ConfigValue> entry : user.entrySet()) {
+            if (!entry.getKey().startsWith("drilldown.spark.settings.")) {
+                if (!only) {
+                    continue;
+                }
+                throw new ConfigError("--conf " + userFile + " with --resume: " + entry.getKey() + " is part of the"
+                        + " run's recorded configuration; a --conf file given with --resume may set only"
+                        + " drilldown.spark.settings (credentials, endpoints)");
+            }
+            settings.put(entry.getKey(), entry.getValue().unwrapped());
+        }
+        return settings;
+    }
+
+    /**
+     * A recorded configuration ({@code runs.config}, a manifest's) as the text of a --conf file, with
+     * {@code settings} (from {@link #sparkSettingsOnly}) on top: a replay's credentials, which no record holds.
+     */
+    public static String recordedAsConf(String recordedJson, Map<String, Object> settings) {
+        return ConfigFactory.parseMap(settings, "--conf")
+                .withFallback(ConfigFactory.parseString(recordedJson).atKey("drilldown"))
+                .root()
+                .render(ConfigRenderOptions.concise());
+    }
+
+    private static Path requireFile(Path userFile) {
+        if (!Files.isRegularFile(userFile)) {
+            throw new ConfigError(
+                    "--conf " + userFile + ": no such file; pass a HOCON file such as conf/drilldown.conf");
+        }
+        return userFile;
+    }
+
     private static Config embedded() {
         return ConfigFactory.parseResources(
                 EMBEDDED, ConfigParseOptions.defaults().setAllowMissing(false));
@@ -138,11 +187,12 @@ public final class ConfigLoader {
             steps.add(step(d, key).withEpochCap(epochCap));
         }
         Map<String, String> settings = new LinkedHashMap<>();
-        d.getConfig("spark.settings")
-                .entrySet()
-                .forEach(e -> settings.put(
-                        ConfigPaths.unquote(e.getKey()),
-                        String.valueOf(e.getValue().unwrapped())));
+        d.getConfig("spark.settings").entrySet().forEach(e -> {
+            String value = String.valueOf(e.getValue().unwrapped());
+            if (!SecretSettings.isRedacted(value)) { // a record's redacted credential: Spark gets none
+                settings.put(ConfigPaths.unquote(e.getKey()), value);
+            }
+        });
         return new JobConfig(
                 d.getLong("seed"),
                 steps,
@@ -169,7 +219,7 @@ public final class ConfigLoader {
                 d.getString("spark.default-master"),
                 d.getString("spark.app-name"),
                 settings,
-                d.root().render(ConfigRenderOptions.concise()));
+                SecretSettings.redacted(d).root().render(ConfigRenderOptions.concise()));
     }
 
     private static LrSchedule lrSchedule(Config lr, String at) {

@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** Everything one run needs, resolved from the embedded defaults, a --conf file and flags, then validated. */
+/**
+ * Everything one run needs, resolved from the embedded defaults, a --conf file and flags, then validated;
+ * {@code resolvedJson} is the whole of it as runs record it, credentials redacted ({@link SecretSettings}).
+ */
 public record JobConfig(
         long seed,
         List<StepSpec> steps,

@@ -263,7 +263,7 @@ class EndToEndTest {
 
         Console mixed = Console.run("run", "--resume", "e2e", "--steps", "4", "--out", out.toString());
         assertThat(mixed.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
-        assertThat(mixed.err()).contains("only --out and --master may be given with it");
+        assertThat(mixed.err()).contains("only --out, --master and a --conf of Spark settings");
 
         Console escaping = Console.run("run", "--resume", "../e2e", "--out", out.toString());
         assertThat(escaping.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);

@@ -337,8 +337,20 @@ class ErrorsDocTest {
         elsewhere("run id in the runs table '..': a run id is 1 to 128 letters, …", "ReportOfADotDotRunTest");
         // Resuming: what is refused before Spark starts runs here
         here(
-                "--resume continues a run with its recorded configuration: only --out and --master may be given with it",
+                "--resume continues a run with its recorded configuration: only --out, --master and a --conf of Spark"
+                        + " settings (credentials, endpoints) may be given with it",
                 t -> new String[] {"run", "--resume", "x", "--epochs", "1"});
+        here(
+                "--conf FILE with --resume: drilldown.seed is part of the run's recorded configuration; a --conf file"
+                        + " given with --resume may set only drilldown.spark.settings (credentials, endpoints)",
+                t -> new String[] {
+                    "run",
+                    "--resume",
+                    "x",
+                    "--conf",
+                    Files.writeString(t.resolve("seed.conf"), "drilldown.seed = 2")
+                            .toString()
+                });
         here(
                 "--resume '../x': a run id is 1 to 128 letters, digits, '.', '_' and '-', starting with a letter or digit",
                 t -> new String[] {"run", "--resume", "../x"});

@@ -41,6 +41,31 @@ class ConfigLoaderTest {
         assertThat(c.steps().get(1).layers()).isEqualTo(c.steps().get(0).layers());
     }
 
+    /** The tables record runs.config, which anyone who can query may read: no credential may land there. */
+    @Test
+    void credentialsReachSparkButNeverTheRecordAndAResumeTakesThemFromItsConf() throws IOException {
+        Path file = write("drilldown.spark.settings {\n"
+                + "  \"spark.hadoop.fs.s3a.access.key\" = \"AKIA-EXAMPLE\"\n"
+                + "  \"spark.hadoop.fs.s3a.secret.key\" = \"s3cr3t-example\"\n"
+                + "  \"spark.hadoop.fs.s3a.endpoint\" = \"http://127.0.0.1:9000\"\n}\n");
+        JobConfig c = ConfigLoader.load(file, Map.of());
+        assertThat(c.sparkSettings())
+                .containsEntry("spark.hadoop.fs.s3a.access.key", "AKIA-EXAMPLE")
+                .containsEntry("spark.hadoop.fs.s3a.secret.key", "s3cr3t-example");
+        assertThat(c.resolvedJson())
+                .doesNotContain("AKIA-EXAMPLE", "s3cr3t-example")
+                .contains("\"spark.hadoop.fs.s3a.secret.key\":\"" + SecretSettings.REDACTED + "\"")
+                .contains("http://127.0.0.1:9000"); // not a secret: kept, so a resume reaches the same store
+
+        JobConfig recorded = ConfigLoader.fromRecorded(c.resolvedJson());
+        assertThat(recorded.sparkSettings())
+                .doesNotContainKeys("spark.hadoop.fs.s3a.access.key", "spark.hadoop.fs.s3a.secret.key")
+                .containsEntry("spark.hadoop.fs.s3a.endpoint", "http://127.0.0.1:9000");
+        JobConfig resumed = ConfigLoader.fromRecorded(c.resolvedJson(), ConfigLoader.sparkSettingsOnly(file));
+        assertThat(resumed.sparkSettings()).containsEntry("spark.hadoop.fs.s3a.secret.key", "s3cr3t-example");
+        assertThat(resumed.resolvedJson()).doesNotContain("s3cr3t-example");
+    }
+
     @Test
     void aFifthStepCanBeAddedByConfiguration() throws IOException {
         Path file = write("drilldown.steps.5 { name = \"Wider\", layers = [\"conv 8 k3\", \"gap\", \"output 10\"],"

@@ -91,6 +91,10 @@ class S3IT {
                         .readAllBytes(),
                 java.nio.charset.StandardCharsets.UTF_8);
         assertThat(manifest).contains("\"on-s3\"");
+        // Credentials never land in a record: the manifest keeps the key names, not the values.
+        assertThat(manifest)
+                .containsPattern("\"spark.hadoop.fs.s3a.secret.key\" ?: ?\"\\*{9}\\(redacted\\)\"")
+                .doesNotContain("drilldown-test-secret", "drilldown-test-key\"");
 
         Scripts.Result query = script(
                 120,
@@ -111,6 +115,31 @@ class S3IT {
         assertThat(report.code()).as(report.output()).isZero();
         assertThat(report.output()).contains("report of run on-s3: " + out + "/report/on-s3/REPORT.md");
         assertThat(isFile(out + "/report/on-s3/REPORT.md")).isTrue();
+
+        Scripts.Result secrets = script(
+                120,
+                "scripts/query.sh",
+                "--conf",
+                settings.toString(),
+                "--out",
+                out,
+                "--format",
+                "csv",
+                "select count(*) as leaks from runs where config like '%drilldown-test-secret%'");
+        assertThat(secrets.output()).as(secrets.output()).contains("leaks\n0");
+        // Replaying takes the credentials the record left out from a --conf of Spark settings.
+        Scripts.Result replay = script(
+                240,
+                "scripts/reproduce.sh",
+                "on-s3",
+                "--conf",
+                settings.toString(),
+                "--out",
+                out,
+                "--run-id",
+                "on-s3-again");
+        assertThat(replay.code()).as(replay.output()).isZero();
+        assertThat(replay.output()).contains("all 2 epochs have the same parameters");
     }
 
     private static boolean isFile(String uri) throws java.io.IOException {
