@@ -84,9 +84,9 @@ public final class ConfigLoader {
     }
 
     /**
-     * The Spark settings of a --conf file given with --resume, as overrides (dotted path to value): a resumed run
-     * keeps its recorded configuration, and takes only what a record leaves out or may need anew (credentials,
-     * endpoints) from the file; any other key is refused.
+     * The Spark settings of a --conf file given with --resume or to a replay, as overrides (dotted path to value):
+     * such a run keeps its recorded configuration, and takes only what a record leaves out or may need anew
+     * (credentials, endpoints) from the file; any other key is refused.
      */
     public static Map<String, Object> sparkSettingsOnly(Path userFile) {
         return sparkSettings(userFile, true);
@@ -108,8 +108,8 @@ public final class ConfigLoader {
                 if (!only) {
                     continue;
                 }
-                throw new ConfigError("--conf " + userFile + " with --resume: " + entry.getKey() + " is part of the"
-                        + " run's recorded configuration; a --conf file given with --resume may set only"
+                throw new ConfigError("--conf " + userFile + ": " + entry.getKey() + " is part of the run's recorded"
+                        + " configuration; a --conf given with --resume or to reproduce may set only"
                         + " drilldown.spark.settings (credentials, endpoints)");
             }
             settings.put(entry.getKey(), entry.getValue().unwrapped());

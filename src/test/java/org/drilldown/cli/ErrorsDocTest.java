@@ -341,8 +341,8 @@ class ErrorsDocTest {
                         + " settings (credentials, endpoints) may be given with it",
                 t -> new String[] {"run", "--resume", "x", "--epochs", "1"});
         here(
-                "--conf FILE with --resume: drilldown.seed is part of the run's recorded configuration; a --conf file"
-                        + " given with --resume may set only drilldown.spark.settings (credentials, endpoints)",
+                "--conf FILE: drilldown.seed is part of the run's recorded configuration; a --conf given with --resume"
+                        + " or to reproduce may set only drilldown.spark.settings (credentials, endpoints)",
                 t -> new String[] {
                     "run",
                     "--resume",
