@@ -69,9 +69,12 @@ public record SweepSummary(
         List<Row> rows = ReadOnlySql.sql(
                         spark,
                         // Configurations ranked as successive halving ranks them, by their seeds' mean best
-                        // validation accuracy; then each configuration's seeds, best first.
+                        // validation accuracy, one without a figure for every seed (failed, or not yet) last;
+                        // then each configuration's seeds, best first.
                         "select trial_id, run_id, status, epochs_trained, best_val_accuracy, space_values, step,"
-                                + " config_id, avg(best_val_accuracy) over (partition by config_id) as config_mean"
+                                + " config_id, case when count(best_val_accuracy) over (partition by config_id)"
+                                + " = count(*) over (partition by config_id)"
+                                + " then avg(best_val_accuracy) over (partition by config_id) end as config_mean"
                                 + " from trials where sweep_id = '" + sweepId + "'"
                                 + " order by config_mean desc nulls last, config_id, best_val_accuracy desc nulls last,"
                                 + " trial_id")
