@@ -63,13 +63,18 @@ public final class SweepReport {
         }
         bestTrials(s, md);
         md.append(f("%n## Hyperparameters against validation accuracy%n%n"));
-        charts.forEach((key, file) -> md.append(
-                file == null
-                        ? f(
-                                "`%s`: no chart (its values are not numbers, or no trial has a validation accuracy)."
-                                        + " Compare it in the table above.%n%n",
-                                key)
-                        : f("![%s against best validation accuracy](%s)%n%n", key, file)));
+        charts.forEach((key, file) -> {
+            if (file == null) {
+                md.append(f("`%s`: no chart (no trial has a validation accuracy yet).%n%n", key));
+                return;
+            }
+            md.append(f("![%s against best validation accuracy](%s)%n%n", key, file));
+            Map<String, String> choices = choices(s, key);
+            if (choices != null) {
+                choices.forEach((value, label) -> md.append(f("- %s: `%s`%n", label, value)));
+                md.append(f("%n"));
+            }
+        });
         ladder(s, md);
         s.trials().stream()
                 .filter(t -> t.bestValAccuracy() != null)
@@ -147,19 +152,40 @@ public final class SweepReport {
         return "`" + value + "`";
     }
 
-    /** One point per trial with a validation accuracy, a series per status; null when there is nothing to plot. */
+    /**
+     * The labels of a key whose drawn values are not all numbers (schedules, layer lists): each distinct value,
+     * in the order the trials first show it, to "choice A", "choice B", …; null when every value is a number.
+     */
+    static Map<String, String> choices(SweepSummary s, String key) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        boolean numbers = true;
+        for (SweepSummary.TrialLine t : s.trials()) {
+            JsonNode value = t.values().get(key);
+            if (value != null) {
+                numbers &= value.isNumber();
+                labels.computeIfAbsent(value.toString(), v -> "choice " + (char) ('A' + labels.size()));
+            }
+        }
+        return numbers ? null : labels;
+    }
+
+    /**
+     * One point per trial with a validation accuracy, a series per status; null when there is nothing to plot.
+     * Values that are not numbers make a series per choice instead, each at its own place ({@link #choices}).
+     */
     private static String chart(SweepSummary s, String key, Path dir) throws IOException {
-        Map<String, List<double[]>> byStatus = new LinkedHashMap<>();
+        Map<String, String> choices = choices(s, key);
+        List<String> labels = choices == null ? List.of() : List.copyOf(choices.values());
+        Map<String, List<double[]>> byStatus = new LinkedHashMap<>(); // or by choice
         for (SweepSummary.TrialLine t : s.trials()) {
             JsonNode value = t.values().get(key);
             if (value == null || t.bestValAccuracy() == null) {
                 continue;
             }
-            if (!value.isNumber()) {
-                return null;
-            }
-            byStatus.computeIfAbsent(t.status(), k -> new ArrayList<>())
-                    .add(new double[] {value.asDouble(), t.bestValAccuracy()});
+            // A choice's points make one series, named by its label, at its own place on the x axis.
+            String series = choices == null ? t.status() : choices.get(value.toString());
+            double x = choices == null ? value.asDouble() : labels.indexOf(series) + 1;
+            byStatus.computeIfAbsent(series, k -> new ArrayList<>()).add(new double[] {x, t.bestValAccuracy()});
         }
         if (byStatus.isEmpty()) {
             return null;
@@ -169,11 +195,18 @@ public final class SweepReport {
                 .width(800)
                 .height(450)
                 .title("Sweep " + s.sweepId() + ": " + key + " against best validation accuracy")
-                .xAxisTitle(key + (log ? " (log scale)" : ""))
+                .xAxisTitle(key
+                        + (log
+                                ? " (log scale)"
+                                : choices != null ? " (a series per choice, listed under the chart)" : ""))
                 .yAxisTitle("best validation accuracy (%)")
                 .build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeriesRenderStyle.Scatter);
         chart.getStyler().setLegendPosition(LegendPosition.OutsideS); // inside, it hid points
+        if (choices != null) {
+            // The legend names the choices; XChart's number ticks would mean nothing on this axis.
+            chart.getStyler().setXAxisMin(0.5).setXAxisMax(labels.size() + 0.5).setXAxisTicksVisible(false);
+        }
         if (log) {
             // XChart labels a log axis only at powers of ten: widen it to the decades around the values.
             double[] xs = byStatus.values().stream()

@@ -50,4 +50,34 @@ class SweepSummaryTest {
                 .containsPattern("\\| 1 \\| `c01-s1` \\|.*\\| 98\\.80 % \\| 98\\.85 % \\|")
                 .containsPattern("\\| 2 \\| `c00-s0` \\|.*\\| 99\\.00 % \\| 98\\.50 % \\|");
     }
+
+    /** A choice of schedules is charted too: each schedule at its letter's place, the letters listed under it. */
+    @Test
+    void aChoiceThatIsNotANumberGetsAChartWithItsChoicesListed() throws Exception {
+        String base = ConfigLoader.load(null, Map.of("drilldown.run-steps", List.of("4")))
+                .resolvedJson();
+        Path space = Files.writeString(
+                out.resolve("s.conf"),
+                "sweep.space.lr-schedule { choices = [{ type = \"step\", step-epochs = 5, gamma = 0.1 },"
+                        + " { type = \"step\", step-epochs = 3, gamma = 0.5 }] }");
+        List<Trial> trials = new SweepPlan("m2", "4", 4, 1, 2, 2, 1, 1).trials(SearchSpace.load(space), base, "s.conf");
+        MetricsLocation location = new MetricsLocation(out);
+        TrialsTable table = new TrialsTable(SharedSpark.get(), location, base);
+        for (Trial t : trials) {
+            double v = 98 + t.configId() / 10.0;
+            table.record(t, 0, 2, new TrialResult(2, v, v, null), TrialsTable.FINISHED, "finished");
+        }
+        SweepSummary summary = SweepSummary.load(SharedSpark.get(), location, "m2");
+        assertThat(SweepReport.choices(summary, "lr-schedule"))
+                .hasSizeBetween(1, 2)
+                .containsValue("choice A");
+
+        org.drilldown.storage.StorePath report = SweepReport.write(summary, location.reportsDir());
+        String md = Files.readString(report.local());
+        assertThat(md)
+                .contains("![lr-schedule against best validation accuracy](hyperparameter-lr-schedule.png)")
+                .containsPattern("- choice A: `\\{.*\"type\":\"step\".*\\}`");
+        assertThat(out.resolve("report/sweep-m2/hyperparameter-lr-schedule.png"))
+                .isNotEmptyFile();
+    }
 }
