@@ -71,7 +71,9 @@ final class ReplayCommand implements Callable<Integer> {
                     "--out",
                     location.outputDir().toString(),
                     "--run-id",
-                    id));
+                    id,
+                    "--query-conf",
+                    settingsConf == null ? "" : settingsConf.toString()));
             if (master != null) {
                 run.addAll(List.of("--master", master));
             }

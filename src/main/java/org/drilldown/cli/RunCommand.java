@@ -69,6 +69,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--run-id", description = "id of this run (default: time and process id); must be new")
     String runId;
 
+    // replay runs this command with the recorded configuration in a temporary --conf file, gone once it returns:
+    // the suggested query line names the user's settings file instead ("" for none).
+    @Option(names = "--query-conf", hidden = true)
+    String queryConf;
+
     @Spec
     CommandSpec spec;
 
@@ -213,7 +218,8 @@ final class RunCommand implements Callable<Integer> {
                 }
                 throw e;
             }
-            String reach = StoreOptions.reach(job.conf, location.outputDir().toString());
+            Object named = queryConf == null ? job.conf : queryConf.isEmpty() ? null : queryConf;
+            String reach = StoreOptions.reach(named, location.outputDir().toString());
             System.out.println("run " + id + " done; query it with: scripts/query.sh" + reach + " --out "
                     + location.outputDir() + " \"select step, epoch, test_accuracy from epochs where run_id = '" + id
                     + "'\"");

@@ -139,7 +139,11 @@ class S3IT {
                 "--run-id",
                 "on-s3-again");
         assertThat(replay.code()).as(replay.output()).isZero();
-        assertThat(replay.output()).contains("all 2 epochs have the same parameters");
+        assertThat(replay.output())
+                .contains("all 2 epochs have the same parameters")
+                // its suggested query names the user's settings, not the replay's temporary copy of the record
+                .contains("query it with: scripts/query.sh --conf " + settings + " --out " + out)
+                .doesNotContain("drilldown-replay-");
     }
 
     private static boolean isFile(String uri) throws java.io.IOException {
