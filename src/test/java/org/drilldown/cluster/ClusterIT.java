@@ -326,11 +326,6 @@ class ClusterIT {
     }
 
     /**
-     * The benchmarks' scripts against this cluster, as a user runs them (tiny jobs: their figures mean nothing
-     * here, docs/performance.md and docs/scaling.md hold the measured ones): bench-cluster.sh's ratio line, and
-     * bench-rounds.sh's cost per round for one worker, two, and the cluster.
-     */
-    /**
      * Storage the executors write and the driver cannot see, as on nodes that each mount their own disk at the
      * same path: {@code /proc/self/cwd} is a different folder in every process (the driver's is its own, each
      * executor's is its Worker's work dir). The driver counts the files, refuses in one line and exits 2.
@@ -366,6 +361,11 @@ class ClusterIT {
         assertThat(status.output()).as(status.output()).contains("unshared,failed");
     }
 
+    /**
+     * The benchmarks' scripts against this cluster, as a user runs them (tiny jobs: their figures mean nothing
+     * here, docs/performance.md and docs/scaling.md hold the measured ones): bench-cluster.sh's ratio line, and
+     * bench-rounds.sh's cost per round for one worker, two, and the cluster.
+     */
     @Test
     @Order(7)
     void theClusterBenchmarksRunAsTyped() throws Exception {
