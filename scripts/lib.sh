@@ -62,22 +62,29 @@ run_cli() {
 }
 
 # Runs a drilldown command (run, sweep) in Spark local mode as run-local.sh and sweep.sh do: local[*] unless the
-# user names a --master; the repository's data/mnist (fetched when absent) unless --data, a --conf that may name
-# one, or --resume (which reads the data it recorded); one native (OpenMP) thread per Spark task thread, since
+# user names a --master; the repository's data/mnist (fetched when absent) unless --data, a --conf that mentions
+# drilldown.data, or --resume (which reads the data it recorded); one native (OpenMP) thread per Spark task thread, since
 # local mode's tasks run in this JVM, whose environment only the launcher sets (1 matches spark.task.cpus'
 # default; cluster executors get OMP_NUM_THREADS = spark.task.cpus from the job, and the manifest records both).
 # Paths the user passes mean what they say from the directory they run in.
 run_local() {
   local command="$1"; shift
-  local data="" conf="" master="" resume="" arg
+  local data="" conf="" master="" resume="" arg next=""
   for arg in "$@"; do
+    [[ "$next" == conf ]] && conf="$arg"
+    next=""
     case "$arg" in
       --data|--data=*) data=1 ;;
-      --conf|--conf=*) conf=1 ;;
+      --conf) next=conf ;;
+      --conf=*) conf="${arg#--conf=}" ;;
       --master|--master=*) master=1 ;;
       --resume|--resume=*) resume=1 ;;
     esac
   done
+  # A --conf that names no data (e.g. only Spark settings, as local-s3.sh writes) uses the repository's data too.
+  if [[ -n "$conf" && -f "$conf" ]] && ! grep -Eq '(^|[^a-z-])data([[:space:]]*[{.]|[[:space:]]*$)' "$conf"; then
+    conf=""
+  fi
   local extra=()
   if [[ -z "$data$conf$resume" ]]; then
     [[ -f "$ROOT/data/mnist/t10k-labels-idx1-ubyte" ]] || "$ROOT/scripts/fetch-mnist.sh" "$ROOT/data/mnist"
