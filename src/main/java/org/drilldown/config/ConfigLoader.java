@@ -209,6 +209,7 @@ public final class ConfigLoader {
                 TrainAccuracy.parse("drilldown.training.train-accuracy", d.getString("training.train-accuracy")),
                 d.getInt("training.train-eval-images"),
                 TrainingApproach.parse("drilldown.training.approach", d.getString("training.approach")),
+                Averaging.parse("drilldown.training.averaging", d.getString("training.averaging")),
                 d.getString("training.export-dir"),
                 new TargetSpec(
                         d.getDouble("target.test-accuracy"),

@@ -24,6 +24,7 @@ public record JobConfig(
         TrainAccuracy trainAccuracy,
         int trainEvalImages,
         TrainingApproach approach,
+        Averaging averaging,
         String exportDir,
         TargetSpec target,
         boolean onednn,

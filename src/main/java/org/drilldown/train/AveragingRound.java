@@ -6,4 +6,4 @@ package org.drilldown.train;
  * their last minibatch, and the seconds since the previous round ended (the epoch's first round includes
  * exporting that epoch's minibatches).
  */
-public record AveragingRound(int round, int iteration, double loss, double seconds) {}
+public record AveragingRound(int round, int iteration, double loss, double seconds) implements java.io.Serializable {}

@@ -5,8 +5,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.apache.spark.HashPartitioner;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -18,7 +16,6 @@ import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.drilldown.augment.RandomRotation;
 import org.drilldown.augment.Seeds;
@@ -34,7 +31,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.Tuple2;
 
 /**
  * Trains one step with DL4J parameter averaging: every epoch re-augments the training frame in its
@@ -85,18 +81,19 @@ final class StepTrainer {
         long params = ParamCount.trainable(net);
         listeners.forEach(l -> l.onStepStart(run, step, params));
 
-        RecordingTrainingMaster master = trainingMaster(
-                workers,
-                step.batchSize(),
-                config.averagingFrequency(),
-                config.prefetchBatches(),
-                null, // the export approach goes through fitPaths with BatchFiles; DL4J's own export is never used
-                stepSeed);
-        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
         // Every fitted minibatch is scored and counted: the count is what the epoch really trained on.
         ScoreAccumulator fitted = new ScoreAccumulator();
         sc.sc().register(fitted, "fitted batches, step " + step.key());
-        sparkNet.setListeners(new FittedBatchScore(fitted));
+        EpochFitter fitter = new EpochFitter(
+                sc,
+                net,
+                workers,
+                config.averagingFrequency(),
+                config.prefetchBatches(),
+                step.batchSize(),
+                config.averaging(),
+                stepSeed,
+                new FittedBatchScore(fitted));
 
         JavaRDD<DataSet> testBatches =
                 batches(testFrame, null, config.evalBatchSize(), null).persist(StorageLevel.MEMORY_ONLY_SER());
@@ -110,8 +107,7 @@ final class StepTrainer {
                 EpochResult result = epoch(
                         step,
                         epoch,
-                        sparkNet,
-                        master,
+                        fitter,
                         fitted,
                         trainFrame,
                         new EvalBatches(validationBatches, testBatches),
@@ -119,7 +115,7 @@ final class StepTrainer {
                         stepSeed);
                 epochs.add(result);
                 // Checkpoint first: an epoch with metric rows always has its checkpoint to resume from.
-                checkpoints.save(step.key(), epoch, sparkNet.getNetwork());
+                checkpoints.save(step.key(), epoch, fitter.network());
                 TestHalt.at("after-checkpoint:" + step.key() + ":" + epoch);
                 listeners.forEach(l -> l.onEpochEnd(run, result));
                 checkpoints.discardBefore(step.key(), epoch); // the rows are written: epoch's checkpoint suffices
@@ -136,30 +132,28 @@ final class StepTrainer {
     private EpochResult epoch(
             StepSpec step,
             int epoch,
-            SparkDl4jMultiLayer sparkNet,
-            RecordingTrainingMaster master,
+            EpochFitter fitter,
             ScoreAccumulator fitted,
             Dataset<Row> trainFrame,
             EvalBatches eval,
             long trainImages,
             long stepSeed) {
         double lr = config.lrScaling().rateAt(step, workers, epoch);
-        InPlaceUpdater.setLearningRate(sparkNet.getNetwork(), lr);
+        InPlaceUpdater.setLearningRate(fitter.network(), lr);
         RandomRotation rotation =
                 step.rotationDegrees() > 0 ? new RandomRotation(stepSeed, epoch, step.rotationDegrees()) : null;
 
         long start = System.nanoTime();
-        master.startEpoch(Seeds.derive(stepSeed, epoch, 1));
+        fitter.startEpoch(Seeds.derive(stepSeed, epoch, 1));
         fitted.reset();
-        sparkNet.setCollectTrainingStats(false); // off and on: DL4J starts a fresh set of stats for this epoch
-        sparkNet.setCollectTrainingStats(true);
         JavaRDD<DataSet> epochBatches = batches(trainFrame, rotation, step.batchSize(), Seeds.derive(stepSeed, epoch));
+        EpochFit fit;
         if (exportDir == null) {
-            fitEveryBatch(sparkNet, epochBatches); // the Direct approach
+            fit = fitter.fitBatches(epochBatches); // the Direct approach
         } else {
             StorePath dir = exportDir.resolve("batches-" + step.key() + "-" + epoch + "-" + UUID.randomUUID());
             try {
-                fitEveryBatch(sparkNet, BatchFiles.write(sc, epochBatches, dir));
+                fit = fitter.fitFiles(BatchFiles.write(sc, epochBatches, dir));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write or list the minibatch files under " + dir, e);
             } finally {
@@ -180,10 +174,8 @@ final class StepTrainer {
                     trained,
                     trainImages);
         }
-        List<WorkerTiming> timings = TrainingStats.timings(sparkNet.getSparkTrainingStats());
-
         long evalStart = System.nanoTime();
-        MultiLayerNetwork net = sparkNet.getNetwork();
+        MultiLayerNetwork net = fitter.network();
         Broadcast<INDArray> params = sc.broadcast(net.params().dup());
         String json = net.getLayerWiseConfigurations().toJson();
         try {
@@ -211,61 +203,12 @@ final class StepTrainer {
                     fitSeconds,
                     trained,
                     evalSeconds,
-                    master.rounds(),
-                    timings,
+                    fit.rounds(),
+                    fit.timings(),
                     Fingerprint.of(net));
         } finally {
             params.destroy();
-            master.deleteTempFiles(sc); // each epoch exports anew; its files are not needed again
-        }
-    }
-
-    /**
-     * DL4J's parameter averaging fits {@code averaging-frequency} minibatches per worker and round and leaves
-     * out the minibatches that do not fill a whole round of every worker (up to workers x frequency - 1 an
-     * epoch: 480 of MNIST's 60,000 images at the defaults, 15 % of a 3,000-image run). So the whole rounds go
-     * first, in one call, and the rest as one short round of its own.
-     */
-    private void fitEveryBatch(SparkDl4jMultiLayer sparkNet, List<String> paths) {
-        int round = Math.max(1, workers) * config.averagingFrequency();
-        int whole = paths.size() / round * round;
-        for (List<String> part : List.of(paths.subList(0, whole), paths.subList(whole, paths.size()))) {
-            if (!part.isEmpty()) {
-                sparkNet.fitPaths(sc.parallelize(part, Math.max(1, workers)), new BatchFiles.Loader());
-            }
-        }
-    }
-
-    /**
-     * The same for an RDD of minibatches (off local mode): numbered, and worker partition p holds the
-     * minibatches numbered p modulo workers, of the whole rounds (DL4J deals each partition's share out evenly
-     * over the rounds only when it divides evenly) and then of the rest. Costs a shuffle of the epoch's
-     * minibatches; each partition is sorted by number, since a shuffle fetches its blocks in a random order and
-     * the same seed must give the same run.
-     */
-    private void fitEveryBatch(SparkDl4jMultiLayer sparkNet, JavaRDD<DataSet> batches) {
-        int parts = Math.max(1, workers);
-        long round = (long) parts * config.averagingFrequency();
-        JavaPairRDD<Long, DataSet> numbered =
-                batches.zipWithIndex().mapToPair(Tuple2::swap).persist(StorageLevel.MEMORY_AND_DISK_SER());
-        try {
-            long count = numbered.count();
-            long whole = count / round * round;
-            // Long keys below 2^31 hash to themselves: HashPartitioner puts minibatch i in partition i % parts.
-            JavaRDD<DataSet> rounds = numbered.filter(b -> b._1() < whole)
-                    .repartitionAndSortWithinPartitions(new HashPartitioner(parts))
-                    .values();
-            JavaRDD<DataSet> rest = numbered.filter(b -> b._1() >= whole)
-                    .repartitionAndSortWithinPartitions(new HashPartitioner(parts))
-                    .values();
-            if (whole > 0) {
-                sparkNet.fit(rounds);
-            }
-            if (count > whole) {
-                sparkNet.fit(rest);
-            }
-        } finally {
-            numbered.unpersist(false);
+            fitter.endEpoch(); // each epoch exports anew; its files are not needed again
         }
     }
 
@@ -282,7 +225,7 @@ final class StepTrainer {
                 .averagingFrequency(averagingFrequency)
                 .workerPrefetchNumBatches(prefetch)
                 .saveUpdater(true)
-                // fitEveryBatch hands DL4J one partition per worker, each holding its share of every round; DL4J's
+                // EpochFitter hands DL4J one partition per worker, each holding its share of every round; DL4J's
                 // default (Repartition.Always) shuffles each round's minibatches again (its driver-side repartition
                 // step took ~11 ms a round; epochs were no faster without it, within run-to-run noise).
                 .repartionData(Repartition.NumPartitionsWorkersDiffers)
@@ -293,8 +236,7 @@ final class StepTrainer {
             builder.rddTrainingApproach(RDDTrainingApproach.Direct);
         }
         RecordingTrainingMaster master = new RecordingTrainingMaster(builder);
-        master.addHook(new InPlaceUpdaterHook());
-        master.addHook(new DropoutStreamHook());
+        EpochFitter.workerHooks().forEach(master::addHook);
         return master;
     }
 

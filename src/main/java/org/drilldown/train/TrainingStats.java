@@ -39,18 +39,31 @@ final class TrainingStats {
             List<EventStats> events = stats.getValue(key);
             String name = stats.getShortNameForKey(key);
             for (EventStats e : events == null ? List.<EventStats>of() : events) {
-                totals.merge(
-                        name + "|" + e.getMachineID() + "|" + e.getJvmID() + "|" + e.getThreadID(),
-                        new WorkerTiming(name, e.getMachineID(), e.getJvmID(), e.getThreadID(), 1, e.getDurationMs()),
-                        (a, b) -> new WorkerTiming(
-                                a.stat(),
-                                a.machine(),
-                                a.jvm(),
-                                a.thread(),
-                                a.events() + b.events(),
-                                a.totalMs() + b.totalMs()));
+                add(
+                        totals,
+                        new WorkerTiming(name, e.getMachineID(), e.getJvmID(), e.getThreadID(), 1, e.getDurationMs()));
             }
         }
         return List.copyOf(totals.values());
+    }
+
+    /** One total per stat and thread of {@code timings} (a barrier worker's rounds, each already summed). */
+    static List<WorkerTiming> sum(List<WorkerTiming> timings) {
+        Map<String, WorkerTiming> totals = new TreeMap<>();
+        timings.forEach(t -> add(totals, t));
+        return List.copyOf(totals.values());
+    }
+
+    private static void add(Map<String, WorkerTiming> totals, WorkerTiming t) {
+        totals.merge(
+                t.stat() + "|" + t.machine() + "|" + t.jvm() + "|" + t.thread(),
+                t,
+                (a, b) -> new WorkerTiming(
+                        a.stat(),
+                        a.machine(),
+                        a.jvm(),
+                        a.thread(),
+                        a.events() + b.events(),
+                        a.totalMs() + b.totalMs()));
     }
 }

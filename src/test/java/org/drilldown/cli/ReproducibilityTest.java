@@ -16,7 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Same seed, same run, bit for bit: steps 3 and 4 (BatchNorm, dropout, rotation) with two parameter-averaging
  * workers, on one, two and three Spark task threads, give the same parameters after every epoch and the same
  * metric rows; another seed gives others; so does the Direct approach. (Two workers: their sum is exact in any
- * order.)
+ * order.) With two or three threads the workers average in one barrier stage an epoch; with one thread there is
+ * no slot for the second worker's task and DL4J's master runs a job a round: the same bits either way, also for
+ * three workers, whose sum depends on its order.
  */
 class ReproducibilityTest {
     /** The columns that depend on the clock; every other column must match. */
@@ -36,9 +38,15 @@ class ReproducibilityTest {
         Path direct = Files.writeString(out.resolve("direct.conf"), "drilldown.training.approach = direct\n");
         run("local[2]", 5, "direct", "--conf", direct.toString());
         run("local[3]", 5, "direct-three-threads", "--conf", direct.toString());
+        run(3, "local[3]", 5, "three-workers-barrier");
+        run(3, "local[2]", 5, "three-workers-jobs");
     }
 
     private static void run(String master, int seed, String id, String... more) {
+        run(2, master, seed, id, more);
+    }
+
+    private static void run(int workers, String master, int seed, String id, String... more) {
         List<String> args = new java.util.ArrayList<>(List.of(
                 "run",
                 "--master",
@@ -54,7 +62,7 @@ class ReproducibilityTest {
                 "--validation",
                 "300",
                 "--workers",
-                "2",
+                String.valueOf(workers),
                 "--averaging-frequency",
                 "2",
                 "--seed",
@@ -108,6 +116,33 @@ class ReproducibilityTest {
                         .first()
                         .<String>getAs("config"))
                 .contains("\"approach\":\"direct\"");
+    }
+
+    @Test
+    void theBarrierStageAndDl4jsJobPerRoundGiveTheSameBits() {
+        assertThat(stats("two-threads")).contains("AllGather", "BarrierStage").doesNotContain("Aggregate");
+        assertThat(stats("one-thread")).contains("Aggregate").doesNotContain("AllGather", "BarrierStage");
+        assertThat(rows("one-thread")).containsExactlyElementsOf(rows("two-threads"));
+
+        assertThat(stats("three-workers-barrier")).contains("AllGather").doesNotContain("Aggregate");
+        assertThat(stats("three-workers-jobs")).contains("Aggregate").doesNotContain("AllGather");
+        List<String> three = rows("three-workers-barrier");
+        assertThat(three).hasSize(4).doesNotContainAnyElementsOf(rows("two-threads"));
+        assertThat(rows("three-workers-jobs")).containsExactlyElementsOf(three);
+    }
+
+    /** The stats the run's worker_stats rows name: DL4J's driver stats, or the barrier stage's. */
+    private static List<String> stats(String runId) {
+        return SharedSpark.get()
+                .read()
+                .parquet(out.resolve("metrics/worker_stats").toString())
+                .where("run_id = '" + runId + "'")
+                .select("stat")
+                .distinct()
+                .collectAsList()
+                .stream()
+                .map(r -> r.getString(0))
+                .toList();
     }
 
     @Test

@@ -1,0 +1,132 @@
+package org.drilldown.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.datavec.spark.util.BroadcastHadoopConfigHolder;
+import org.deeplearning4j.core.util.UIDProvider;
+import org.deeplearning4j.nn.api.Updater;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.TrainingHook;
+import org.deeplearning4j.spark.api.WorkerConfiguration;
+import scala.reflect.ClassTag$;
+
+/**
+ * Parameter averaging with all of an epoch's rounds in one Spark barrier stage ({@code drilldown.training.averaging
+ * = barrier}). DL4J's master runs a Spark job a round: it broadcasts the network, launches the tasks and collects
+ * their results, ~43 ms a round on the two-core standalone cluster (docs/scaling.md). Here the workers start once
+ * an epoch and average among themselves through {@code allGather}; they fit the same files in the same rounds
+ * ({@link PathRounds}) with DL4J's own worker, so a seed gives the parameters DL4J's jobs give.
+ */
+final class BarrierAveraging {
+    private BarrierAveraging() {}
+
+    /**
+     * Why a barrier stage of {@code workers} tasks cannot run now, or null when it can: Spark runs one only with a
+     * free slot for every task at once, and never under dynamic allocation.
+     */
+    static String unusableBecause(JavaSparkContext sc, int workers) {
+        if (sc.getConf().getBoolean("spark.dynamicAllocation.enabled", false)) {
+            return "Spark refuses barrier stages under dynamic allocation (spark.dynamicAllocation.enabled)";
+        }
+        int slots =
+                sc.sc().maxNumConcurrentTasks(sc.sc().resourceProfileManager().defaultResourceProfile());
+        if (slots < workers) {
+            return workers + " workers need as many task slots at once, and the job has " + slots;
+        }
+        return null;
+    }
+
+    /** What each epoch's stage needs besides its files. */
+    record Settings(
+            int workers,
+            int frequency,
+            int batchSize,
+            int prefetch,
+            List<TrainingHook> hooks,
+            List<org.deeplearning4j.optimize.api.TrainingListener> listeners) {}
+
+    /**
+     * Fits {@code files} (the epoch's minibatch files) on {@code net} in one barrier stage and leaves the averaged
+     * parameters, updater state and counts on it, as DL4J's fits would. {@code rng} is the epoch's generator,
+     * {@code epochStartNanos} when the epoch began (its first round includes exporting the files, as with DL4J).
+     */
+    static EpochFit fit(
+            JavaSparkContext sc,
+            MultiLayerNetwork net,
+            List<String> files,
+            Settings settings,
+            Random rng,
+            long epochStartNanos) {
+        List<PathRounds.Round> rounds;
+        try {
+            rounds = PathRounds.of(files, settings.workers(), settings.frequency(), rng);
+        } catch (Exception e) { // DL4J's split function declares Exception; it throws none of its own
+            throw new IllegalStateException("dealing the epoch's minibatch files to the workers failed", e);
+        }
+        long stageStart = System.nanoTime();
+        MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
+        Updater updater = net.getUpdater();
+        BarrierWorker worker = new BarrierWorker(
+                conf,
+                net.params(),
+                updater == null ? null : updater.getStateViewArray(),
+                rounds,
+                new WorkerConfiguration(
+                        false,
+                        settings.batchSize(),
+                        settings.batchSize(),
+                        settings.frequency(),
+                        settings.prefetch(),
+                        true),
+                settings.hooks(),
+                settings.listeners(),
+                new BatchFiles.Loader(),
+                BroadcastHadoopConfigHolder.get(sc));
+        List<BarrierWorker.Result> results = sc.parallelize(
+                        IntStream.range(0, settings.workers()).boxed().toList(), settings.workers())
+                .rdd()
+                .barrier()
+                .mapPartitions(worker, false, ClassTag$.MODULE$.apply(BarrierWorker.Result.class))
+                .toJavaRDD()
+                .collect(); // in partition order: worker 0 first
+        long stageEnd = System.nanoTime();
+
+        BarrierWorker.Result first = results.get(0);
+        WorkerState end = WorkerState.decode(first.finalState());
+        net.setParameters(end.params());
+        if (end.updater() != null) {
+            net.getUpdater().setStateViewArray(null, end.updater(), false);
+        }
+        conf.setIterationCount(first.iterationCount());
+        int fits = rounds.isEmpty() ? 0 : rounds.get(rounds.size() - 1).fit() + 1;
+        for (int i = 0; i < fits; i++) {
+            net.incrementEpochCount(); // DL4J's SparkDl4jMultiLayer counts an epoch per fit call
+        }
+
+        List<AveragingRound> done = new ArrayList<>(first.rounds());
+        if (!done.isEmpty()) {
+            AveragingRound r1 = done.get(0);
+            done.set(
+                    0,
+                    new AveragingRound(
+                            r1.round(),
+                            r1.iteration(),
+                            r1.loss(),
+                            r1.seconds() + (stageStart - epochStartNanos) / 1e9));
+        }
+        List<WorkerTiming> timings = new ArrayList<>();
+        results.forEach(r -> timings.addAll(r.timings()));
+        timings.add(new WorkerTiming(
+                "BarrierStage",
+                UIDProvider.getHardwareUID(),
+                UIDProvider.getJVMUID(),
+                Thread.currentThread().getId(),
+                1,
+                (stageEnd - stageStart) / 1_000_000));
+        return new EpochFit(List.copyOf(done), List.copyOf(timings));
+    }
+}

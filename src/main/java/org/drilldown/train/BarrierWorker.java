@@ -1,0 +1,131 @@
+package org.drilldown.train;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.datavec.spark.util.SerializableHadoopConfig;
+import org.deeplearning4j.core.loader.DataSetLoader;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.spark.api.TrainingHook;
+import org.deeplearning4j.spark.api.WorkerConfiguration;
+import org.deeplearning4j.spark.api.worker.ExecuteWorkerPathFlatMap;
+import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import scala.collection.Iterator;
+import scala.collection.JavaConverters;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * One worker of an epoch's barrier stage: for every round, DL4J's own parameter-averaging worker fits this worker's
+ * minibatch files from the round's starting state (exactly as in one of DL4J's per-round jobs: the network rebuilt
+ * from the configuration, parameters and updater state, the same hooks and listeners, the same re-batching and
+ * prefetch), then every worker sends its state through {@code allGather} and takes the mean. The workers stay in
+ * one Spark stage for the whole epoch; the driver hears from them once, at its end.
+ */
+final class BarrierWorker extends AbstractFunction1<Iterator<Integer>, Iterator<BarrierWorker.Result>>
+        implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** What a worker returns: its timings; partition 0 also the final state, the rounds and the iteration count. */
+    record Result(String finalState, int iterationCount, List<AveragingRound> rounds, List<WorkerTiming> timings)
+            implements Serializable {}
+
+    private final MultiLayerConfiguration conf;
+    private final byte[] params;
+    private final byte[] updater; // null: no updater state
+    private final List<PathRounds.Round> rounds;
+    private final WorkerConfiguration workerConf;
+    private final List<TrainingHook> hooks;
+    private final List<org.deeplearning4j.optimize.api.TrainingListener> listeners;
+    private final DataSetLoader loader;
+    private final Broadcast<SerializableHadoopConfig> hadoop;
+
+    @SuppressWarnings("checkstyle:ParameterNumber")
+    BarrierWorker(
+            MultiLayerConfiguration conf,
+            INDArray params,
+            INDArray updater,
+            List<PathRounds.Round> rounds,
+            WorkerConfiguration workerConf,
+            List<TrainingHook> hooks,
+            List<org.deeplearning4j.optimize.api.TrainingListener> listeners,
+            DataSetLoader loader,
+            Broadcast<SerializableHadoopConfig> hadoop) {
+        this.conf = conf;
+        this.params = WorkerState.bytes(params);
+        this.updater = updater == null ? null : WorkerState.bytes(updater);
+        this.rounds = List.copyOf(rounds);
+        this.workerConf = workerConf;
+        this.hooks = List.copyOf(hooks);
+        this.listeners = List.copyOf(listeners);
+        this.loader = loader;
+        this.hadoop = hadoop;
+    }
+
+    @Override
+    public Iterator<Result> apply(Iterator<Integer> ignored) {
+        BarrierTaskContext ctx = BarrierTaskContext.get();
+        int partition = ctx.partitionId();
+        int frequency = workerConf.getMaxBatchesPerWorker(); // DL4J's workers fit at most the averaging frequency
+        int iteration = conf.getIterationCount();
+        int epoch = conf.getEpochCount();
+        WorkerState state =
+                new WorkerState(WorkerState.array(params), updater == null ? null : WorkerState.array(updater), 0);
+        List<AveragingRound> done = new ArrayList<>();
+        List<WorkerTiming> timings = new ArrayList<>();
+        long roundStart = System.nanoTime();
+        for (int r = 0; r < rounds.size(); r++) {
+            PathRounds.Round round = rounds.get(r);
+            // What DL4J's driver would have set before this round's job: one iteration count per averaged round,
+            // one epoch count per fit call.
+            conf.setIterationCount(iteration);
+            conf.setEpochCount(epoch + round.fit());
+            ParameterAveragingTrainingWorker worker = new ParameterAveragingTrainingWorker(
+                    new InTaskBroadcast<>(new NetBroadcastTuple(conf, state.params(), state.updater())),
+                    true,
+                    workerConf,
+                    new ArrayList<>(hooks),
+                    listeners,
+                    null);
+            ParameterAveragingTrainingResult result;
+            try {
+                result = new ExecuteWorkerPathFlatMap<>(worker, loader, hadoop)
+                        .call(round.files().get(partition).iterator())
+                        .next();
+            } catch (Exception e) {
+                throw new IllegalStateException("worker " + partition + " failed in averaging round " + (r + 1), e);
+            }
+            List<WorkerTiming> fitted = TrainingStats.timings(result.getSparkTrainingStats());
+            timings.addAll(fitted);
+            String mine = result.getParameters() == null
+                    ? ""
+                    : new WorkerState(result.getParameters(), result.getUpdaterState(), result.getScore()).encode();
+            long gatherStart = System.nanoTime();
+            String[] all = ctx.allGather(mine);
+            long now = System.nanoTime();
+            timings.add(new WorkerTiming(
+                    "AllGather",
+                    fitted.isEmpty() ? "" : fitted.get(0).machine(),
+                    fitted.isEmpty() ? "" : fitted.get(0).jvm(),
+                    Thread.currentThread().getId(),
+                    1,
+                    (now - gatherStart) / 1_000_000));
+            WorkerState mean = WorkerState.average(all);
+            if (mean != null) {
+                state = mean;
+                iteration += frequency;
+            }
+            done.add(new AveragingRound(r + 1, iteration, state.score(), (now - roundStart) / 1e9));
+            roundStart = now;
+        }
+        List<WorkerTiming> summed = TrainingStats.sum(timings);
+        Result out = partition == 0
+                ? new Result(state.encode(), iteration, done, summed)
+                : new Result(null, iteration, List.of(), summed);
+        return JavaConverters.asScalaIterator(List.of(out).iterator());
+    }
+}
