@@ -3,8 +3,13 @@ package org.drilldown.train;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.UUID;
 import java.util.stream.IntStream;
+import org.apache.spark.SparkException;
+import org.apache.spark.SparkJobInfo;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.JavaSparkStatusTracker;
 import org.datavec.spark.util.BroadcastHadoopConfigHolder;
 import org.deeplearning4j.core.util.UIDProvider;
 import org.deeplearning4j.nn.api.Updater;
@@ -22,6 +27,9 @@ import scala.reflect.ClassTag$;
  * ({@link PathRounds}) with DL4J's own worker, so a seed gives the parameters DL4J's jobs give.
  */
 final class BarrierAveraging {
+    /** How often {@link #awaitSlots} looks again. */
+    private static final long WATCH_MILLIS = 250;
+
     private BarrierAveraging() {}
 
     /**
@@ -38,6 +46,22 @@ final class BarrierAveraging {
             return workers + " workers need as many task slots at once, and the job has " + slots;
         }
         return null;
+    }
+
+    /**
+     * Waits, up to {@code maxMillis}, until a barrier stage of {@code workers} tasks can run: on a cluster the
+     * executors register one by one while the job starts, and the first epochs would otherwise go to DL4J's jobs.
+     * Spark's own wait for executors ({@code spark.scheduler.minRegisteredResourcesRatio}) is 0 on standalone.
+     */
+    static void awaitSlots(JavaSparkContext sc, int workers, long maxMillis) {
+        long deadline = System.currentTimeMillis() + maxMillis;
+        try {
+            while (unusableBecause(sc, workers) != null && System.currentTimeMillis() < deadline) {
+                Thread.sleep(WATCH_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the job is being stopped: it will notice
+        }
     }
 
     /** What each epoch's stage needs besides its files. */
@@ -86,13 +110,13 @@ final class BarrierAveraging {
                 settings.listeners(),
                 new BatchFiles.Loader(),
                 BroadcastHadoopConfigHolder.get(sc));
-        List<BarrierWorker.Result> results = sc.parallelize(
+        JavaRDD<BarrierWorker.Result> stage = sc.parallelize(
                         IntStream.range(0, settings.workers()).boxed().toList(), settings.workers())
                 .rdd()
                 .barrier()
                 .mapPartitions(worker, false, ClassTag$.MODULE$.apply(BarrierWorker.Result.class))
-                .toJavaRDD()
-                .collect(); // in partition order: worker 0 first
+                .toJavaRDD();
+        List<BarrierWorker.Result> results = collect(sc, stage); // in partition order: worker 0 first
         long stageEnd = System.nanoTime();
 
         BarrierWorker.Result first = results.get(0);
@@ -128,5 +152,52 @@ final class BarrierAveraging {
                 1,
                 (stageEnd - stageStart) / 1_000_000));
         return new EpochFit(List.copyOf(done), List.copyOf(timings));
+    }
+
+    /** A barrier stage that lost a task: Spark does not retry a failed barrier result stage, it fails the job. */
+    static final class StageLost extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StageLost(String stage, Throwable cause) {
+            super("barrier stage " + stage + " lost a task", cause);
+        }
+    }
+
+    /**
+     * Collects {@code stage}. When one of its tasks fails (an executor lost, say) Spark fails the whole job, as it
+     * does for any barrier result stage; that comes back as {@link StageLost}, with the driver's network untouched.
+     */
+    private static List<BarrierWorker.Result> collect(JavaSparkContext sc, JavaRDD<BarrierWorker.Result> stage) {
+        String group = "drilldown-barrier-" + UUID.randomUUID();
+        sc.setJobGroup(group, "an epoch's averaging rounds", true);
+        try {
+            return stage.collect();
+        } catch (Exception e) { // SparkException, which Scala throws undeclared
+            if (e instanceof SparkException && String.valueOf(e.getMessage()).contains("barrier")) {
+                throw new StageLost(stageIds(sc, group), e);
+            }
+            throw e;
+        } finally {
+            sc.clearJobGroup();
+        }
+    }
+
+    /** The stage ids of the group's jobs, for the log. */
+    private static String stageIds(JavaSparkContext sc, String group) {
+        JavaSparkStatusTracker status = sc.statusTracker();
+        List<String> ids = new ArrayList<>();
+        for (int job : status.getJobIdsForGroup(group)) {
+            SparkJobInfo info = status.getJobInfo(job);
+            for (int id : info == null ? new int[0] : info.stageIds()) {
+                ids.add(String.valueOf(id));
+            }
+        }
+        return String.join(",", ids);
+    }
+
+    /** Rethrows {@code t} unwrapped, checked or not (Spark's Scala code throws SparkException undeclared). */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> T unchecked(Throwable t) throws T {
+        throw (T) t;
     }
 }

@@ -17,6 +17,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.bytedeco.javacpp.Pointer;
+import org.drilldown.config.Averaging;
 import org.drilldown.config.BadInput;
 import org.drilldown.config.JobConfig;
 import org.drilldown.config.StepSpec;
@@ -161,6 +162,11 @@ public final class DrilldownJob {
         // The driver is listed too; in local mode it is the only one and runs the tasks itself.
         int executors = Math.max(1, sc.sc().statusTracker().getExecutorInfos().length - (sc.isLocal() ? 0 : 1));
         checkFits(config, data.train().size(), workers, sc.isLocal(), Pointer.maxBytes());
+        if (config.averaging() == Averaging.BARRIER && config.approach() == TrainingApproach.EXPORT && !sc.isLocal()) {
+            // As long as Spark waits for executors where it does (YARN, Kubernetes: 30 s by default).
+            BarrierAveraging.awaitSlots(
+                    sc, workers, sc.getConf().getTimeAsMs("spark.scheduler.maxRegisteredResourcesWaitingTime", "30s"));
+        }
         ExportDir export = ExportDir.of(config, sc.hadoopConfiguration());
         StorePath exportDir = config.approach() == TrainingApproach.EXPORT ? export.of(runId) : null;
         if (exportDir != null && exportDir.store() == Store.LOCAL) {

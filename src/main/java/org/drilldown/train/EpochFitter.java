@@ -28,6 +28,7 @@ final class EpochFitter {
     private final int workers;
     private final int frequency;
     private final Averaging averaging;
+    private final ScoreAccumulator fitted;
     private final RecordingTrainingMaster master;
     private final SparkDl4jMultiLayer sparkNet;
     private final BarrierAveraging.Settings barrier;
@@ -44,11 +45,13 @@ final class EpochFitter {
             int batchSize,
             Averaging averaging,
             long stepSeed,
-            FittedBatchScore listener) {
+            ScoreAccumulator fitted) {
         this.sc = sc;
         this.workers = workers;
         this.frequency = frequency;
         this.averaging = averaging;
+        this.fitted = fitted;
+        FittedBatchScore listener = new FittedBatchScore(fitted);
         this.master = StepTrainer.trainingMaster(
                 workers, batchSize, frequency, prefetch,
                 null, // the export approach goes through fitPaths with BatchFiles; DL4J's own export is never used
@@ -82,7 +85,22 @@ final class EpochFitter {
         String unusable = averaging == Averaging.BARRIER ? BarrierAveraging.unusableBecause(sc, workers) : null;
         if (averaging == Averaging.BARRIER && unusable == null) {
             logChoice("averaging in one barrier stage an epoch");
-            return BarrierAveraging.fit(sc, sparkNet.getNetwork(), paths, barrier, new Random(epochSeed), epochStart);
+            try {
+                return BarrierAveraging.fit(
+                        sc, sparkNet.getNetwork(), paths, barrier, new Random(epochSeed), epochStart);
+            } catch (BarrierAveraging.StageLost e) {
+                // Nothing of the stage reached the network: DL4J's jobs train the same epoch to the same bits. A
+                // worker may have finished before another was lost: its fitted minibatches count no more.
+                LOG.warn(
+                        "{}; the epoch trains again with DL4J's master, a Spark job a round ({})",
+                        e.getMessage(),
+                        String.valueOf(e.getCause().getMessage())
+                                .lines()
+                                .findFirst()
+                                .orElse(""));
+                fitted.reset();
+                unusable = e.getMessage();
+            }
         }
         logChoice(
                 unusable == null

@@ -93,7 +93,7 @@ final class StepTrainer {
                 step.batchSize(),
                 config.averaging(),
                 stepSeed,
-                new FittedBatchScore(fitted));
+                fitted);
 
         JavaRDD<DataSet> testBatches =
                 batches(testFrame, null, config.evalBatchSize(), null).persist(StorageLevel.MEMORY_ONLY_SER());

@@ -112,14 +112,15 @@ class ClusterIT {
         assertThat(executorLogs()).anySatisfy(log -> assertThat(log).contains("nd4j-native"));
     }
 
-    /** kill -9 of one Worker while an epoch trains: Spark retries the lost tasks on the other executor, and the run succeeds. */
+    /**
+     * kill -9 of one Worker while an epoch trains in its barrier stage: the driver cancels the stage, DL4J's jobs
+     * train the epoch again on the other executor (Spark retrying any lost task of theirs), and the run succeeds.
+     */
     @Test
     @Order(2)
     void losingAWorkerMidEpochLeavesExactlyOneRowPerEpoch() throws Exception {
         Path out = tmp.resolve("out-fault");
         Process job = start(
-                // Averaging every 20 minibatches makes each training task run for seconds, so the kill lands inside
-                // one.
                 submitCommand(
                         out,
                         "fault",
@@ -132,12 +133,18 @@ class ClusterIT {
                         "--averaging-frequency",
                         "20"),
                 tmp.resolve("fault.log"));
-        // Watched from the start, not from the first epoch row: on an idle machine epochs 2-3 took 12 s, too short
-        // a window once (CI at 1099a17). Tasks shorter than the 500 ms check (data statistics) are passed over.
-        // Kill while worker-1's executor runs a task (its log says so), not in a pause between Spark jobs.
+        // Watched from the first barrier stage, not from the first epoch row: on an idle machine epochs 2-3 took
+        // 12 s, too short a window once (CI at 1099a17). Kill while worker-1's executor runs a task (its log says
+        // so), not in a pause between Spark jobs.
         ProcessHandle worker = ProcessHandle.of(Long.parseLong(
                         Files.readString(clusterDir.resolve("worker-1.pid")).trim()))
                 .orElseThrow();
+        for (int i = 0; i < 1200 && job.isAlive(); i++) {
+            if (Files.readString(tmp.resolve("fault.log")).contains("averaging in one barrier stage an epoch")) {
+                break;
+            }
+            Thread.sleep(100);
+        }
         ProcessHandle executor = awaitBusyExecutor(worker, job);
         worker.destroyForcibly();
         executor.destroyForcibly();
@@ -149,6 +156,7 @@ class ClusterIT {
         // ran (it ended ExecutorLostFailure) and that Spark ran that task again and it succeeded. (TaskSetManager
         // logs such a loss at INFO only, below the job's WARN.)
         assertThat(job.exitValue()).as(log).isZero();
+        assertThat(log).contains("averaging in one barrier stage an epoch");
         assertRetriedAfterExecutorLoss(log);
         SparkSession spark = org.drilldown.SharedSpark.get();
         Row run = spark.read()
@@ -389,7 +397,11 @@ class ClusterIT {
                 .toList();
     }
 
-    /** A task that ended with its executor lost, and a later attempt of the same stage and partition that succeeded. */
+    /**
+     * A task that ended with its executor lost, and a later attempt of the same stage and partition that succeeded;
+     * or, for a task of an epoch's barrier stage, the driver's word that it cancelled the stage and trained the
+     * epoch again with DL4J's jobs (Spark would retry a barrier stage only with a slot for each of its tasks).
+     */
     private static void assertRetriedAfterExecutorLoss(String log) throws IOException {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         List<com.fasterxml.jackson.databind.JsonNode> ends = new ArrayList<>();
@@ -411,6 +423,10 @@ class ClusterIT {
         for (com.fasterxml.jackson.databind.JsonNode l : lost) {
             String task = l.path("Stage ID").asInt() + "/"
                     + l.path("Task Info").path("Index").asInt();
+            if (log.contains("barrier stage " + l.path("Stage ID").asInt()
+                    + " lost a task; the epoch trains again with DL4J's master")) {
+                continue;
+            }
             assertThat(ends).as("a successful retry of task %s", task).anySatisfy(e -> {
                 assertThat(e.path("Stage ID").asInt() + "/"
                                 + e.path("Task Info").path("Index").asInt())
