@@ -3,6 +3,11 @@ package org.drilldown.train;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.datavec.spark.util.SerializableHadoopConfig;
@@ -66,6 +71,45 @@ final class BarrierWorker extends AbstractFunction1<Iterator<Integer>, Iterator<
         this.hadoop = hadoop;
     }
 
+    /** Wakes task threads waiting in {@code allGather}; one daemon thread per JVM. */
+    private static final ScheduledExecutorService NUDGE = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "barrier-nudge");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * {@code ctx.allGather(message)}, without Spark's second. Spark 3.5's {@code BarrierTaskContext} waits for the
+     * coordinator's reply in a loop of {@code Thread.sleep(1000)}, so every call took a whole second however fast
+     * the reply came (19 calls an epoch: 19 of a step 4 epoch's 23 s, measured). An interrupt ends its sleep early
+     * (Spark then checks that the task was not killed and looks at the reply again), so the task thread is
+     * interrupted every millisecond while it waits, and its interrupt flag cleared afterwards.
+     */
+    static String[] allGather(BarrierTaskContext ctx, String message) {
+        Thread task = Thread.currentThread();
+        AtomicBoolean waiting = new AtomicBoolean(true);
+        ScheduledFuture<?> nudges = NUDGE.scheduleAtFixedRate(
+                () -> {
+                    synchronized (waiting) {
+                        if (waiting.get()) {
+                            task.interrupt();
+                        }
+                    }
+                },
+                1,
+                1,
+                TimeUnit.MILLISECONDS);
+        try {
+            return ctx.allGather(message);
+        } finally {
+            synchronized (waiting) {
+                waiting.set(false);
+            }
+            nudges.cancel(false);
+            Thread.interrupted(); // a nudge that landed after the reply
+        }
+    }
+
     @Override
     public Iterator<Result> apply(Iterator<Integer> ignored) {
         BarrierTaskContext ctx = BarrierTaskContext.get();
@@ -105,7 +149,7 @@ final class BarrierWorker extends AbstractFunction1<Iterator<Integer>, Iterator<
                     ? ""
                     : new WorkerState(result.getParameters(), result.getUpdaterState(), result.getScore()).encode();
             long gatherStart = System.nanoTime();
-            String[] all = ctx.allGather(mine);
+            String[] all = allGather(ctx, mine);
             long now = System.nanoTime();
             timings.add(new WorkerTiming(
                     "AllGather",
