@@ -22,7 +22,7 @@ import scala.reflect.ClassTag$;
 /**
  * Parameter averaging with all of an epoch's rounds in one Spark barrier stage ({@code drilldown.training.averaging
  * = barrier}). DL4J's master runs a Spark job a round: it broadcasts the network, launches the tasks and collects
- * their results, ~43 ms a round on the two-core standalone cluster (docs/scaling.md). Here the workers start once
+ * their results, 43 ms a round on the two-core standalone cluster against 31 ms here (docs/scaling.md). The workers start once
  * an epoch and average among themselves through {@code allGather}; they fit the same files in the same rounds
  * ({@link PathRounds}) with DL4J's own worker, so a seed gives the parameters DL4J's jobs give.
  */

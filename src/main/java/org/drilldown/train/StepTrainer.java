@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Trains one step with DL4J parameter averaging: every epoch re-augments the training frame in its
- * partitions, fits through {@link ParameterAveragingTrainingMaster} (the export approach with {@link BatchFiles},
- * or DL4J's Direct approach; updater state kept across averaging rounds), then scores the
+ * partitions, fits through {@link EpochFitter} (the export approach with {@link BatchFiles}, in one barrier stage
+ * or DL4J's job a round, or DL4J's Direct approach; updater state kept across averaging rounds), then scores the
  * model on the test set. Train scores come from the fitted minibatches ({@link FittedBatchScore}) or, as
  * configured, from a pass over (a fixed sample of) that epoch's rotated training images.
  */
