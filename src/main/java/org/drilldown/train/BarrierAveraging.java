@@ -172,14 +172,20 @@ final class BarrierAveraging {
         sc.setJobGroup(group, "an epoch's averaging rounds", true);
         try {
             return stage.collect();
-        } catch (Exception e) { // SparkException, which Scala throws undeclared
-            if (e instanceof SparkException && String.valueOf(e.getMessage()).contains("barrier")) {
-                throw new StageLost(stageIds(sc, group), e);
-            }
-            throw e;
+        } catch (Exception e) { // SparkException among them, which Scala throws undeclared
+            throw lostOrAsIs(e, sc, group);
         } finally {
             sc.clearJobGroup();
         }
+    }
+
+    /** {@link StageLost} when {@code failure} is Spark failing the group's barrier stage; else {@code failure}. */
+    private static RuntimeException lostOrAsIs(Throwable failure, JavaSparkContext sc, String group) {
+        if (failure instanceof SparkException
+                && String.valueOf(failure.getMessage()).contains("barrier")) {
+            return new StageLost(stageIds(sc, group), failure);
+        }
+        return BarrierAveraging.<RuntimeException>unchecked(failure);
     }
 
     /** The stage ids of the group's jobs, for the log. */

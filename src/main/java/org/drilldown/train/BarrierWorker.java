@@ -7,7 +7,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.datavec.spark.util.SerializableHadoopConfig;
@@ -86,27 +85,35 @@ final class BarrierWorker extends AbstractFunction1<Iterator<Integer>, Iterator<
      * interrupted every millisecond while it waits, and its interrupt flag cleared afterwards.
      */
     static String[] allGather(BarrierTaskContext ctx, String message) {
-        Thread task = Thread.currentThread();
-        AtomicBoolean waiting = new AtomicBoolean(true);
-        ScheduledFuture<?> nudges = NUDGE.scheduleAtFixedRate(
-                () -> {
-                    synchronized (waiting) {
-                        if (waiting.get()) {
-                            task.interrupt();
-                        }
-                    }
-                },
-                1,
-                1,
-                TimeUnit.MILLISECONDS);
+        Nudge nudge = new Nudge(Thread.currentThread());
+        ScheduledFuture<?> nudges = NUDGE.scheduleAtFixedRate(nudge, 1, 1, TimeUnit.MILLISECONDS);
         try {
             return ctx.allGather(message);
         } finally {
-            synchronized (waiting) {
-                waiting.set(false);
-            }
+            nudge.stop();
             nudges.cancel(false);
             Thread.interrupted(); // a nudge that landed after the reply
+        }
+    }
+
+    /** Interrupts the waiting task thread until stopped; once {@link #stop} returns, it never does again. */
+    private static final class Nudge implements Runnable {
+        private final Thread task;
+        private boolean waiting = true;
+
+        Nudge(Thread task) {
+            this.task = task;
+        }
+
+        @Override
+        public synchronized void run() {
+            if (waiting) {
+                task.interrupt();
+            }
+        }
+
+        synchronized void stop() {
+            waiting = false;
         }
     }
 
