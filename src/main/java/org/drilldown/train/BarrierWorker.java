@@ -119,6 +119,7 @@ final class BarrierWorker extends AbstractFunction1<Iterator<Integer>, Iterator<
 
     @Override
     public Iterator<Result> apply(Iterator<Integer> ignored) {
+        TestHalt.stall("in-barrier-stage");
         BarrierTaskContext ctx = BarrierTaskContext.get();
         int partition = ctx.partitionId();
         int frequency = workerConf.getMaxBatchesPerWorker(); // DL4J's workers fit at most the averaging frequency

@@ -107,6 +107,36 @@ class InterruptionTest {
         assertCompleteEpochsOnly();
     }
 
+    /**
+     * SIGTERM while a barrier stage holds every task slot (here one that would never end): the run's record is
+     * written within the JVM's 30 s for a shutdown hook, because the hook cancels the stage first.
+     */
+    @Test
+    void sigtermDuringABarrierStageRecordsTheInterruption() throws Exception {
+        Process job = startJob(
+                "stalled",
+                "in-barrier-stage",
+                "--steps",
+                "3",
+                "--epochs",
+                "2",
+                "--train-limit",
+                "2000",
+                "--averaging-frequency",
+                "5");
+        awaitLog(job, "stalled", "averaging in one barrier stage an epoch");
+        job.destroy();
+        assertThat(job.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(job.exitValue()).isEqualTo(143);
+        String log = Files.readString(out.resolve("stalled.log"));
+        assertThat(log)
+                .contains("drilldown: interrupted by a signal; completed epochs are kept")
+                .doesNotContain("timeout");
+        assertThat(query("select status, error from runs where run_id = 'stalled'")
+                        .out())
+                .isEqualTo("status,error\ninterrupted,stopped by a signal (Ctrl-C or kill) before it finished\n");
+    }
+
     /** kill -9 after an epoch's checkpoint and before its rows: the checkpoint of the last recorded epoch is kept. */
     @Test
     void killedBetweenACheckpointAndItsRowsResumesFromTheLastRecordedEpoch() throws Exception {
@@ -319,6 +349,20 @@ class InterruptionTest {
         }
         job.destroyForcibly();
         throw new AssertionError("no epoch row from the child job; its log:\n" + readLogs());
+    }
+
+    /** Waits until the child's log holds {@code line}; fails with its log if it dies first. */
+    private void awaitLog(Process job, String runId, String line) throws Exception {
+        Path log = out.resolve(runId + ".log");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (System.nanoTime() < deadline && job.isAlive()) {
+            if (Files.exists(log) && Files.readString(log).contains(line)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        job.destroyForcibly();
+        throw new AssertionError("no '" + line + "' from the child job; its log:\n" + readLogs());
     }
 
     private String readLogs() throws IOException {
