@@ -294,10 +294,10 @@ class UserCommandsIT {
                         "--test-limit",
                         "200",
                         "--out",
-                        "out-sweep",
+                        "out/sweep",
                         "--sweep-id",
                         "killed"));
-        Scripts.awaitFirstEpochRow(home.resolve("out-sweep"), sweep, log);
+        Scripts.awaitFirstEpochRow(home.resolve("out/sweep"), sweep, log);
         sweep.destroyForcibly(); // the script execs the JVM: this is kill -9 of the sweep's driver
         sweep.waitFor();
         assertThat(Files.readString(log)).doesNotContain("sweep killed done");
@@ -311,12 +311,12 @@ class UserCommandsIT {
                 "--resume",
                 "killed",
                 "--out",
-                "out-sweep");
+                "out/sweep");
         assertThat(resumed.code()).as(resumed.output()).isZero();
         assertThat(resumed.output()).contains("sweep killed done");
         List<Row> epochs = SharedSpark.get()
                 .read()
-                .parquet(home.resolve("out-sweep/metrics/epochs").toString())
+                .parquet(home.resolve("out/sweep/metrics/epochs").toString())
                 .collectAsList();
         assertThat(epochs.stream().map(r -> r.getAs("run_id") + "/" + r.getAs("epoch")))
                 .as("each trial's epoch written once")
@@ -329,7 +329,7 @@ class UserCommandsIT {
                 Map.of(),
                 "scripts/query.sh",
                 "--out",
-                "out-sweep",
+                "out/sweep",
                 "--format",
                 "csv",
                 "select t.status, count(*) as trials, max(t.epochs_trained) as epochs, min(r.status) as run"
@@ -337,5 +337,12 @@ class UserCommandsIT {
         assertThat(trials.code()).as(trials.output()).isZero();
         assertThat(trials.output())
                 .contains("status,trials,epochs,run\nfinished,2,2,succeeded\npruned,2,1,succeeded\n");
+        // The README's two sweep queries, as typed, over this sweep (its --out is the README's out/sweep).
+        Scripts.Result readme = readmeBlock("from trials_history order by recorded_at", "readme-sweep-queries.log");
+        assertThat(readme.code()).as(readme.output()).isZero();
+        assertThat(readme.output())
+                .contains("best_val_accuracy")
+                .contains("decision")
+                .contains("(4 rows)");
     }
 }
