@@ -214,10 +214,12 @@ public final class MetricsWriter implements TrainingListener {
         }
         ended = true;
         interrupted = true;
-        // The jobs under way hold the task slots this write needs: a barrier stage holds all of them for a whole
-        // epoch (a minute and more for step 1), longer than the JVM gives a shutdown hook. The run stops anyway.
-        spark.sparkContext().cancelAllJobs();
-        append(Tables.RUNS, Tables.RUNS_SCHEMA, List.of(runRow(current, MetricsReader.INTERRUPTED, reason)));
+        // The training jobs would hold the task slots this write needs (a barrier stage holds all of them for an
+        // epoch, a minute and more for step 1); the run stops anyway.
+        JobsCancelledMeanwhile.run(
+                spark.sparkContext(),
+                () -> append(
+                        Tables.RUNS, Tables.RUNS_SCHEMA, List.of(runRow(current, MetricsReader.INTERRUPTED, reason))));
         return true;
     }
 
