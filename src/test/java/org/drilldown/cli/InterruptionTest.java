@@ -333,36 +333,39 @@ class InterruptionTest {
     /** Waits until the child has written its first epoch row; fails with its log if it dies first. */
     private void awaitFirstEpoch(Process job) throws Exception {
         Path epochs = out.resolve("metrics/epochs");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (System.nanoTime() < deadline) {
-            if (Files.isDirectory(epochs)) {
-                try (Stream<Path> files = Files.list(epochs)) {
-                    if (files.anyMatch(f -> f.toString().endsWith(".parquet"))) {
-                        return;
-                    }
-                }
+        await(job, "no epoch row", () -> {
+            if (!Files.isDirectory(epochs)) {
+                return false;
             }
-            if (!job.isAlive()) {
-                break;
+            try (Stream<Path> files = Files.list(epochs)) {
+                return files.anyMatch(f -> f.toString().endsWith(".parquet"));
             }
-            Thread.sleep(200);
-        }
-        job.destroyForcibly();
-        throw new AssertionError("no epoch row from the child job; its log:\n" + readLogs());
+        });
     }
 
     /** Waits until the child's log holds {@code line}; fails with its log if it dies first. */
     private void awaitLog(Process job, String runId, String line) throws Exception {
         Path log = out.resolve(runId + ".log");
+        await(
+                job,
+                "no '" + line + "'",
+                () -> Files.exists(log) && Files.readString(log).contains(line));
+    }
+
+    /** Polls {@code ready} for up to 3 minutes while the child lives; else stops it and fails with its log. */
+    private void await(Process job, String missing, java.util.concurrent.Callable<Boolean> ready) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (System.nanoTime() < deadline && job.isAlive()) {
-            if (Files.exists(log) && Files.readString(log).contains(line)) {
+            if (ready.call()) {
                 return;
             }
             Thread.sleep(200);
         }
+        if (ready.call()) {
+            return; // became ready as the child ended
+        }
         job.destroyForcibly();
-        throw new AssertionError("no '" + line + "' from the child job; its log:\n" + readLogs());
+        throw new AssertionError(missing + " from the child job; its log:\n" + readLogs());
     }
 
     private String readLogs() throws IOException {
