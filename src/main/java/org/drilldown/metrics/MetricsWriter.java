@@ -205,15 +205,16 @@ public final class MetricsWriter implements TrainingListener {
 
     /**
      * Records the running run as interrupted (called from a shutdown hook on Ctrl-C or kill, while Spark
-     * still works); later end events are then ignored. Does nothing before the run starts or after it ends,
-     * and returns whether it recorded the interruption.
+     * still works); later end events are then ignored. Runs {@code onMarked} once the run is marked, before the
+     * write. Does nothing before the run starts or after it ends, and returns whether it recorded the interruption.
      */
-    public synchronized boolean markInterrupted(String reason) {
+    public synchronized boolean markInterrupted(String reason, Runnable onMarked) {
         if (current == null || ended) {
             return false;
         }
         ended = true;
         interrupted = true;
+        onMarked.run(); // before the jobs are cancelled: their failures are consequences, not news
         // The training jobs would hold the task slots this write needs (a barrier stage holds all of them for an
         // epoch, a minute and more for step 1); the run stops anyway.
         JobsCancelledMeanwhile.run(
