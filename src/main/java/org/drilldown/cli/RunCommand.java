@@ -185,15 +185,26 @@ final class RunCommand implements Callable<Integer> {
             // On Ctrl-C or kill (not kill -9), record the run as interrupted before Spark's own hooks stop it, and
             // say so here: the JVM may end before the training thread gets to its consequence, Spark's failure.
             String resumeWith = "continue with --resume " + id + " --out " + location.outputDir();
-            onSignal = () -> metrics.markInterrupted("stopped by a signal (Ctrl-C or kill) before it finished", () -> {
-                System.err.println("drilldown: interrupted by a signal; completed epochs are kept; " + resumeWith);
-                // What follows is the record's write cancelling the jobs under way, then Spark stopping: consequences,
-                // not news. Silenced in the logs and on stderr, where DL4J's prefetch threads print their uncaught
-                // exceptions.
-                Configurator.setAllLevels(LogManager.getRootLogger().getName(), Level.OFF);
-                System.setErr(new java.io.PrintStream(
-                        java.io.OutputStream.nullOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8));
-            });
+            java.io.PrintStream console = System.err;
+            onSignal = () -> {
+                try {
+                    metrics.markInterrupted("stopped by a signal (Ctrl-C or kill) before it finished", () -> {
+                        console.println("drilldown: interrupted by a signal; completed epochs are kept; " + resumeWith);
+                        // What follows is the record's write cancelling the jobs under way, then Spark stopping:
+                        // consequences, not news. Silenced in the logs and on stderr, where DL4J's prefetch threads
+                        // print their uncaught exceptions.
+                        Configurator.setAllLevels(LogManager.getRootLogger().getName(), Level.OFF);
+                        System.setErr(new java.io.PrintStream(
+                                java.io.OutputStream.nullOutputStream(),
+                                true,
+                                java.nio.charset.StandardCharsets.UTF_8));
+                    });
+                } catch (RuntimeException e) { // the logs are silenced by now; without this line it would go unsaid
+                    console.println("drilldown: the interruption could not be recorded in " + location.outputDir()
+                            + " (" + e + "); the run will read as ended without an outcome");
+                    throw e;
+                }
+            };
             ShutdownHookManager.get().addShutdownHook(onSignal, BEFORE_SPARK_STOPS);
             try {
                 new DrilldownJob(spark, config)

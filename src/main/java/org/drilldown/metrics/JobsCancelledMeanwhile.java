@@ -38,10 +38,13 @@ final class JobsCancelledMeanwhile {
     }
 
     private static void cancelOthers(SparkContext sc, String group) {
+        // Active first, ours second: a job of ours that is active when the first list is read is in the second.
+        // The other order cancelled the write itself when it started between the two reads (seen in CI).
+        int[] active = sc.statusTracker().getActiveJobIds();
         Set<Integer> ours = Arrays.stream(sc.statusTracker().getJobIdsForGroup(group))
                 .boxed()
                 .collect(Collectors.toSet());
-        for (int id : sc.statusTracker().getActiveJobIds()) {
+        for (int id : active) {
             if (!ours.contains(id)) {
                 sc.cancelJob(id);
             }
