@@ -2,6 +2,7 @@
 # A real Spark standalone cluster on 127.0.0.1: one Master and two Workers, each its own JVM, started from
 # the Spark jars the build resolves (no Spark install needed).
 #   scripts/local-cluster.sh start|stop|status
+# start on a running cluster starts again any Worker that has died, and leaves the rest alone.
 # Environment: DRILLDOWN_CLUSTER_DIR (default out/cluster: logs, pids, work dirs), DRILLDOWN_CLUSTER_PORT
 # (Master port, default 7077), DRILLDOWN_WORKER_MEMORY (default 3g), DRILLDOWN_WORKER_CORES (default 1).
 # The Workers' SPARK_HOME holds only Spark's own jars, so executors get Drilldown and DL4J the way a real
@@ -73,9 +74,30 @@ stop_daemons() {  # by the pids this script recorded, each checked to be still o
   rm -f "$DIR/master.url"
 }
 
+worker() {  # number
+  mkdir -p "$DIR/work/worker-$1"
+  daemon "worker-$1" org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --webui-port 0 \
+    --cores "${DRILLDOWN_WORKER_CORES:-1}" --memory "${DRILLDOWN_WORKER_MEMORY:-3g}" \
+    --work-dir "$DIR/work/worker-$1" "$MASTER_URL"
+}
+
 case "${1:-}" in
   start)
-    if [[ -n "$(live_pid master)" ]]; then echo "already running: $MASTER_URL"; exit 0; fi
+    if [[ -n "$(live_pid master)" ]]; then
+      # A Worker that died (killed, or its JVM lost) starts again; the Master drops the dead one as its
+      # connection closes. Without this a job would wait for slots that never come.
+      MASTER_URL="$(cat "$DIR/master.url")"
+      HOME_DIR="$DIR/spark-home"
+      for ((w = 1; w <= WORKERS; w++)); do
+        if [[ -z "$(live_pid "worker-$w")" ]]; then
+          worker "$w"
+          wait_for "$DIR/worker-$w.log" "Successfully registered with master" 60
+          echo "started worker-$w again"
+        fi
+      done
+      echo "already running: $MASTER_URL"
+      exit 0
+    fi
     build_if_needed
     HOME_DIR="$(spark_home)"
     # A daemon that does not come up: stop the ones already started, leaving nothing half-running.
@@ -83,10 +105,7 @@ case "${1:-}" in
     daemon master org.apache.spark.deploy.master.Master --host 127.0.0.1 --port "$PORT" --webui-port 0
     wait_for "$DIR/master.log" "I have been elected leader" 60
     for ((w = 1; w <= WORKERS; w++)); do
-      mkdir -p "$DIR/work/worker-$w"
-      daemon "worker-$w" org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --webui-port 0 \
-        --cores "${DRILLDOWN_WORKER_CORES:-1}" --memory "${DRILLDOWN_WORKER_MEMORY:-3g}" \
-        --work-dir "$DIR/work/worker-$w" "$MASTER_URL"
+      worker "$w"
     done
     for ((w = 1; w <= WORKERS; w++)); do
       wait_for "$DIR/worker-$w.log" "Successfully registered with master" 60

@@ -171,6 +171,15 @@ class ClusterIT {
         assertThat(epochs).extracting(r -> (Integer) r.getAs("epoch")).containsExactly(1, 2, 3);
         // Retried tasks count once: every epoch fitted each of its 6,000 images exactly once.
         assertThat(epochs).extracting(r -> (Long) r.getAs("train_images")).containsOnly(6000L);
+
+        // start on the running cluster brings the killed Worker back: the later jobs get both task slots again
+        // (with one, each waited 30 s for the second and then averaged through DL4J's jobs).
+        Scripts.Result restart = script(List.of("scripts/local-cluster.sh", "start"), 120);
+        assertThat(restart.code()).as(restart.output()).isZero();
+        assertThat(restart.output()).contains("started worker-1 again", "already running: " + masterUrl);
+        assertThat(restart.output()).doesNotContain("worker-2 again");
+        Scripts.Result status = script(List.of("scripts/local-cluster.sh", "status"), 30);
+        assertThat(status.output()).contains("worker-1: running", "worker-2: running");
     }
 
     private static Scripts.Result submit(Path out, String runId, String... options) throws Exception {
