@@ -265,6 +265,15 @@ public final class ConfigLoader {
                 s.getDouble("rotation-degrees"),
                 s.getLong("expected-params"),
                 s.getDouble("reference.best-train-accuracy"),
-                s.getDouble("reference.best-test-accuracy"));
+                s.getDouble("reference.best-test-accuracy"),
+                goal(s, "drilldown.steps." + key + "."));
+    }
+
+    private static StepGoal goal(Config s, String at) {
+        try {
+            return new StepGoal(s.getDouble("goal.test-accuracy"), s.getLong("goal.max-params"));
+        } catch (ConfigError e) {
+            throw e.under(at);
+        }
     }
 }

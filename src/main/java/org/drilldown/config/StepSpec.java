@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * One drill-down step as configured in {@code conf/steps.conf}: the model, its training recipe and
- * the prose (description, target) the report prints, and the seed's published accuracies (0 = none).
+ * the prose (description, target) the report prints, the seed's published accuracies (0 = none), and a goal of
+ * the step's own where it is stricter than the exercise's ({@link StepGoal}).
  */
 public record StepSpec(
         String key,
@@ -23,7 +24,8 @@ public record StepSpec(
         double rotationDegrees,
         long expectedParams,
         double referenceBestTrainAccuracy,
-        double referenceBestTestAccuracy) {
+        double referenceBestTestAccuracy,
+        StepGoal goal) {
 
     /**
      * The most epochs a step (or the {@code drilldown.epochs} cap) may ask for: 66 times the exercise's 15,
@@ -37,6 +39,7 @@ public record StepSpec(
         String at = "drilldown.steps." + key + ".";
         target = List.copyOf(target);
         layers = List.copyOf(layers);
+        java.util.Objects.requireNonNull(goal, "goal");
         if (layers.isEmpty()) {
             throw new ConfigError(at + "layers", layers, "list at least one layer, ending with \"output N\"");
         }
@@ -96,7 +99,8 @@ public record StepSpec(
                 rotationDegrees,
                 expectedParams,
                 referenceBestTrainAccuracy,
-                referenceBestTestAccuracy);
+                referenceBestTestAccuracy,
+                goal);
     }
 
     /** Learning rate for a 1-based epoch. */

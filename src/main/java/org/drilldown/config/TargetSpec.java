@@ -17,4 +17,14 @@ public record TargetSpec(double testAccuracy, int lastEpochs, long maxParams, in
             throw new ConfigError("drilldown.target.max-epochs", maxEpochs, "must be at least 1");
         }
     }
+
+    /** The target {@code step} is judged against: this one, with the step's own goal where it sets one. */
+    public TargetSpec forStep(StepSpec step) {
+        StepGoal goal = step.goal();
+        return new TargetSpec(
+                goal.testAccuracy() > 0 ? goal.testAccuracy() : testAccuracy,
+                lastEpochs,
+                goal.maxParams() > 0 ? goal.maxParams() : maxParams,
+                maxEpochs);
+    }
 }

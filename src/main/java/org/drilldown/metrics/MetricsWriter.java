@@ -154,7 +154,7 @@ public final class MetricsWriter implements TrainingListener {
                 ? Double.NaN
                 : epochs.get(epochs.size() - 1).test().accuracy();
         double seconds = (Instant.now().toEpochMilli() - stepStarted.toEpochMilli()) / 1000.0;
-        StepAnalysis a = StepAnalysis.of(s, target);
+        StepAnalysis a = StepAnalysis.of(s, target.forStep(s.spec()));
         append(
                 Tables.STEPS,
                 Tables.STEPS_SCHEMA,

@@ -39,7 +39,7 @@ final class ReportCharts {
                 : "train (after the epoch: rotated sample, dropout off)";
         series(chart, train, column(epochs, "epoch"), column(epochs, "train_accuracy"));
         series(chart, "test", column(epochs, "epoch"), column(epochs, "test_accuracy"));
-        targetLine(chart, epochs.size());
+        targetLine(chart, step, epochs.size());
         chart.getStyler().setLegendPosition(LegendPosition.InsideSE);
         return save(chart, "accuracy-step-" + step.key());
     }
@@ -98,9 +98,9 @@ final class ReportCharts {
         XYSeries lastSeries =
                 series(chart, "last " + last + " epochs", column(band, "epoch"), column(band, "test_accuracy"));
         lastSeries.setMarker(SeriesMarkers.DIAMOND);
-        targetLine(chart, epochs.size());
+        targetLine(chart, step, epochs.size());
         double floor = Math.min(
-                data.config().target().testAccuracy() - 0.5,
+                data.config().target().forStep(step).testAccuracy() - 0.5,
                 epochs.stream()
                         .skip(epochs.size() / 2)
                         .mapToDouble(r -> r.<Double>getAs("test_accuracy"))
@@ -111,8 +111,8 @@ final class ReportCharts {
         return save(chart, "target-step-" + step.key());
     }
 
-    private void targetLine(XYChart chart, int epochs) {
-        double target = data.config().target().testAccuracy();
+    private void targetLine(XYChart chart, StepSpec step, int epochs) {
+        double target = data.config().target().forStep(step).testAccuracy();
         XYSeries line = chart.addSeries(
                 String.format(java.util.Locale.ROOT, "target %.2f %%", target),
                 new double[] {1, Math.max(1, epochs)},

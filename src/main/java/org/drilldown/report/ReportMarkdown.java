@@ -180,7 +180,8 @@ final class ReportMarkdown {
                     "| %s | %s | %s | %.2f %% | %s | %.2f %% | %s | %s |",
                     s.key(),
                     params(s, data.stepRow(s.key())),
-                    s.expectedParams() > 0 ? f("%,d", s.expectedParams()) : "-",
+                    // A step with no published Result (step 5) is not the seed's: its expected count is Drilldown's.
+                    s.expectedParams() > 0 && s.referenceBestTestAccuracy() > 0 ? f("%,d", s.expectedParams()) : "-",
                     max(epochs, "train_accuracy"),
                     percent(s.referenceBestTrainAccuracy()),
                     test,
@@ -200,13 +201,20 @@ final class ReportMarkdown {
         line("");
         for (StepSpec s : data.trainedSteps()) {
             Row r = data.stepRow(s.key());
+            TargetSpec own = t.forStep(s);
+            String against = own.equals(t)
+                    ? ""
+                    : f(
+                            " against its own bar, ≥ %.2f %% and fewer than %,d parameters",
+                            own.testAccuracy(), own.maxParams());
             if (r == null) {
                 line("- Step %s: did not finish.", s.key());
             } else {
                 line(
-                        "- Step %s: %s (last %d epochs %.2f-%.2f %%, %s parameters, %d epochs).",
+                        "- Step %s: %s%s (last %d epochs %.2f-%.2f %%, %s parameters, %d epochs).",
                         s.key(),
                         r.<Boolean>getAs("target_met") ? "**target met**" : "target not met",
+                        against,
                         t.lastEpochs(),
                         r.<Double>getAs("last3_min_test_accuracy"),
                         r.<Double>getAs("last3_max_test_accuracy"),

@@ -6,6 +6,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.drilldown.config.BadInput;
 import org.drilldown.config.ConfigLoader;
+import org.drilldown.config.JobConfig;
 import org.drilldown.config.TargetSpec;
 import org.drilldown.metrics.MetricsLocation;
 import org.drilldown.metrics.MetricsReader;
@@ -49,7 +50,12 @@ public record RunComparison(String step, TargetSpec target, List<RunLine> runs) 
                     .findFirst()
                     .orElseThrow(() -> new BadInput("no run '" + id + "' under " + location.outputDir()));
             if (target == null) {
-                target = ConfigLoader.fromRecorded(run.getString(2)).target();
+                JobConfig recorded = ConfigLoader.fromRecorded(run.getString(2));
+                target = recorded.steps().stream()
+                        .filter(s -> s.key().equals(step))
+                        .findFirst()
+                        .map(recorded.target()::forStep)
+                        .orElse(recorded.target());
             }
             List<Row> epochs = ReadOnlySql.sql(
                             spark,

@@ -19,8 +19,8 @@ import org.drilldown.config.ConfigProblem;
 
 /**
  * A sweep's search space, read from a HOCON file such as conf/sweep-step4.conf: under {@code sweep.space}, one
- * entry per step key it varies, each {@code { range = [low, high], scale = linear|log }} or
- * {@code { choices = [...] }}. Validated here, before Spark starts: an unknown key, an empty space, a range the
+ * entry per step key it varies, each {@code { range = [low, high], scale = linear|log }}, {@code { choices = [...] }}
+ * or {@code { grid = [...] }}. Validated here, before Spark starts: an unknown key, an empty space, a range the
  * wrong way round are refused naming the file and key. Whether each value suits the step is checked when the
  * trials are built ({@link SweepPlan}).
  */
@@ -31,7 +31,7 @@ public record SearchSpace(List<Dimension> dimensions, String json) {
 
     static final Set<String> INTEGERS = Set.of("batch-size");
     static final List<String> CHOICES_ONLY = List.of("lr-schedule", "layers");
-    private static final Set<String> FIELDS = Set.of("range", "scale", "choices");
+    private static final Set<String> FIELDS = Set.of("range", "scale", "choices", "grid");
 
     public SearchSpace {
         dimensions = List.copyOf(dimensions);
@@ -88,8 +88,9 @@ public record SearchSpace(List<Dimension> dimensions, String json) {
         String at = "sweep.space." + key;
         if (!NUMBERS.contains(key) && !CHOICES_ONLY.contains(key)) {
             throw new ConfigError(source + ": unknown sweep key '" + at + "'; a sweep varies "
-                    + String.join(", ", NUMBERS) + " (a range or choices) and " + String.join(", ", CHOICES_ONLY)
-                    + " (choices)");
+                    + String.join(", ", NUMBERS) + " (a range, choices or a grid) and "
+                    + String.join(", ", CHOICES_ONLY)
+                    + " (choices or a grid)");
         }
         ConfigObject d = object(value, source, at);
         for (String field : d.keySet()) {
@@ -97,23 +98,31 @@ public record SearchSpace(List<Dimension> dimensions, String json) {
                 throw unknown(source, at + "." + field);
             }
         }
-        if (d.containsKey("range") == d.containsKey("choices")) {
-            throw new ConfigError(source + ": " + at + ": give either range = [low, high] or choices = [...]");
+        if (java.util.stream.Stream.of("range", "choices", "grid")
+                        .filter(d::containsKey)
+                        .count()
+                != 1) {
+            throw new ConfigError(
+                    source + ": " + at + ": give one of range = [low, high], choices = [...] or grid = [...]");
         }
         Config dc = d.toConfig();
         try {
-            if (d.containsKey("choices")) {
-                if (d.containsKey("scale")) {
-                    throw new ConfigError(source + ": " + at + ".scale: a scale goes with a range, not with choices");
+            for (String listed : List.of("choices", "grid")) {
+                if (d.containsKey(listed)) {
+                    if (d.containsKey("scale")) {
+                        throw new ConfigError(
+                                source + ": " + at + ".scale: a scale goes with a range, not with " + listed);
+                    }
+                    List<Object> values = List.copyOf(dc.getList(listed).unwrapped());
+                    if (values.isEmpty()) {
+                        throw new ConfigError(source + ": " + at + "." + listed + " is empty; list at least one value");
+                    }
+                    return listed.equals("grid") ? Dimension.grid(key, values) : Dimension.choices(key, values);
                 }
-                List<Object> choices = List.copyOf(dc.getList("choices").unwrapped());
-                if (choices.isEmpty()) {
-                    throw new ConfigError(source + ": " + at + ".choices is empty; list at least one value");
-                }
-                return Dimension.choices(key, choices);
             }
             if (CHOICES_ONLY.contains(key)) {
-                throw new ConfigError(source + ": " + at + ": give choices = [...]; a range needs a number key");
+                throw new ConfigError(
+                        source + ": " + at + ": give choices = [...] or grid = [...]; a range needs a number key");
             }
             List<Double> range = dc.getDoubleList("range");
             Dimension.Scale scale = scale(source, at, dc.hasPath("scale") ? dc.getString("scale") : "linear");
@@ -149,5 +158,16 @@ public record SearchSpace(List<Dimension> dimensions, String json) {
 
     private static ConfigError unknown(String source, String key) {
         return new ConfigError(source + ": unknown sweep key '" + key + "' (see conf/sweep-step4.conf)");
+    }
+
+    /** Configurations one pass over the grid takes: the product of the grid dimensions' sizes (1 without one). */
+    int gridPoints() {
+        int points = 1;
+        for (Dimension d : dimensions) {
+            if (d.isGrid()) {
+                points = Math.multiplyExact(points, d.choices().size());
+            }
+        }
+        return points;
     }
 }

@@ -9,7 +9,11 @@ import org.drilldown.augment.Seeds;
 import org.drilldown.config.BadInput;
 import org.drilldown.config.ConfigError;
 import org.drilldown.config.ConfigLoader;
+import org.drilldown.config.JobConfig;
+import org.drilldown.config.StepSpec;
 import org.drilldown.metrics.RunId;
+import org.drilldown.model.ParamCount;
+import org.drilldown.model.StepModels;
 
 /**
  * What a sweep trains: {@code configs} configurations drawn from the space by the sweep's {@code seed}, each with
@@ -71,6 +75,24 @@ public record SweepPlan(
     }
 
     /**
+     * Refuses layers with as many trainable parameters as the step's budget ({@code drilldown.target.max-params},
+     * or the step's own {@code goal.max-params}): a trial that wins with them could not be the step's model.
+     */
+    private static void withinBudget(JobConfig config) {
+        StepSpec spec = config.steps().get(0);
+        long budget = config.target().forStep(spec).maxParams();
+        long params = ParamCount.trainable(StepModels.network(spec, config.seed()));
+        if (params >= budget) {
+            throw new ConfigError(String.format(
+                    java.util.Locale.ROOT,
+                    "%,d trainable parameters, and step %s needs fewer than %,d; narrow the layers or drop the choice",
+                    params,
+                    spec.key(),
+                    budget));
+        }
+    }
+
+    /**
      * Every trial, configurations in order and each one's seeds; refuses a space whose values the step does not
      * accept (each range's ends and every choice are tried first, to name the key).
      */
@@ -79,18 +101,33 @@ public record SweepPlan(
             for (Object value : d.extremes()) {
                 try {
                     Trial probe = new Trial(sweepId, step, 0, 0, seed, Map.of(d.key(), value));
-                    ConfigLoader.fromRecorded(baseJson, Trial.overrides(step, seed, epochs, probe.values()));
+                    JobConfig config =
+                            ConfigLoader.fromRecorded(baseJson, Trial.overrides(step, seed, epochs, probe.values()));
+                    if (d.key().equals("layers")) {
+                        withinBudget(config);
+                    }
                 } catch (ConfigError e) {
                     throw new ConfigError(source + ": sweep.space." + d.key() + " = " + value + ": " + e.getMessage());
                 }
             }
         }
+        int points = space.gridPoints();
+        if (configs % points != 0) {
+            throw new BadInput("--trials " + configs + ": " + source + "'s grid has " + points
+                    + " points, each given to as many configurations; pass a multiple of " + points);
+        }
         List<Trial> trials = new ArrayList<>();
         for (int c = 0; c < configs; c++) {
             Random random = new Random(Seeds.derive(seed, SPACE_STREAM, c));
             Map<String, Object> values = new LinkedHashMap<>();
+            int point = c % points; // configurations 0..points-1 take each grid point once, in order
             for (Dimension d : space.dimensions()) {
-                values.put(d.key(), d.draw(random));
+                if (d.isGrid()) {
+                    values.put(d.key(), d.choices().get(point % d.choices().size()));
+                    point /= d.choices().size();
+                } else {
+                    values.put(d.key(), d.draw(random));
+                }
             }
             for (int s = 0; s < seeds; s++) {
                 trials.add(new Trial(sweepId, step, c, s, seed + s, values));

@@ -138,8 +138,8 @@ class ErrorsDocTest {
         // Sweeps
         here(
                 "FILE: unknown sweep key 'sweep.space.learnig-rate'; a sweep varies learning-rate, momentum, dropout,"
-                        + " weight-decay, rotation-degrees, batch-size (a range or choices) and lr-schedule, layers"
-                        + " (choices)",
+                        + " weight-decay, rotation-degrees, batch-size (a range, choices or a grid) and lr-schedule, layers"
+                        + " (choices or a grid)",
                 t -> sweep(t, "sweep.space.learnig-rate { range = [0.01, 0.1] }"));
         here(
                 "FILE: sweep.space is empty; give at least one step key a range or choices (see conf/sweep-step4.conf)",
@@ -152,6 +152,12 @@ class ErrorsDocTest {
                 "FILE: sweep.space.dropout = 1.5: config key 'drilldown.steps.4.dropout' = 1.5: a drop probability in"
                         + " [0, 1)",
                 t -> sweep(t, "sweep.space.dropout { range = [0.0, 1.5] }"));
+        here(
+                "FILE: sweep.space.layers = [conv 32 k3, conv 64 k3, gap, output 10]: 19,552 trainable parameters, and"
+                        + " step 4 needs fewer than 10,000; narrow the layers or drop the choice",
+                t -> sweep(
+                        t,
+                        "sweep.space.layers { choices = [[\"conv 32 k3\", \"conv 64 k3\", \"gap\", \"output 10\"]] }"));
         here(
                 "--validation 0: a sweep ranks its trials on validation accuracy, never on test; hold out at least one"
                         + " image (the default is 5000)",
@@ -187,7 +193,7 @@ class ErrorsDocTest {
         here(
                 "config key 'drilldown.steps.2.dropout' = 1.5: a drop probability in [0, 1)",
                 t -> conf(t, "drilldown.steps.2.dropout = 1.5"));
-        here("config key 'drilldown.run-steps' = 9: unknown step; the configured steps are [1, 2, 3, 4]", t ->
+        here("config key 'drilldown.run-steps' = 9: unknown step; the configured steps are [1, 2, 3, 4, 5]", t ->
                 new String[] {"run", "--out", t.resolve("out").toString(), "--steps", "9"});
         here("config key 'drilldown.run-steps' = [4, 4]: step 4 is named twice; name each step once", t ->
                 new String[] {"run", "--out", t.resolve("out").toString(), "--steps", "4,4"});

@@ -67,14 +67,34 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void aFifthStepCanBeAddedByConfiguration() throws IOException {
-        Path file = write("drilldown.steps.5 { name = \"Wider\", layers = [\"conv 8 k3\", \"gap\", \"output 10\"],"
+    void aSixthStepCanBeAddedByConfiguration() throws IOException {
+        Path file = write("drilldown.steps.6 { name = \"Wider\", layers = [\"conv 8 k3\", \"gap\", \"output 10\"],"
                 + " batch-norm = true, epochs = 2 }\n");
-        JobConfig c = ConfigLoader.load(file, Map.of("drilldown.run-steps", List.of("5")));
-        StepSpec five = c.steps().get(0);
-        assertThat(five.name()).isEqualTo("Wider");
-        assertThat(five.batchSize()).isEqualTo(128);
-        assertThat(five.batchNorm()).isTrue();
+        JobConfig c = ConfigLoader.load(file, Map.of("drilldown.run-steps", List.of("6")));
+        StepSpec six = c.steps().get(0);
+        assertThat(six.name()).isEqualTo("Wider");
+        assertThat(six.batchSize()).isEqualTo(128);
+        assertThat(six.batchNorm()).isTrue();
+        assertThat(six.goal()).isEqualTo(StepGoal.NONE);
+    }
+
+    /** Step 5 is step 4's recipe on fewer parameters, judged against its own bar; the other steps, the exercise's. */
+    @Test
+    void stepFiveIsJudgedAgainstItsOwnGoal() throws IOException {
+        JobConfig c = ConfigLoader.load(null, Map.of("drilldown.run-steps", List.of("4", "5")));
+        StepSpec four = c.steps().get(0);
+        StepSpec five = c.steps().get(1);
+        assertThat(five.learningRate()).isEqualTo(four.learningRate());
+        assertThat(five.lrSchedule()).isEqualTo(four.lrSchedule());
+        assertThat(five.batchSize()).isEqualTo(32);
+        assertThat(five.layers()).isNotEqualTo(four.layers());
+        assertThat(c.target().forStep(four)).isEqualTo(c.target());
+        assertThat(c.target().forStep(five)).isEqualTo(new TargetSpec(99.5, 3, 8000, 15));
+        Map<String, Object> onlyFive = Map.of("drilldown.run-steps", List.of("5"));
+        assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.steps.5.goal.test-accuracy = 120"), onlyFive))
+                .hasMessageContaining("'drilldown.steps.5.goal.test-accuracy' = 120");
+        assertThatThrownBy(() -> ConfigLoader.load(write("drilldown.steps.5.goal.max-params = -1"), onlyFive))
+                .hasMessageContaining("'drilldown.steps.5.goal.max-params' = -1");
     }
 
     @Test

@@ -38,6 +38,22 @@ class StepAnalysisTest {
     }
 
     @Test
+    void aStepWithItsOwnGoalIsJudgedAgainstIt() {
+        StepSpec five = ConfigLoader.load(null, java.util.Map.of("drilldown.run-steps", List.of("5")))
+                .steps()
+                .get(0);
+        StepAnalysis a = StepAnalysis.of(step(7926, 99.0, 99.45, 99.48, 99.52), TARGET.forStep(five));
+        assertThat(StepAnalysis.of(step(7926, 99.0, 99.45, 99.48, 99.52), TARGET)
+                        .targetMet())
+                .isTrue();
+        assertThat(a.targetMet()).isFalse();
+        assertThat(a.text()).contains("Parameters 7,926 < 8,000", "need >= 99.50 % each; the lowest was 99.45 %");
+        assertThat(StepAnalysis.of(step(8000, 99.6, 99.6, 99.6), TARGET.forStep(five))
+                        .paramsOk())
+                .isFalse();
+    }
+
+    @Test
     void aLargeTrainTestGapIsCalledOverfitting() {
         // Train accuracy is test + 0.8 in this fixture.
         StepAnalysis a = StepAnalysis.of(step(9904, 98.0, 98.5, 98.6), TARGET);

@@ -26,7 +26,7 @@ class StepModelsTest {
     }
 
     @ParameterizedTest(name = "step {0} has {1} trainable parameters")
-    @CsvSource({"1, 992800", "2, 9712", "3, 9904", "4, 9904"})
+    @CsvSource({"1, 992800", "2, 9712", "3, 9904", "4, 9904", "5, 7926"})
     void eachStepHasTheSeedsParameterCountAndTenOutputs(String key, long params) {
         StepSpec step = step(key);
         MultiLayerNetwork net = StepModels.network(step, 1);
@@ -99,7 +99,8 @@ class StepModelsTest {
                 0,
                 0,
                 0,
-                0);
+                0,
+                org.drilldown.config.StepGoal.NONE);
         assertThatThrownBy(() -> StepModels.configuration(noOutput, 1)).hasMessageContaining("output N");
     }
 

@@ -198,9 +198,12 @@ class UserCommandsIT {
                         + " epochs have the same parameters");
     }
 
-    /** A user's --master wins over the script's local[*]. */
+    /**
+     * A user's --master wins over the script's local[*]; and step 5, outside the default run-steps, trains when
+     * named and is reported against its own bar.
+     */
     @Test
-    void aUsersMasterWins() throws Exception {
+    void aUsersMasterWinsAndStepFiveTrainsWhenNamed() throws Exception {
         Scripts.Result one = Scripts.run(
                 home,
                 home.resolve("local1.log"),
@@ -210,7 +213,7 @@ class UserCommandsIT {
                 "--master",
                 "local[1]",
                 "--steps",
-                "2",
+                "5",
                 "--epochs",
                 "1",
                 "--train-limit",
@@ -233,6 +236,17 @@ class UserCommandsIT {
                 .first();
         assertThat((String) run.getAs("spark_master")).isEqualTo("local[1]");
         assertThat((Integer) run.getAs("cores")).isEqualTo(1);
+
+        Scripts.Result report = Scripts.run(
+                home, home.resolve("report-local1.log"), 120, Map.of(), "scripts/report.sh", "--out", "out-local1");
+        assertThat(report.code()).as(report.output()).isZero();
+        String md = Files.readString(home.resolve("out-local1/report/one-thread/REPORT.md"));
+        assertThat(md)
+                .contains(
+                        "## Step 5: Fewer parameters",
+                        "- Parameters: 7,926",
+                        "| 5 | 7,926 | - |",
+                        "- Step 5: target not met against its own bar, ≥ 99.50 % and fewer than 8,000 parameters");
     }
 
     /** The README's profile command: a row per layer of step 2, a whole fit, and oneDNN's primitives summed. */
