@@ -18,6 +18,7 @@ import org.apache.spark.sql.catalyst.plans.logical.DescribeRelation;
 import org.apache.spark.sql.catalyst.plans.logical.InsertIntoDir;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.ParsedStatement;
+import org.apache.spark.sql.catalyst.plans.logical.ScriptTransformation;
 import org.apache.spark.sql.catalyst.plans.logical.ShowColumns;
 import org.apache.spark.sql.catalyst.plans.logical.ShowFunctions;
 import org.apache.spark.sql.catalyst.plans.logical.ShowNamespaces;
@@ -32,8 +33,10 @@ import org.drilldown.config.BadInput;
  * Decides from Spark's own plans whether a statement only reads. Query operators may appear anywhere;
  * a command (Spark's {@link Command}, {@link ParsedStatement} such as INSERT, and {@link InsertIntoDir})
  * is refused unless it is the whole statement and on the allow-list below, so a command Spark adds later
- * is refused by default. Also refused: functions that call Java methods, and relations named by more than
- * one part ({@code parquet.`/path`} reads a file; the metric views are one-part names).
+ * is refused by default. Also refused: functions that call Java methods, {@code SELECT TRANSFORM ... USING}
+ * (and MAP/REDUCE ... USING), which is a query operator that pipes rows through a shell command, and
+ * relations named by more than one part ({@code parquet.`/path`} reads a file; the metric views are
+ * one-part names).
  */
 final class ReadOnlyPlans {
     /** Commands that only read, allowed as the whole statement. */
@@ -129,7 +132,10 @@ final class ReadOnlyPlans {
     }
 
     private static boolean isCommand(LogicalPlan plan) {
-        return plan instanceof Command || plan instanceof ParsedStatement || plan instanceof InsertIntoDir;
+        return plan instanceof Command
+                || plan instanceof ParsedStatement
+                || plan instanceof InsertIntoDir
+                || plan instanceof ScriptTransformation;
     }
 
     private static void checkFunction(String name) {
@@ -161,6 +167,9 @@ final class ReadOnlyPlans {
 
     /** Spark's name for the plan node; a Scala object's class name ends in '$'. */
     private static String kind(LogicalPlan plan) {
+        if (plan instanceof ScriptTransformation) {
+            return "TRANSFORM (a shell command run on every row)";
+        }
         String name = plan.nodeName();
         return name.endsWith("$") ? name.substring(0, name.length() - 1) : name;
     }

@@ -1,5 +1,7 @@
 package org.drilldown.report;
 
+import static org.apache.spark.sql.functions.col;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -57,10 +59,12 @@ public record RunComparison(String step, TargetSpec target, List<RunLine> runs) 
                         .map(recorded.target()::forStep)
                         .orElse(recorded.target());
             }
+            // --step is the user's text: a column filter, never pasted into SQL.
             List<Row> epochs = ReadOnlySql.sql(
-                            spark,
-                            "select test_accuracy, val_accuracy from epochs where run_id = '" + id + "' and step = '"
-                                    + step + "' order by epoch")
+                            spark, "select run_id, step, epoch, test_accuracy, val_accuracy from epochs")
+                    .where(col("run_id").equalTo(id).and(col("step").equalTo(step)))
+                    .orderBy("epoch")
+                    .select("test_accuracy", "val_accuracy")
                     .collectAsList();
             if (epochs.isEmpty()) {
                 throw new BadInput("run '" + id + "' has no epoch of step " + step

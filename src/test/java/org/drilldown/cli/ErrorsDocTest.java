@@ -313,6 +313,7 @@ class ErrorsDocTest {
                 "query only reads: InsertIntoDir is refused; it runs SELECT, WITH, VALUES and their"
                         + " UNION/INTERSECT/EXCEPT, SHOW TABLES|VIEWS|COLUMNS|FUNCTIONS|DATABASES, DESCRIBE, and EXPLAIN of those",
                 "QueryReadOnlyTest");
+        elsewhere("query only reads: TRANSFORM (a shell command run on every row) is refused; …", "QueryReadOnlyTest");
         elsewhere("query only reads: EXPLAIN of InsertIntoDir is refused; …", "QueryReadOnlyTest");
         elsewhere("query only reads: function reflect calls Java methods and is not available", "QueryReadOnlyTest");
         elsewhere(

@@ -5,16 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.drilldown.MetricsFixtures;
-import org.drilldown.SharedSpark;
-import org.drilldown.config.TargetSpec;
-import org.drilldown.metrics.MetricsLocation;
-import org.drilldown.metrics.MetricsWriter;
-import org.drilldown.train.RunInfo;
-import org.junit.jupiter.api.BeforeEach;
+import org.drilldown.TestData;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,29 +22,74 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@code query} only reads: whatever would write, change the session or reach past the views is refused. */
+/**
+ * {@code query} only reads: whatever would write, change the session or reach past the views is refused. Every
+ * statement runs against a real {@code --out}: one run of the job (step 2, one epoch, a small subset), so the
+ * refused statements meet the tables as a user's run leaves them.
+ */
 class QueryReadOnlyTest {
-    @TempDir
-    Path out;
+    /** The metric views a read-only session registers; each one's row count is checked after every refusal. */
+    private static final List<String> VIEWS = List.of(
+            "data_stats",
+            "epochs",
+            "iterations",
+            "runs",
+            "runs_history",
+            "steps",
+            "trials",
+            "trials_history",
+            "worker_stats");
 
-    @BeforeEach
-    void writeAValidRun() {
-        MetricsWriter writer =
-                new MetricsWriter(SharedSpark.get(), new MetricsLocation(out), new TargetSpec(99.4, 3, 10000, 15));
-        RunInfo run = MetricsFixtures.run("good");
-        writer.onRunStart(run);
-        writer.onEpochEnd(run, MetricsFixtures.epoch(1));
-        writer.onRunEnd(run, null);
+    @TempDir
+    static Path out;
+
+    /** Each view's row count after the run: read once more after every test has tried its statements. */
+    private static String rowCounts;
+
+    @BeforeAll
+    static void runTheJobOnce() {
+        Console run = Console.run(
+                "run",
+                "--master",
+                "local[2]",
+                "--steps",
+                "2",
+                "--epochs",
+                "1",
+                "--train-limit",
+                "512",
+                "--validation",
+                "200",
+                "--test-limit",
+                "200",
+                "--workers",
+                "2",
+                "--averaging-frequency",
+                "2",
+                "--data",
+                TestData.mnistDir().toString(),
+                "--out",
+                out.toString(),
+                "--run-id",
+                "good");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        rowCounts = rowCounts();
+        assertThat(rowCounts).contains("epochs,1\n", "runs,1\n", "steps,1\n");
+    }
+
+    @AfterAll
+    static void everyViewStillHoldsTheRunsRows() {
+        assertThat(rowCounts()).isEqualTo(rowCounts);
     }
 
     /** The one-liner: it used to exit 0 and replace the epochs table with one column "a". */
     @Test
     void insertOverwriteDirectoryIsRefusedAndTheEpochsSurvive() throws IOException {
-        Map<String, Long> before = files();
+        Map<String, String> before = state();
         Console c =
                 query("INSERT OVERWRITE DIRECTORY '" + out.resolve("metrics/epochs") + "' USING parquet SELECT 1 AS a");
         assertRefused(c, "InsertIntoDir");
-        assertThat(files()).isEqualTo(before);
+        assertThat(state()).isEqualTo(before);
         Console epochs = query("select run_id, epoch from epochs");
         assertThat(epochs.out()).isEqualTo("run_id,epoch\ngood,1\n");
     }
@@ -68,6 +113,19 @@ class QueryReadOnlyTest {
                 Arguments.of("ADD FILE notes.txt", "AddFilesCommand"),
                 Arguments.of("ADD ARCHIVE notes.zip", "AddArchivesCommand"),
                 Arguments.of("CREATE TEMPORARY FUNCTION f AS 'x.Y' USING JAR 'lib.jar'", "CreateFunctionCommand"),
+                Arguments.of("DELETE FROM epochs WHERE epoch = 1", "DeleteFromTable"),
+                Arguments.of("UPDATE epochs SET epoch = 2", "UpdateTable"),
+                Arguments.of(
+                        "MERGE INTO epochs t USING epochs s ON t.run_id = s.run_id WHEN MATCHED THEN DELETE",
+                        "MergeIntoTable"),
+                Arguments.of("TRUNCATE TABLE epochs", "TruncateTable"),
+                Arguments.of("LOAD DATA LOCAL INPATH 'epochs.csv' INTO TABLE epochs", "LoadData"),
+                Arguments.of("ALTER TABLE epochs ADD COLUMNS (x int)", "AddColumns"),
+                Arguments.of("ANALYZE TABLE epochs COMPUTE STATISTICS", "AnalyzeTable"),
+                Arguments.of("MSCK REPAIR TABLE epochs", "RepairTable"),
+                Arguments.of("REFRESH TABLE epochs", "RefreshTable"),
+                Arguments.of("CREATE DATABASE d", "CreateNamespace"),
+                Arguments.of("USE other", "SetCatalogAndNamespace"),
                 Arguments.of(
                         "WITH x AS (SELECT 1 AS a) INSERT OVERWRITE DIRECTORY '" + "ignored"
                                 + "' USING parquet SELECT * FROM x",
@@ -77,13 +135,33 @@ class QueryReadOnlyTest {
                         "EXPLAIN of InsertIntoDir"));
     }
 
+    /** TRANSFORM is a query operator, not a command, but it runs a shell command: refused wherever it sits. */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "select transform(run_id) using 'touch %s' as (a) from epochs",
+                "from epochs map run_id using 'touch %s' as a",
+                "from epochs reduce run_id using 'touch %s' as a",
+                "select * from (select transform(run_id) using 'touch %s' as (a) from epochs)",
+                "with x as (select transform(run_id) using 'touch %s' as (a) from epochs) select * from x",
+                "select run_id from epochs where run_id in (select transform(run_id) using 'touch %s' as (a) from runs)"
+            })
+    void transformIsRefusedAndItsCommandNeverRuns(String template) throws IOException {
+        Path marker = out.resolve("transform-ran");
+        Map<String, String> before = state();
+        Console c = query(String.format(template, marker));
+        assertRefused(c, "TRANSFORM (a shell command run on every row)");
+        assertThat(marker).doesNotExist();
+        assertThat(state()).isEqualTo(before);
+    }
+
     @ParameterizedTest
     @MethodSource("statementsThatDoNotRead")
     void aStatementThatDoesNotOnlyReadIsRefusedAndChangesNothing(String sql, String kind) throws IOException {
-        Map<String, Long> before = files();
+        Map<String, String> before = state();
         Console c = query(sql);
         assertRefused(c, kind);
-        assertThat(files()).isEqualTo(before);
+        assertThat(state()).isEqualTo(before);
         assertThat(query("select run_id, epoch from epochs").out()).isEqualTo("run_id,epoch\ngood,1\n");
     }
 
@@ -173,11 +251,12 @@ class QueryReadOnlyTest {
     /** report reads through the same checked session: its own SQL passes and the tables stay as they were. */
     @Test
     void theReportStillReads() throws IOException {
-        Map<String, Long> metrics = new TreeMap<>(files());
+        Map<String, String> metrics = state();
+        metrics.keySet().removeIf(f -> f.startsWith("report/"));
         Console report = Console.run("report", "--out", out.toString());
         assertThat(report.exitCode()).as(report.err()).isZero();
         assertThat(out.resolve("report/good/REPORT.md")).exists();
-        Map<String, Long> after = new TreeMap<>(files());
+        Map<String, String> after = state();
         after.keySet().removeIf(f -> f.startsWith("report/"));
         assertThat(after).isEqualTo(metrics);
     }
@@ -190,18 +269,37 @@ class QueryReadOnlyTest {
         assertThat(c.out()).isEmpty();
     }
 
-    /** Every file under the output directory with its size: what a refused statement must leave alone. */
-    private Map<String, Long> files() throws IOException {
-        Map<String, Long> files = new TreeMap<>();
-        try (Stream<Path> all = Files.walk(out)) {
-            for (Path f : all.filter(Files::isRegularFile).toList()) {
-                files.put(out.relativize(f).toString(), Files.size(f));
-            }
-        }
-        return files;
+    private static String rowCounts() {
+        String counts = String.join(
+                " union all ",
+                VIEWS.stream()
+                        .map(v -> "select '" + v + "' as v, count(*) as n from " + v)
+                        .toList());
+        Console c = query(counts);
+        assertThat(c.exitCode()).as(c.err()).isZero();
+        return c.out();
     }
 
-    private Console query(String sql) {
+    /** What a refused statement must leave alone: every file under the output directory, with its SHA-256. */
+    private static Map<String, String> state() throws IOException {
+        Map<String, String> state = new TreeMap<>();
+        try (Stream<Path> all = Files.walk(out)) {
+            for (Path f : all.filter(Files::isRegularFile).toList()) {
+                state.put(out.relativize(f).toString(), sha256(f));
+            }
+        }
+        return state;
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Console query(String sql) {
         return Console.run("query", "--out", out.toString(), "--format", "csv", sql);
     }
 }

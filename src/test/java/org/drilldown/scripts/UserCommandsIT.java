@@ -138,6 +138,22 @@ class UserCommandsIT {
                 .doesNotContain("drilldown:");
     }
 
+    /** docs/metrics.md's example queries, each as typed, run over the main command's tables. */
+    @Test
+    void theMetricsDocsQueriesRunAsTyped() throws Exception {
+        Scripts.Result r = docBlock("docs/metrics.md", "# best epoch per step of every run", "metrics-doc-queries.log");
+        assertThat(r.code()).as(r.output()).isZero();
+        assertThat(r.output())
+                .containsPattern("run_id +\\| step \\| best")
+                .containsPattern("run_id +\\| epoch \\| test_accuracy")
+                .containsPattern("run_id +\\| seed \\| workers \\| status +\\| last3_min_test_accuracy \\| target_met")
+                .containsPattern("step \\| train_s +\\| eval_s")
+                .containsPattern("step \\| epoch \\| round \\| seconds")
+                .containsPattern("step \\| stat +\\| thread +\\| n +\\| s")
+                .contains("step,epoch,loss\n1,1,")
+                .doesNotContain("drilldown:", "(0 rows)");
+    }
+
     /** The README's first taste, both lines as typed: a small run into out/try, then a query of it. */
     @Test
     void theReadmesFirstTasteRunsAsTyped() throws Exception {
@@ -151,7 +167,12 @@ class UserCommandsIT {
      * (only {@code scripts/} made absolute: the directory is not the repository).
      */
     private static Scripts.Result readmeBlock(String marker, String log) throws Exception {
-        String readme = Files.readString(Scripts.ROOT.resolve("README.md"));
+        return docBlock("README.md", marker, log);
+    }
+
+    /** Runs the bash block of {@code doc} (relative to the repository) that holds {@code marker}, as readmeBlock does. */
+    private static Scripts.Result docBlock(String doc, String marker, String log) throws Exception {
+        String readme = Files.readString(Scripts.ROOT.resolve(doc));
         java.util.regex.Matcher blocks = java.util.regex.Pattern.compile(
                         "```bash\n(.*?)```", java.util.regex.Pattern.DOTALL)
                 .matcher(readme);
@@ -171,7 +192,7 @@ class UserCommandsIT {
                 return new Scripts.Result(done ? p.exitValue() : -1, Files.readString(home.resolve(log)));
             }
         }
-        throw new AssertionError("no bash block in README.md holds " + marker);
+        throw new AssertionError("no bash block in " + doc + " holds " + marker);
     }
 
     /**
