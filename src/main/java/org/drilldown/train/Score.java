@@ -10,10 +10,22 @@ import java.io.Serializable;
 public record Score(long count, long correct, long lossUnits) implements Serializable {
     public static final Score EMPTY = new Score(0, 0, 0);
     static final double LOSS_UNIT = 0x1p-32;
+    /** The loss units of a sum that holds a NaN or infinite loss: it stays so through {@link #plus}. */
+    static final long NOT_FINITE = Long.MIN_VALUE;
+    /** Sums at least this large (2^30 in loss, far past 60,000 clamped cross-entropies) count as not finite. */
+    private static final double MAX_UNITS = 0x1p62;
 
-    /** {@code count} examples, {@code correct} of them right, with cross-entropies adding up to {@code lossSum}. */
+    /**
+     * {@code count} examples, {@code correct} of them right, with cross-entropies adding up to {@code lossSum}.
+     * A NaN or infinite sum is kept as {@link #NOT_FINITE} (rounding would make it 0, a perfect loss), so a
+     * diverged epoch reads as one.
+     */
     public static Score ofSum(long count, long correct, double lossSum) {
-        return new Score(count, correct, Math.round(lossSum / LOSS_UNIT));
+        double units = lossSum / LOSS_UNIT;
+        if (!(Math.abs(units) < MAX_UNITS)) {
+            return new Score(count, correct, count == 0 ? 0 : NOT_FINITE);
+        }
+        return new Score(count, correct, Math.round(units));
     }
 
     /** Back from a metric row: {@code count} examples at {@code accuracy} percent and mean {@code loss}. */
@@ -22,12 +34,14 @@ public record Score(long count, long correct, long lossUnits) implements Seriali
     }
 
     public Score plus(Score other) {
-        return new Score(count + other.count, correct + other.correct, lossUnits + other.lossUnits);
+        long units =
+                lossUnits == NOT_FINITE || other.lossUnits == NOT_FINITE ? NOT_FINITE : lossUnits + other.lossUnits;
+        return new Score(count + other.count, correct + other.correct, units);
     }
 
-    /** The summed cross-entropy. */
+    /** The summed cross-entropy; NaN if a summed loss was not finite. */
     public double lossSum() {
-        return lossUnits * LOSS_UNIT;
+        return lossUnits == NOT_FINITE ? Double.NaN : lossUnits * LOSS_UNIT;
     }
 
     /** Mean cross-entropy per example. */

@@ -279,9 +279,9 @@ class ErrorsDocTest {
                         + " there; free space, or point --out or drilldown.training.export-dir at a disk with room",
                 "DiskFullIT");
         elsewhere(
-                "failed: training diverged: step 4 epoch 3 has training loss NaN at learning rate 0.15; lower"
-                        + " drilldown.steps.4.learning-rate (or its lr-schedule factors)",
-                "BadInputTest");
+                "failed: training diverged: step 1 epoch 1 has training loss NaN at learning rate 20.0; lower"
+                        + " drilldown.steps.1.learning-rate (or its lr-schedule factors)",
+                "DivergedRunTest");
         elsewhere("truncated batch file file:/…/batches-4-3-…/part-0-12.bin: N bytes, expected M", "BatchFilesTest");
         elsewhere("not a Drilldown batch file: …", "BatchFilesTest");
         elsewhere(
