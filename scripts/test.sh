@@ -4,7 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/fetch-mnist.sh data/mnist
 # The report's charts render text with the system's fonts; a bare machine may have none.
-if ! fc-list 2>/dev/null | grep -q .; then
+# (Not `fc-list | grep -q .`: under pipefail, grep's early exit fails fc-list with SIGPIPE.)
+if [[ -z "$(fc-list 2>/dev/null)" ]]; then
   apt-get install -y --no-install-recommends fontconfig fonts-dejavu-core
 fi
 status=0

@@ -146,6 +146,17 @@ public final class ConfigLoader {
         return load(null, Map.of());
     }
 
+    /**
+     * Every step {@code conf/steps.conf} defines, in key order, whether or not the default run-steps name it:
+     * what a test that must cover each configured step iterates over.
+     */
+    public static List<StepSpec> definedSteps() {
+        List<String> keys = embedded().resolve().getObject(STEPS).keySet().stream()
+                .sorted(java.util.Comparator.comparing(String::length).thenComparing(k -> k))
+                .toList();
+        return load(null, Map.of("drilldown.run-steps", keys)).steps();
+    }
+
     private static void rejectUnknownKeys(Config user, Config defaults, String file) {
         Config stepDefaults = defaults.getConfig("drilldown.step-defaults");
         for (Map.Entry<String, ConfigValue> entry : user.entrySet()) {

@@ -26,10 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Random command lines against one output directory, within a time budget: most are bad input and stop
- * before Spark; a few train a tiny plan, one of them in a child JVM killed after its first checkpoint. After
- * each: the exit code is 0, 1 or 2 (2: one documented line, no stack trace), no metric row is duplicated
- * or half-written, nothing outside OUT changed, and no earlier run's files changed. Seeded: the seed is in
- * every failure message; rerun with -Ddrilldown.fuzz.seed=N.
+ * before Spark, some reuse an id already taken; a few train a tiny plan, one of them in a child JVM killed at
+ * a random point (after its first checkpoint, inside its first {@code runs} write, or by kill -9 after a
+ * random delay), and one may then {@code --resume} it. After each: the exit code is 0, 1 or 2 (2: one
+ * documented line, no stack trace), no metric row is duplicated or half-written, nothing outside OUT changed
+ * (a watched sibling, the MNIST files, the --conf files), and no other run's files changed. A new seed each
+ * run, printed and in every failure message; rerun one with -Ddrilldown.fuzz.seed=N.
  */
 class CliFuzzTest {
     private static final long BUDGET_NANOS = TimeUnit.SECONDS.toNanos(Long.getLong("drilldown.fuzz.seconds", 75));
@@ -63,7 +65,8 @@ class CliFuzzTest {
 
     @Test
     void randomCommandLinesKeepEveryRowAndTouchNothingOutsideOut() throws Exception {
-        long seed = Long.getLong("drilldown.fuzz.seed", 21L);
+        long seed = Long.getLong("drilldown.fuzz.seed", System.nanoTime());
+        System.out.printf("CliFuzzTest: seed %d (rerun with -Ddrilldown.fuzz.seed=%d)%n", seed, seed);
         random = new Random(seed);
         watched = Files.createDirectories(root.resolve("watched"));
         out = watched.resolve("out");
@@ -71,22 +74,37 @@ class CliFuzzTest {
         Files.writeString(canary.resolve("keep.txt"), "x");
         Files.createDirectories(root.resolve("confs"));
         Map<Path, String> outside = snapshot(watched, out);
+        Map<Path, String> data = snapshot(TestData.mnistDir(), null);
         Map<Path, String> runsBefore = new TreeMap<>();
         Map<Path, String> metricsBefore = new TreeMap<>();
         long deadline = System.nanoTime() + BUDGET_NANOS;
         int trainings = 0;
         boolean killed = false;
+        boolean resumed = false;
         int n = 0;
         for (; n < MAX_CASES && System.nanoTime() < deadline; n++) {
             String id = "fz-" + n;
             List<String> args;
             int code;
+            Map<Path, String> confs = snapshot(root.resolve("confs"), null);
             if (!killed && n == 3) {
                 args = trainingArgs("fz-killed");
-                context = "seed " + seed + ", case " + n + " (child JVM halted after step 2's epoch 1): " + args;
-                code = killedChild(args);
+                String point = pick("after-checkpoint:2:1", "in-first-runs-write", "kill -9 after a random delay");
+                context = "seed " + seed + ", case " + n + " (child JVM killed: " + point + "): " + args;
+                code = killedChild(args, point);
                 killed = true;
-                assertThat(code).as(context).isEqualTo(137);
+                assertThat(code).as(context).isIn(0, 137);
+                id = "fz-killed";
+            } else if (killed && !resumed && trainings < MAX_TRAININGS && random.nextInt(6) == 0) {
+                // The killed run again: it resumes (0) or, if the kill left nothing to resume, is refused (2).
+                args = List.of("run", "--master", "local[2]", "--out", out.toString(), "--resume", "fz-killed");
+                context = "seed " + seed + ", case " + n + " (resume of the killed run): " + args;
+                Console c = Console.run(args.toArray(String[]::new));
+                code = c.exitCode();
+                assertExitAndMessage(c);
+                assertThat(code).as(context + "\n" + c.err()).isIn(0, 2);
+                resumed = true;
+                trainings++;
                 id = "fz-killed";
             } else {
                 // A training takes ~15 s: none starts that the budget could not finish.
@@ -109,6 +127,12 @@ class CliFuzzTest {
             assertThat(snapshot(watched, out))
                     .as(context + ": files outside OUT")
                     .isEqualTo(outside);
+            assertThat(snapshot(TestData.mnistDir(), null))
+                    .as(context + ": the MNIST files")
+                    .isEqualTo(data);
+            assertThat(snapshot(root.resolve("confs"), null))
+                    .as(context + ": the --conf files")
+                    .isEqualTo(confs);
             assertOnlyAdded(
                     runsBefore,
                     snapshot(out.resolve("runs"), out.resolve("runs").resolve(safe(id))),
@@ -121,7 +145,9 @@ class CliFuzzTest {
             runsBefore = snapshot(out.resolve("runs"), null);
             metricsBefore = metricsNow;
         }
-        System.out.printf("CliFuzzTest: seed %d, %d cases, %d trainings and one killed child%n", seed, n, trainings);
+        System.out.printf(
+                "CliFuzzTest: seed %d, %d cases, %d trainings (resume: %s) and one killed child%n",
+                seed, n, trainings, resumed);
         assertThat(killed).as("the budget reached the kill case").isTrue();
     }
 
@@ -152,7 +178,13 @@ class CliFuzzTest {
             fault(flags);
         }
         if (random.nextBoolean()) {
-            flags.addAll(List.of("--run-id", random.nextInt(3) == 0 ? oddRunId() : id));
+            String runId =
+                    switch (random.nextInt(4)) {
+                        case 0 -> oddRunId();
+                        case 1 -> takenRunId(id);
+                        default -> id;
+                    };
+            flags.addAll(List.of("--run-id", runId));
         }
         args.addAll(flags);
         return args;
@@ -173,6 +205,18 @@ class CliFuzzTest {
                     List.of(pick("--bogus", "--epoch", "--steps=", "--run-id"))); // unknown, or missing value
             case 10 -> flags.addAll(List.of("--run-id", oddRunId()));
             default -> flags.addAll(List.of("--conf", badConf().toString()));
+        }
+    }
+
+    /** An id a run under OUT already holds (killed, trained or refused), else {@code fallback}. */
+    private String takenRunId(String fallback) throws IOException {
+        if (!Files.isDirectory(out.resolve("runs"))) {
+            return fallback;
+        }
+        try (Stream<Path> runs = Files.list(out.resolve("runs"))) {
+            List<String> ids =
+                    runs.map(p -> p.getFileName().toString()).sorted().toList();
+            return ids.isEmpty() ? fallback : ids.get(random.nextInt(ids.size()));
         }
     }
 
@@ -235,10 +279,15 @@ class CliFuzzTest {
     private void assertRowsWholeAndUnique() {
         SparkSession spark = SharedSpark.get();
         MetricsReader.registerViews(spark, new MetricsLocation(out));
-        assertThat(spark.sql("select run_id, step, epoch from epochs group by run_id, step, epoch having count(*) > 1")
-                        .count())
-                .as(context + ": duplicated epochs rows")
-                .isZero();
+        for (String[] key : new String[][] {
+            {"epochs", "run_id, step, epoch"}, {"steps", "run_id, step"}, {"data_stats", "run_id, split"}
+        }) {
+            assertThat(spark.sql("select " + key[1] + " from " + key[0] + " group by " + key[1]
+                                    + " having count(*) > 1")
+                            .count())
+                    .as(context + ": duplicated " + key[0] + " rows")
+                    .isZero();
+        }
         Tables.SCHEMAS.forEach((table, schema) -> {
             String view = table.equals(Tables.RUNS) ? "runs_history" : table;
             for (StructField field : schema.fields()) {
@@ -280,15 +329,19 @@ class CliFuzzTest {
         return org.drilldown.metrics.RunId.isValid(id) ? id : "-not-a-run-";
     }
 
-    /** The tiny plan in a child JVM that halts (as kill -9) after step 2's epoch 1 checkpoint, before its rows. */
-    private int killedChild(List<String> args) throws Exception {
+    /**
+     * The tiny plan in a child JVM killed at {@code point}: a TestHalt point (halts as kill -9 would), or kill -9
+     * from here after a random 2–12 s (from JVM start to its last epoch); 0 if the plan finished first.
+     */
+    private int killedChild(List<String> args, String point) throws Exception {
+        boolean timed = !point.startsWith("after-") && !point.startsWith("in-");
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Dorg."))
                 .forEach(cmd::add);
         cmd.addAll(List.of(
-                "-Ddrilldown.test.halt=after-checkpoint:2:1",
+                "-Ddrilldown.test.halt=" + (timed ? "none" : point),
                 "-Xmx2g",
                 "-cp",
                 System.getProperty("java.class.path"),
@@ -299,6 +352,10 @@ class CliFuzzTest {
                 .redirectOutput(root.resolve("killed.log").toFile());
         pb.environment().put("OMP_NUM_THREADS", "1");
         Process job = pb.start();
+        if (timed && !job.waitFor(2000 + random.nextInt(10_000), TimeUnit.MILLISECONDS)) {
+            job.destroyForcibly(); // SIGKILL
+            job.waitFor();
+        }
         if (!job.waitFor(180, TimeUnit.SECONDS)) {
             job.destroyForcibly();
             throw new AssertionError(

@@ -27,6 +27,28 @@ class BatchNormKernelTest {
         assertThat(parallel.dBeta).containsExactly(sequential.dBeta);
     }
 
+    /**
+     * The parallel path really splits the channels across threads: run inside a pool of its own, the pass's
+     * stream hands channels to the pool's other workers (they steal them). A kernel that went sequential would
+     * still give the same bits above, but no steals here.
+     */
+    @Test
+    void theParallelPathRunsChannelsOnSeveralThreads() throws Exception {
+        int n = 32, c = 64, hw = 14 * 14;
+        float[] x = random(n * c * hw, 6);
+        float[] gamma = random(c, 7);
+        float[] beta = random(c, 8);
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(4);
+        try {
+            pool.submit(() -> pass(x, n, c, hw, gamma, beta, 0.1, true)).get();
+            assertThat(pool.getStealCount())
+                    .as("channels taken by the pool's other threads")
+                    .isPositive();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void theTailOfEachPlaneIsDroppedAtTheConfiguredRate() {
         // hw = 5: four activations through the unrolled loop, the fifth through the tail loop. beta = 10 keeps

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's commands as a user types them, from a directory that is not the repository: the main command
- * ({@code scripts/run-local.sh}, its defaults but for a small subset and one epoch) trains every step that
- * conf/steps.conf defines, so a step added there is covered here without editing this test; then
+ * ({@code scripts/run-local.sh}, its defaults but for a small subset and one epoch) trains the default
+ * run-steps, and a second run trains every other step conf/steps.conf defines, so a step added there is
+ * covered here without editing this test; then
  * {@code scripts/query.sh} and {@code scripts/report.sh} read what it wrote. Runs after {@code package}
  * (failsafe): the scripts launch the built jar.
  */
@@ -220,11 +221,17 @@ class UserCommandsIT {
     }
 
     /**
-     * A user's --master wins over the script's local[*]; and step 5, outside the default run-steps, trains when
-     * named and is reported against its own bar.
+     * A user's --master wins over the script's local[*]; and every step conf/steps.conf defines outside the
+     * default run-steps (today step 5) trains when named and is reported against its own bar. With the main
+     * command's test, every defined step is trained by one test or the other, without editing either.
      */
     @Test
-    void aUsersMasterWinsAndStepFiveTrainsWhenNamed() throws Exception {
+    void aUsersMasterWinsAndTheStepsOutsideTheDefaultsTrainWhenNamed() throws Exception {
+        List<String> runSteps = configured.stream().map(StepSpec::key).toList();
+        List<StepSpec> extra = ConfigLoader.definedSteps().stream()
+                .filter(s -> !runSteps.contains(s.key()))
+                .toList();
+        assertThat(extra).extracting(StepSpec::key).contains("5");
         Scripts.Result one = Scripts.run(
                 home,
                 home.resolve("local1.log"),
@@ -234,7 +241,7 @@ class UserCommandsIT {
                 "--master",
                 "local[1]",
                 "--steps",
-                "5",
+                String.join(",", extra.stream().map(StepSpec::key).toList()),
                 "--epochs",
                 "1",
                 "--train-limit",
@@ -262,6 +269,12 @@ class UserCommandsIT {
                 home, home.resolve("report-local1.log"), 120, Map.of(), "scripts/report.sh", "--out", "out-local1");
         assertThat(report.code()).as(report.output()).isZero();
         String md = Files.readString(home.resolve("out-local1/report/one-thread/REPORT.md"));
+        for (StepSpec step : extra) {
+            assertThat(md)
+                    .contains(
+                            "## Step " + step.key() + ": " + step.name(),
+                            String.format(java.util.Locale.ROOT, "- Parameters: %,d", step.expectedParams()));
+        }
         assertThat(md)
                 .contains(
                         "## Step 5: Fewer parameters",

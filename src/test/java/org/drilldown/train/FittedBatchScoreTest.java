@@ -22,7 +22,7 @@ import org.nd4j.linalg.dataset.DataSet;
  */
 class FittedBatchScoreTest {
     static List<String> configuredSteps() {
-        return ConfigLoader.defaults().steps().stream().map(StepSpec::key).toList();
+        return ConfigLoader.definedSteps().stream().map(StepSpec::key).toList();
     }
 
     @ParameterizedTest(name = "step {0}")
