@@ -163,6 +163,11 @@ class ErrorsDocTest {
                         + " image (the default is 5000)",
                 t -> sweep(t, "sweep.space.dropout { range = [0.0, 0.1] }", "--validation", "0"));
         here(
+                "--resume ghost: no sweep of that id under OUT (no OUT/sweeps/ghost/sweep.json); pass the --out it ran with",
+                t -> new String[] {
+                    "sweep", "--resume", "ghost", "--out", t.resolve("out").toString()
+                });
+        here(
                 "--parallel 64: more trials at once than the N cores Spark has (local[2]); lower --parallel or add cores",
                 t -> sweep(t, "sweep.space.dropout { range = [0.0, 0.1] }", "--parallel", "64"));
         // Configuration and flags
@@ -321,7 +326,7 @@ class ErrorsDocTest {
                         + " trials, trials_history, worker_stats); `parquet`.`/path` names a file or another table, which it does not read",
                 "QueryReadOnlyTest");
         elsewhere(
-                "table OUT/metrics/epochs: file part-x.parquet: not readable Parquet (…); move it out of the table directory",
+                "table OUT/metrics/epochs: file F: not readable Parquet (…); move it out of the table directory",
                 "QueryErrorsTest");
         elsewhere(
                 "table OUT/metrics/epochs: file F: column test_accuracy is string, expected double; …",
@@ -366,6 +371,13 @@ class ErrorsDocTest {
                 t -> new String[] {
                     "run", "--resume", "ghost", "--out", t.resolve("out").toString()
                 });
+        here("run manifest OUT/runs/ID/manifest.json cannot be read: …", t -> {
+            Path runDir = Files.createDirectories(t.resolve("out/runs/damaged"));
+            Files.writeString(runDir.resolve("manifest.json"), "{\"config\": {");
+            return new String[] {
+                "run", "--resume", "damaged", "--out", t.resolve("out").toString()
+            };
+        });
         elsewhere("run 'ID' already succeeded; nothing to resume", "EndToEndTest");
         here("run 'ID' is still running: its driver holds OUT/runs/ID/driver.lock", ErrorsDocTest::resumeOfALiveRun);
         here("FILE in DIR is not the file run 'ID' trained on (SHA-256 …, recorded …)", t -> {

@@ -126,8 +126,9 @@ class QueryErrorsTest {
         Files.write(out.resolve("metrics/epochs/part-corrupt.parquet"), "PAR1 this is not parquet PAR1".getBytes());
         Console c = query("select run_id, epoch from epochs");
         assertThat(c.exitCode()).as(c.err()).isEqualTo(Main.EXIT_BAD_INPUT);
-        assertThat(c.err()).contains("part-corrupt.parquet").doesNotContain("\tat ");
-        assertThat(c.out()).isEmpty();
+        assertThat(c.err()).contains("part-corrupt.parquet");
+        assertDocumented(
+                c, "table OUT/metrics/epochs: file F: not readable Parquet (…); move it out of the table directory");
     }
 
     @Test
@@ -139,8 +140,7 @@ class QueryErrorsTest {
                 .parquet(out.resolve("metrics/epochs").toString());
         Console c = query("select run_id, epoch from epochs");
         assertThat(c.exitCode()).as(c.err()).isEqualTo(Main.EXIT_BAD_INPUT);
-        assertThat(c.err()).contains("metrics/epochs", "test_accuracy");
-        assertThat(c.out()).isEmpty();
+        assertDocumented(c, "table OUT/metrics/epochs: file F: column test_accuracy is string, expected double; …");
     }
 
     @Test
@@ -152,8 +152,18 @@ class QueryErrorsTest {
                 .parquet(out.resolve("metrics/epochs").toString());
         Console c = query("select count(*) from epochs");
         assertThat(c.exitCode()).as(c.err()).isEqualTo(Main.EXIT_BAD_INPUT);
-        assertThat(c.err()).contains("holds rows without a run_id", ".parquet");
+        assertThat(c.err()).contains(".parquet");
+        assertDocumented(
+                c, "table OUT/metrics/epochs: FILE holds rows without a run_id; it was not written by Drilldown, …");
+    }
+
+    /** Exit 2, nothing printed, and one line that is docs/errors.md's {@code documented} message. */
+    private static void assertDocumented(Console c, String documented) {
+        assertThat(c.exitCode()).as(c.err()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(c.out()).isEmpty();
+        assertThat(c.err()).hasLineCount(1).doesNotContain("\tat ");
+        assertThat(c.err().strip().substring("drilldown: ".length())).matches(ErrorsDoc.strict(documented));
+        assertThat(ErrorsDoc.messages()).contains(documented);
     }
 
     @Test

@@ -101,7 +101,10 @@ class StepModelsTest {
                 0,
                 0,
                 org.drilldown.config.StepGoal.NONE);
-        assertThatThrownBy(() -> StepModels.configuration(noOutput, 1)).hasMessageContaining("output N");
+        // docs/errors.md: config key 'drilldown.steps.9.layers' = …: must end with exactly one "output N" layer
+        assertThatThrownBy(() -> StepModels.configuration(noOutput, 1))
+                .hasMessageMatching(
+                        "config key 'drilldown\\.steps\\.[^.']+\\.layers' = .*: must end with exactly one \"output N\" layer");
     }
 
     @Test

@@ -54,9 +54,23 @@ class ReportOfADotDotRunTest {
                 .write()
                 .parquet(out.resolve("metrics/runs").toString());
 
-        // The user's sequence: a plain report picks '..' as the latest run.
-        int code = org.drilldown.cli.Main.execute("report", "--out", out.toString());
-        assertThat(code).isNotZero();
+        // The user's sequence: a plain report picks '..' as the latest run. Refused as bad input: exit 2, the one
+        // line docs/errors.md gives, no stack trace.
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream oldErr = System.err;
+        int code;
+        try {
+            System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+            code = org.drilldown.cli.Main.execute("report", "--out", out.toString());
+        } finally {
+            System.setErr(oldErr);
+        }
+        String message = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(code).as(message).isEqualTo(2);
+        assertThat(message)
+                .hasLineCount(1)
+                .startsWith("drilldown: run id in the runs table '..': a run id is 1 to 128 letters, ")
+                .doesNotContain("\tat ");
         assertThat(out.resolve("metrics/runs")).isDirectory();
 
         // Defence in depth: the writer itself refuses a report directory outside OUT/report.
