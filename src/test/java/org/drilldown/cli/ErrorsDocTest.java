@@ -167,6 +167,11 @@ class ErrorsDocTest {
                 t -> new String[] {
                     "sweep", "--resume", "ghost", "--out", t.resolve("out").toString()
                 });
+        here("sweep 'taken' exists under OUT; pass a new --sweep-id, or continue it with --resume taken", t -> {
+            Files.createDirectories(t.resolve("out/sweeps/taken"));
+            Files.writeString(t.resolve("out/sweeps/taken/sweep.json"), "{}");
+            return sweep(t, "sweep.space.dropout { range = [0.0, 0.1] }", "--sweep-id", "taken");
+        });
         here(
                 "--parallel 64: more trials at once than the N cores Spark has (local[2]); lower --parallel or add cores",
                 t -> sweep(t, "sweep.space.dropout { range = [0.0, 0.1] }", "--parallel", "64"));
