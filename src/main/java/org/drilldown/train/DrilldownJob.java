@@ -197,14 +197,18 @@ public final class DrilldownJob {
                 threads);
 
         listeners.forEach(l -> l.onRunStart(run));
-        Dataset<Row> trainFrame =
-                MnistFrames.toFrame(spark, data.train(), workers).persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> testFrame =
-                MnistFrames.toFrame(spark, data.test(), workers).persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> validationFrame = data.validation().size() == 0
-                ? null
-                : MnistFrames.toFrame(spark, data.validation(), workers).persist(StorageLevel.MEMORY_AND_DISK());
+        // From here on every failure is recorded as the run's (the frames' building included): no "running" row
+        // is left behind by an exception the driver survives.
+        Dataset<Row> trainFrame = null;
+        Dataset<Row> testFrame = null;
+        Dataset<Row> validationFrame = null;
         try {
+            trainFrame = MnistFrames.toFrame(spark, data.train(), workers).persist(StorageLevel.MEMORY_AND_DISK());
+            testFrame = MnistFrames.toFrame(spark, data.test(), workers).persist(StorageLevel.MEMORY_AND_DISK());
+            if (data.validation().size() > 0) {
+                validationFrame =
+                        MnistFrames.toFrame(spark, data.validation(), workers).persist(StorageLevel.MEMORY_AND_DISK());
+            }
             SplitStats trainStats = SplitStats.of("train", trainFrame);
             List<SplitStats> stats = new ArrayList<>(List.of(trainStats));
             if (validationFrame != null) {
@@ -243,10 +247,10 @@ public final class DrilldownJob {
             }
             throw e;
         } finally {
-            trainFrame.unpersist();
-            testFrame.unpersist();
-            if (validationFrame != null) {
-                validationFrame.unpersist();
+            for (Dataset<Row> frame : java.util.Arrays.asList(trainFrame, testFrame, validationFrame)) {
+                if (frame != null) {
+                    frame.unpersist();
+                }
             }
             // The Export approach's files are scratch: gone when the run ends, whatever its outcome.
             export.of(runId).deleteQuietly(export.root());
