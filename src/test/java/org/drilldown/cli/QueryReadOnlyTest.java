@@ -248,7 +248,10 @@ class QueryReadOnlyTest {
         assertThat(explain.out()).contains("Physical Plan");
     }
 
-    /** report reads through the same checked session: its own SQL passes and the tables stay as they were. */
+    /**
+     * report reads through the same checked session: its own SQL passes, the tables stay as they were, and what
+     * it writes (one run's report, a comparison of runs) lands under OUT/report only.
+     */
     @Test
     void theReportStillReads() throws IOException {
         Map<String, String> metrics = state();
@@ -256,6 +259,9 @@ class QueryReadOnlyTest {
         Console report = Console.run("report", "--out", out.toString());
         assertThat(report.exitCode()).as(report.err()).isZero();
         assertThat(out.resolve("report/good/REPORT.md")).exists();
+        // The comparison of runs writes under OUT/report too, and nowhere else.
+        Console compare = Console.run("report", "--out", out.toString(), "--runs", "good", "--step", "2");
+        assertThat(compare.exitCode()).as(compare.err()).isZero();
         Map<String, String> after = state();
         after.keySet().removeIf(f -> f.startsWith("report/"));
         assertThat(after).isEqualTo(metrics);
