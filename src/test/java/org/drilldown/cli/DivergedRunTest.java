@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.drilldown.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,32 +21,7 @@ class DivergedRunTest {
         Path conf = tmp.resolve("diverge.conf");
         Files.writeString(conf, "drilldown.steps.1.learning-rate = 10\n");
         Path out = tmp.resolve("out");
-        Console run = Console.run(
-                "run",
-                "--master",
-                "local[2]",
-                "--conf",
-                conf.toString(),
-                "--steps",
-                "1",
-                "--epochs",
-                "2",
-                "--train-limit",
-                "2048",
-                "--validation",
-                "200",
-                "--test-limit",
-                "200",
-                "--workers",
-                "2",
-                "--averaging-frequency",
-                "2",
-                "--data",
-                TestData.mnistDir().toString(),
-                "--out",
-                out.toString(),
-                "--run-id",
-                "diverged");
+        Console run = Console.run(TinyRun.args(out, "diverged", "1", 2, 2048, "--conf", conf.toString()));
         assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
         assertThat(run.err())
                 .startsWith(

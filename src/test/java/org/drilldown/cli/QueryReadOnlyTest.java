@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.drilldown.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,30 +47,7 @@ class QueryReadOnlyTest {
 
     @BeforeAll
     static void runTheJobOnce() {
-        Console run = Console.run(
-                "run",
-                "--master",
-                "local[2]",
-                "--steps",
-                "2",
-                "--epochs",
-                "1",
-                "--train-limit",
-                "512",
-                "--validation",
-                "200",
-                "--test-limit",
-                "200",
-                "--workers",
-                "2",
-                "--averaging-frequency",
-                "2",
-                "--data",
-                TestData.mnistDir().toString(),
-                "--out",
-                out.toString(),
-                "--run-id",
-                "good");
+        Console run = Console.run(TinyRun.args(out, "good", "2", 1, 512));
         assertThat(run.exitCode()).as(run.err()).isZero();
         rowCounts = rowCounts();
         assertThat(rowCounts).contains("epochs,1\n", "runs,1\n", "steps,1\n");
