@@ -9,7 +9,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The stage order of STYLE.md, checked on the compiled main classes: each stage uses only the stages before it,
+ * The pipeline's stage order (the README's "Tests" section lists it), checked on the compiled main classes: each stage uses only the stages before it,
  * nothing uses {@code cli}, and no two packages depend on each other. A failure names the class and the
  * dependency (call, field, import of a type) that breaks the order. A new package must be placed in the order
  * here before the test passes.

@@ -48,7 +48,6 @@ final class BarrierWorker extends AbstractFunction1<Iterator<Integer>, Iterator<
     private final DataSetLoader loader;
     private final Broadcast<SerializableHadoopConfig> hadoop;
 
-    @SuppressWarnings("checkstyle:ParameterNumber")
     BarrierWorker(
             MultiLayerConfiguration conf,
             INDArray params,
