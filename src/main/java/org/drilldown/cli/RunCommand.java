@@ -63,6 +63,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--averaging-frequency", description = "minibatches per worker between averaging rounds")
     Integer averagingFrequency;
 
+    @Option(
+            names = "--lr-scaling",
+            description = "how the workers train each step's one-process recipe: linear (rate x workers), sqrt, none,"
+                    + " or keep-batch (each worker fits its share of every minibatch, averaging after each)")
+    String lrScaling;
+
     @Option(names = "--seed", description = "the run's seed; all others derive from it")
     Long seed;
 
@@ -130,6 +136,7 @@ final class RunCommand implements Callable<Integer> {
                 || epochs != null
                 || workers != null
                 || averagingFrequency != null
+                || lrScaling != null
                 || seed != null
                 || runId != null) {
             throw new BadInput("--resume continues a run with its recorded configuration: only --out, --master and a"
@@ -250,6 +257,7 @@ final class RunCommand implements Callable<Integer> {
         JobOptions.put(o, "drilldown.epochs", epochs);
         JobOptions.put(o, "drilldown.training.workers", workers);
         JobOptions.put(o, "drilldown.training.averaging-frequency", averagingFrequency);
+        JobOptions.put(o, "drilldown.training.lr-scaling.rule", lrScaling);
         JobOptions.put(o, "drilldown.seed", seed);
         job.putData(o);
         job.putSession(o);

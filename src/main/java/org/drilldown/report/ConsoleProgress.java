@@ -58,10 +58,15 @@ public final class ConsoleProgress implements TrainingListener {
                 step.name(),
                 params,
                 step.epochs(),
-                step.batchSize(),
+                batch(step.batchSize(), lrScaling.workerBatch(step.batchSize(), run.workers())),
                 step.learningRate() * lrScaling.multiplier(run.workers()),
                 step.learningRate(),
                 lrScaling.describe(run.workers()));
+    }
+
+    /** "128", or "128 (64 a worker)" where each worker fits a share of the minibatch (lr-scaling keep-batch). */
+    static String batch(int configured, int perWorker) {
+        return perWorker == configured ? String.valueOf(configured) : configured + " (" + perWorker + " a worker)";
     }
 
     @Override

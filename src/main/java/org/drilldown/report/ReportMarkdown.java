@@ -44,7 +44,7 @@ final class ReportMarkdown {
                 orUnknown(run, "cores"),
                 orUnknown(run, "gpus"),
                 run.<Integer>getAs("workers"),
-                config.averagingFrequency());
+                config.lrScaling().averagingFrequency(config.averagingFrequency(), run.<Integer>getAs("workers")));
         line(
                 "Started %s, finished %s. Versions: %s.",
                 run.getAs("started_at"),
@@ -150,10 +150,10 @@ final class ReportMarkdown {
         line("| --- | ---: | ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | --- | ---: |");
         for (StepSpec s : data.trainedSteps()) {
             line(
-                    "| %s | %s | %d | Nesterov momentum %.2f | %s | %s | %s | %s | ±%.1f° | %.2f | %s | %d |",
+                    "| %s | %s | %s | Nesterov momentum %.2f | %s | %s | %s | %s | ±%.1f° | %.2f | %s | %d |",
                     s.key(),
                     params(s, data.stepRow(s.key())),
-                    s.batchSize(),
+                    ConsoleProgress.batch(s.batchSize(), scaling.workerBatch(s.batchSize(), workers)),
                     s.momentum(),
                     num(s.learningRate()),
                     num(s.learningRate() * scaling.multiplier(workers)),

@@ -115,18 +115,20 @@ public final class DrilldownJob {
      */
     static void checkFits(JobConfig config, int trainImages, int workers, boolean local, long nativeBytes) {
         for (StepSpec step : config.steps()) {
-            long perWorker = trainImages / ((long) step.batchSize() * workers);
-            if (config.averagingFrequency() > perWorker) {
+            int batch = config.lrScaling().workerBatch(step.batchSize(), workers);
+            int frequency = config.lrScaling().averagingFrequency(config.averagingFrequency(), workers);
+            long perWorker = trainImages / ((long) batch * workers);
+            if (frequency > perWorker) {
                 throw new BadInput(String.format(
                         Locale.ROOT,
                         "drilldown.training.averaging-frequency = %d is more than the %d minibatches each of %d workers"
                                 + " gets per epoch in step %s (%d images, batch %d); lower it, or use fewer workers or more images",
-                        config.averagingFrequency(),
+                        frequency,
                         perWorker,
                         workers,
                         step.key(),
                         trainImages,
-                        step.batchSize()));
+                        batch));
             }
             long needed = StepModels.trainingBytes(step) * workers;
             if (local && nativeBytes > 0 && needed > nativeBytes) {

@@ -84,13 +84,15 @@ final class StepTrainer {
         // Every fitted minibatch is scored and counted: the count is what the epoch really trained on.
         ScoreAccumulator fitted = new ScoreAccumulator();
         sc.sc().register(fitted, "fitted batches, step " + step.key());
+        // What each worker fits: the configured minibatch, or its 1/K share under lr-scaling keep-batch.
+        int workerBatch = config.lrScaling().workerBatch(step.batchSize(), workers);
         EpochFitter fitter = new EpochFitter(
                 sc,
                 net,
                 workers,
-                config.averagingFrequency(),
+                config.lrScaling().averagingFrequency(config.averagingFrequency(), workers),
                 config.prefetchBatches(),
-                step.batchSize(),
+                workerBatch,
                 config.averaging(),
                 stepSeed,
                 fitted);
@@ -112,7 +114,8 @@ final class StepTrainer {
                         trainFrame,
                         new EvalBatches(validationBatches, testBatches),
                         trainImages,
-                        stepSeed);
+                        stepSeed,
+                        workerBatch);
                 epochs.add(result);
                 // Checkpoint first: an epoch with metric rows always has its checkpoint to resume from.
                 checkpoints.save(step.key(), epoch, fitter.network());
@@ -137,7 +140,8 @@ final class StepTrainer {
             Dataset<Row> trainFrame,
             EvalBatches eval,
             long trainImages,
-            long stepSeed) {
+            long stepSeed,
+            int workerBatch) {
         double lr = config.lrScaling().rateAt(step, workers, epoch);
         InPlaceUpdater.setLearningRate(fitter.network(), lr);
         RandomRotation rotation =
@@ -146,7 +150,7 @@ final class StepTrainer {
         long start = System.nanoTime();
         fitter.startEpoch(Seeds.derive(stepSeed, epoch, 1));
         fitted.reset();
-        JavaRDD<DataSet> epochBatches = batches(trainFrame, rotation, step.batchSize(), Seeds.derive(stepSeed, epoch));
+        JavaRDD<DataSet> epochBatches = batches(trainFrame, rotation, workerBatch, Seeds.derive(stepSeed, epoch));
         EpochFit fit;
         if (exportDir == null) {
             fit = fitter.fitBatches(epochBatches); // the Direct approach

@@ -29,12 +29,45 @@ class LrScalingTest {
 
     @Test
     void oneWorkerTrainsTheConfiguredRecipeUnderEveryRule() {
-        for (String rule : List.of("none", "linear", "sqrt")) {
+        for (String rule : List.of("none", "linear", "sqrt", LrScaling.KEEP_BATCH)) {
             LrScaling scaling = new LrScaling(rule, 3);
             for (int epoch = 1; epoch <= 15; epoch++) {
                 assertThat(scaling.rateAt(FOUR, 1, epoch)).as(rule).isEqualTo(FOUR.learningRateAt(epoch));
             }
+            assertThat(scaling.workerBatch(FOUR.batchSize(), 1)).as(rule).isEqualTo(FOUR.batchSize());
         }
+    }
+
+    /**
+     * The derivation for 1, 2 and 4 workers: under keep-batch every worker trains at the configured rate (and
+     * schedule) on its 1/K share of each minibatch, averaging after every one; the other rules keep the batch
+     * and the configured averaging frequency.
+     */
+    @Test
+    void keepBatchSplitsEveryMinibatchAmongTheWorkersAtTheConfiguredRate() {
+        LrScaling keep = new LrScaling(LrScaling.KEEP_BATCH, 0);
+        assertThat(List.of(1, 2, 4)).extracting(k -> keep.rateAt(TWO, k, 1)).containsExactly(0.01, 0.01, 0.01);
+        assertThat(List.of(1, 2, 4)).extracting(k -> keep.workerBatch(128, k)).containsExactly(128, 64, 32);
+        assertThat(List.of(1, 2, 4)).extracting(k -> keep.workerBatch(32, k)).containsExactly(32, 16, 8);
+        assertThat(keep.averagingFrequency(10, 2)).isEqualTo(1);
+        assertThat(keep.averagingFrequency(10, 1))
+                .as("a lone worker averages with no one")
+                .isEqualTo(10);
+        for (int epoch = 1; epoch <= 15; epoch++) {
+            assertThat(keep.rateAt(FOUR, 4, epoch)).isEqualTo(FOUR.learningRateAt(epoch));
+        }
+        LrScaling linear = new LrScaling("linear", 0);
+        assertThat(List.of(1, 2, 4)).extracting(k -> linear.workerBatch(128, k)).containsExactly(128, 128, 128);
+        assertThat(linear.averagingFrequency(10, 2)).isEqualTo(10);
+    }
+
+    @Test
+    void keepBatchRefusesWorkersThatDoNotDivideTheBatch() {
+        assertThatThrownBy(() -> new LrScaling(LrScaling.KEEP_BATCH, 0).workerBatch(128, 3))
+                .isInstanceOf(BadInput.class)
+                .hasMessage("drilldown.training.lr-scaling.rule = keep-batch splits every minibatch of 128 among the"
+                        + " workers, and 3 workers do not divide it; use a worker count that divides the batch size,"
+                        + " or another rule");
     }
 
     @Test
@@ -94,5 +127,7 @@ class LrScalingTest {
         assertThat(new LrScaling("linear", 0).describe(2)).isEqualTo("linear: × 2 for 2 workers");
         assertThat(new LrScaling("sqrt", 2).describe(2)).isEqualTo("sqrt: × 1.41 for 2 workers, warm-up 2 epochs");
         assertThat(new LrScaling("none", 4).describe(8)).isEqualTo("none");
+        assertThat(new LrScaling(LrScaling.KEEP_BATCH, 0).describe(2))
+                .isEqualTo("keep-batch: each of 2 workers fits 1/2 of every minibatch, averaging after each");
     }
 }

@@ -1,0 +1,59 @@
+package org.drilldown.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code run --lr-scaling keep-batch} as a user types it: two workers each fit 64 of every minibatch of 128 at
+ * the configured rate and average after each, whatever {@code --averaging-frequency} says; the tables and the
+ * report say so. A batch the workers cannot split evenly is refused before training.
+ */
+class KeepBatchRunTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void twoWorkersSplitEveryMinibatchAndAverageAfterEach() throws Exception {
+        Path out = tmp.resolve("out");
+        // 1,024 images are 8 minibatches of 128: 8 rounds of two 64s (TinyRun's averaging every 2 would be 2).
+        Console run = Console.run(TinyRun.args(out, "kb", "2", 1, 1024, "--lr-scaling", "keep-batch"));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(csv(out, "select count(*) as rounds from iterations where step = '2' and epoch = 1"))
+                .isEqualTo("rounds\n8\n");
+        assertThat(csv(out, "select learning_rate, train_images from epochs"))
+                .as("the configured rate, not twice it; every image fitted once")
+                .isEqualTo("learning_rate,train_images\n0.01,1024\n");
+
+        Console report = Console.run("report", "--out", out.toString(), "--run-id", "kb");
+        assertThat(report.exitCode()).as(report.err()).isZero();
+        String markdown = Files.readString(out.resolve("report/kb/REPORT.md"));
+        assertThat(markdown).contains("2 parameter-averaging workers, averaging every 1 minibatches.");
+        assertThat(markdown).contains("| 2 | 9,712 | 128 (64 a worker) | Nesterov momentum 0.90 | 0.01 | 0.01 |");
+    }
+
+    @Test
+    void aBatchTheWorkersCannotSplitIsRefusedBeforeTraining() throws Exception {
+        Path conf = Files.writeString(tmp.resolve("odd.conf"), "drilldown.steps.2.batch-size = 127\n");
+        Path out = tmp.resolve("out");
+        Console run = Console.run(
+                TinyRun.args(out, "odd", "2", 1, 1024, "--lr-scaling", "keep-batch", "--conf", conf.toString()));
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err())
+                .isEqualTo("drilldown: drilldown.training.lr-scaling.rule = keep-batch splits every minibatch of 127"
+                        + " among the workers, and 2 workers do not divide it; use a worker count that divides the"
+                        + " batch size, or another rule\n");
+        assertThat(out.resolve("runs/odd"))
+                .as("a refused start leaves no run behind")
+                .doesNotExist();
+    }
+
+    private static String csv(Path out, String sql) {
+        Console q = Console.run("query", "--out", out.toString(), "--format", "csv", sql);
+        assertThat(q.exitCode()).as(q.err()).isZero();
+        return q.out();
+    }
+}
