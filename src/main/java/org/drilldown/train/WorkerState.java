@@ -14,9 +14,10 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A worker's parameters, updater state and loss after a round, as one string for {@code BarrierTaskContext.allGather}
- * (which carries strings): each array's floats, little-endian, Base64. A worker that fitted nothing this round sends
- * the empty string and counts in no average. Shape and floats are all a round needs; ND4J's own serialization (which {@link #bytes} keeps for the one-off broadcast) writes and reads
- * them one value at a time, which cost step 1 (two 992,800-float arrays a worker) about 0.3 s a round.
+ * (which carries strings): each array's shape and floats, little-endian, Base64. A worker that fitted nothing this
+ * round sends the empty string and counts in no average. ND4J's own serialization (which {@link #bytes} keeps for the
+ * one-off broadcast) writes and reads one value at a time, which cost step 1 (two 992,800-float arrays a worker)
+ * about 0.25 s a round (docs/performance.md).
  */
 record WorkerState(INDArray params, INDArray updater, double score) {
     private static final String SEP = ",";
@@ -35,7 +36,10 @@ record WorkerState(INDArray params, INDArray updater, double score) {
                 floats(parts[0]), parts[1].isEmpty() ? null : floats(parts[1]), Double.parseDouble(parts[2]));
     }
 
-    /** The array's shape and values, little-endian floats in Base64 ("1x10096:…"): the same bits back from {@link #floats(String)}. */
+    /**
+     * The array's shape and values, little-endian floats in Base64 ("1x10096:…"): the same bits come back from
+     * {@link #floats(String)}.
+     */
     static String floats(INDArray a) {
         if (a.dataType() != DataType.FLOAT) {
             throw new IllegalStateException("a worker's state is float, not " + a.dataType());
