@@ -44,7 +44,9 @@ record WorkerState(INDArray params, INDArray updater, double score) {
         if (a.dataType() != DataType.FLOAT) {
             throw new IllegalStateException("a worker's state is float, not " + a.dataType());
         }
-        float[] values = a.dup('c').data().asFloat(); // a fresh copy: its buffer holds exactly the array's values
+        // asFloat copies the whole buffer: exactly the array's values unless it is a view or not in 'c' order.
+        boolean ownBuffer = !a.isView() && a.ordering() == 'c' && a.data().length() == a.length();
+        float[] values = (ownBuffer ? a : a.dup('c')).data().asFloat();
         ByteBuffer bytes = ByteBuffer.allocate(Float.BYTES * values.length).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(values);
         String shape = Arrays.stream(a.shape()).mapToObj(Long::toString).collect(Collectors.joining("x"));
