@@ -111,7 +111,8 @@ public final class DriverLock implements AutoCloseable {
         try {
             return hold(file, "run '" + runId + "' is still running: its driver holds " + file);
         } catch (IOException e) {
-            throw new BadInput("cannot lock " + file + " (" + e.getMessage() + ")");
+            throw new BadInput("cannot lock " + file + " (" + e.getMessage()
+                    + "); --resume locks the run there, so it must be a file you can write");
         }
     }
 

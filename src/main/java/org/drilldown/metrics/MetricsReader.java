@@ -3,7 +3,10 @@ package org.drilldown.metrics;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -154,15 +157,29 @@ public final class MetricsReader {
         return frame;
     }
 
-    /** Reads the table's files one by one to name the one that broke the whole read, and why. */
+    /**
+     * Reads the table's files one by one to name the one that broke the whole read, and why: unreadable, a
+     * column of the wrong type, or a column whose type differs from an earlier file's (Spark's merge error
+     * names neither the column nor the files).
+     */
     private static Optional<BadInput> culprit(SparkSession spark, StorePath table, StructType expected) {
         try {
+            Map<String, String> firstSeen = new HashMap<>(); // column -> "type in file" of the first file having it
             for (StorePath file : table.list().stream()
                     .filter(f -> f.name().endsWith(".parquet"))
+                    .sorted(Comparator.comparing(StorePath::name))
                     .toList()) {
                 String problem;
                 try {
-                    problem = typeMismatch(spark.read().parquet(file.uri()).schema(), expected);
+                    StructType schema = spark.read().parquet(file.uri()).schema();
+                    problem = typeMismatch(schema, expected);
+                    for (StructField field : schema.fields()) {
+                        String type = field.dataType().simpleString();
+                        String earlier = firstSeen.putIfAbsent(field.name(), type + " in " + file.name());
+                        if (problem == null && earlier != null && !earlier.startsWith(type + " in ")) {
+                            problem = "column " + field.name() + " is " + type + ", but " + earlier;
+                        }
+                    }
                 } catch (Exception e) {
                     problem = "not readable Parquet (" + rootMessage(e) + ")";
                 }

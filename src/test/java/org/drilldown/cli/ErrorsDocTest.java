@@ -249,6 +249,19 @@ class ErrorsDocTest {
                         + " store other than AWS spark.hadoop.fs.s3a.endpoint and spark.hadoop.fs.s3a.path.style.access"
                         + " (drilldown.spark.settings in a --conf file; README, On a cluster)",
                 t -> new String[] {"run", "--out", "s3a://bucket/x"});
+        here("cannot create OUT/runs/ID/driver.lock (…); pass --out DIR you can write to", t -> {
+            Path out = Files.createDirectories(t.resolve("out"));
+            Files.writeString(out.resolve("runs"), "a file where the run directories go");
+            return new String[] {
+                "run",
+                "--data",
+                TinyMnist.write(t.resolve("mnist")).toString(),
+                "--validation",
+                "0",
+                "--out",
+                out.toString()
+            };
+        });
         here("output directory OUT is not writable (…); pass --out DIR you can write to", t -> {
             Path file = Files.writeString(t.resolve("a-file"), "x");
             return new String[] {
@@ -343,7 +356,18 @@ class ErrorsDocTest {
         elsewhere(
                 "table OUT/metrics/epochs: FILE holds rows without a run_id; it was not written by Drilldown, …",
                 "QueryErrorsTest");
+        elsewhere(
+                "table OUT/metrics/epochs: file F: column note is string, but int in F; move it out of the table"
+                        + " directory",
+                "QueryErrorsTest");
+        elsewhere(
+                "table OUT/metrics/epochs: column test_accuracy is string, expected double; a file there was not written"
+                        + " by Drilldown",
+                "QueryErrorsTest");
         elsewhere("no run 'x' under OUT; recent runs: [...]", "EndToEndTest");
+        elsewhere(
+                "no runs table under OUT/metrics; is --out the output directory of a Drilldown run?",
+                "QueryErrorsTest");
         here("--runs compares several runs and --run-id reports one: pass one of them", t ->
                 new String[] {"report", "--out", t.toString(), "--runs", "a,b", "--run-id", "c"});
         here("--sweep reports a sweep and --run-id, --runs report runs: pass one of them", t ->
@@ -353,6 +377,7 @@ class ErrorsDocTest {
                         + " --step, or pass --runs",
                 t -> new String[] {"report", "--out", t.toString(), "--sweep", "s1", "--step", "3"});
         elsewhere("no sweep 'x' under OUT; sweeps recorded there: [...]", "SweepTest");
+        elsewhere("trials.space_values is not the JSON a sweep writes: …", "SweepSummaryTest");
         elsewhere("run 'ID' has no epoch of step S; pass --step S of a step every run trained", "CompareRunsTest");
         elsewhere("no run 'ID' under OUT", "CompareRunsTest");
         elsewhere("run id in the runs table '..': a run id is 1 to 128 letters, …", "ReportOfADotDotRunTest");
@@ -388,7 +413,24 @@ class ErrorsDocTest {
             };
         });
         elsewhere("run 'ID' already succeeded; nothing to resume", "EndToEndTest");
+        elsewhere("no run 'ID' in the tables under OUT/metrics", "ResumeFromDamagedTablesTest");
+        elsewhere(
+                "run 'ID' step S has epoch rows [1, 1], not 1..n once each; it cannot be resumed",
+                "ResumeFromDamagedTablesTest");
         here("run 'ID' is still running: its driver holds OUT/runs/ID/driver.lock", ErrorsDocTest::resumeOfALiveRun);
+        here(
+                "cannot lock OUT/runs/ID/driver.lock (…); --resume locks the run there, so it must be a file you can write",
+                t -> {
+                    Path data = TinyMnist.write(t.resolve("mnist"));
+                    MetricsLocation out = new MetricsLocation(t.resolve("out"));
+                    Files.createDirectories(out.driverLock("locked").local());
+                    Files.writeString(
+                            out.manifest("locked").local(),
+                            manifest(data, MnistData.load(data, 0, 0, 0).checksums()));
+                    return new String[] {
+                        "run", "--resume", "locked", "--out", out.outputDir().toString()
+                    };
+                });
         here("FILE in DIR is not the file run 'ID' trained on (SHA-256 …, recorded …)", t -> {
             Path out = t.resolve("out");
             Files.writeString(
@@ -541,7 +583,7 @@ class ErrorsDocTest {
             case "PlanCheckTest", "BatchFilesTest", "CheckpointsTest" -> "train";
             case "DiskFullIT" -> "scripts";
             case "ClusterIT" -> "cluster";
-            case "ReportOfADotDotRunTest" -> "report";
+            case "ReportOfADotDotRunTest", "SweepSummaryTest" -> "report";
             default -> "cli";
         };
     }

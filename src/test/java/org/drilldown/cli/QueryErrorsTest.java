@@ -157,6 +157,55 @@ class QueryErrorsTest {
                 c, "table OUT/metrics/epochs: FILE holds rows without a run_id; it was not written by Drilldown, …");
     }
 
+    /** Files that each pass alone but clash with one another: the column and both files are named. */
+    @Test
+    void filesWhoseColumnTypesClashAreNamed() throws Exception {
+        foreignFile("foreign-1.parquet", "select 'x' as run_id, 1 as note");
+        foreignFile("foreign-2.parquet", "select 'y' as run_id, 'one' as note");
+        Console c = query("select count(*) from epochs");
+        assertDocumented(
+                c,
+                "table OUT/metrics/epochs: file F: column note is string, but int in F; move it out of the table"
+                        + " directory");
+        assertThat(c.err()).contains("file foreign-2.parquet: column note is string, but int in foreign-1.parquet");
+    }
+
+    /** Writes {@code sql}'s rows as one Parquet file named {@code name} into the epochs table. */
+    private void foreignFile(String name, String sql) throws Exception {
+        Path staged = out.resolve("staged-" + name);
+        SharedSpark.get().sql(sql).coalesce(1).write().parquet(staged.toString());
+        try (var files = Files.list(staged)) {
+            Path part = files.filter(f -> f.toString().endsWith(".parquet"))
+                    .findFirst()
+                    .orElseThrow();
+            Files.move(part, out.resolve("metrics/epochs").resolve(name));
+        }
+    }
+
+    /** No Drilldown file left to compare with: the whole table reads, and its type is refused. */
+    @Test
+    void aTableOfForeignFilesOnlyIsRefusedByItsType() throws Exception {
+        Path table = out.resolve("metrics/epochs");
+        Files.move(table, out.resolve("drilldown-epochs-aside"));
+        SharedSpark.get()
+                .sql("select 'x' as run_id, 'high' as test_accuracy")
+                .write()
+                .parquet(table.toString());
+        assertDocumented(
+                query("select run_id from epochs"),
+                "table OUT/metrics/epochs: column test_accuracy is string, expected double; a file there was not"
+                        + " written by Drilldown");
+    }
+
+    /** A report needs the runs table: other tables alone (a partial copy) are named as not a run's output. */
+    @Test
+    void aReportWithoutARunsTableSaysWhatOutShouldHold() throws Exception {
+        Files.move(out.resolve("metrics/runs"), out.resolve("runs-aside"));
+        Console c = Console.run("report", "--out", out.toString());
+        assertDocumented(c, "no runs table under OUT/metrics; is --out the output directory of a Drilldown run?");
+        assertThat(c.err()).contains(out.resolve("metrics").toString());
+    }
+
     /** Exit 2, nothing printed, and one line that is docs/errors.md's {@code documented} message. */
     private static void assertDocumented(Console c, String documented) {
         assertThat(c.exitCode()).as(c.err()).isEqualTo(Main.EXIT_BAD_INPUT);

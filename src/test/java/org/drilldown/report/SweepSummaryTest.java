@@ -1,6 +1,7 @@
 package org.drilldown.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,5 +80,40 @@ class SweepSummaryTest {
                 .containsPattern("- choice A: `\\{.*\"type\":\"step\".*\\}`");
         assertThat(out.resolve("report/sweep-m2/hyperparameter-lr-schedule.png"))
                 .isNotEmptyFile();
+    }
+
+    /** A trials table edited by hand: the report names the column and the value instead of a Jackson trace. */
+    @Test
+    void spaceValuesThatAreNotJsonAreRefusedWithTheValue() throws Exception {
+        String base = ConfigLoader.load(null, Map.of("drilldown.run-steps", List.of("4")))
+                .resolvedJson();
+        Path space = Files.writeString(out.resolve("s.conf"), "sweep.space.learning-rate { range = [0.01, 0.1] }");
+        MetricsLocation location = new MetricsLocation(out);
+        TrialsTable table = new TrialsTable(SharedSpark.get(), location, base);
+        for (Trial t : new SweepPlan("m3", "4", 1, 1, 2, 2, 1, 1).trials(SearchSpace.load(space), base, "s.conf")) {
+            table.record(t, 0, 2, new TrialResult(2, 98.0, 98.0, null), TrialsTable.FINISHED, "finished");
+        }
+        Path trials = location.table("trials").local();
+        Path edited = out.resolve("edited");
+        SharedSpark.get()
+                .read()
+                .parquet(trials.toString())
+                .withColumn("space_values", org.apache.spark.sql.functions.lit("{learning-rate: 0.05"))
+                .write()
+                .parquet(edited.toString());
+        try (var files = Files.list(trials)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        try (var files = Files.list(edited)) {
+            for (Path f : files.toList()) {
+                Files.move(f, trials.resolve(f.getFileName()));
+            }
+        }
+
+        assertThatThrownBy(() -> SweepSummary.load(SharedSpark.get(), location, "m3"))
+                .isInstanceOf(org.drilldown.config.BadInput.class)
+                .hasMessage("trials.space_values is not the JSON a sweep writes: {learning-rate: 0.05");
     }
 }
