@@ -48,16 +48,16 @@ final class SweepCommand implements Callable<Integer> {
     Path space;
 
     @Option(names = "--trials", description = "configurations drawn from the space (default: 8)")
-    int trials = 8;
+    Integer trials;
 
     @Option(names = "--seeds", description = "seeds each configuration trains with: seed, seed+1, ... (default: 1)")
-    int seeds = 1;
+    Integer seeds;
 
     @Option(names = "--epochs", description = "epochs of the last rung (default: the step's own)")
     Integer epochs;
 
     @Option(names = "--eta", description = "successive halving keeps the top 1/eta at each rung (default: 3)")
-    int eta = 3;
+    Integer eta;
 
     @Option(names = "--parallel", description = "trials trained at once, at most the cores (default: the cores)")
     Integer parallel;
@@ -160,14 +160,16 @@ final class SweepCommand implements Callable<Integer> {
                 ? sweepId
                 : "sweep-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         int cores = Runtime.getRuntime().availableProcessors();
+        int configs = trials != null ? trials : 8;
+        int trialSeeds = seeds != null ? seeds : 1;
         SweepPlan plan = new SweepPlan(
                 id,
                 step,
-                trials,
-                seeds,
+                configs,
+                trialSeeds,
                 lastRung,
-                eta,
-                parallel != null ? parallel : Math.min(cores, trials * seeds),
+                eta != null ? eta : 3,
+                parallel != null ? parallel : Math.min(cores, configs * trialSeeds),
                 base.seed());
         return new SweepManifest(plan, searchSpace, base.resolvedJson(), String.join(" ", commandLine()));
     }
@@ -175,6 +177,9 @@ final class SweepCommand implements Callable<Integer> {
     private SweepManifest resumed() {
         if (step != null
                 || space != null
+                || trials != null
+                || seeds != null
+                || eta != null
                 || epochs != null
                 || seed != null
                 || job.changesTheRecordBesidesSettings()

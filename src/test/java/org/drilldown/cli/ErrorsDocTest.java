@@ -175,6 +175,32 @@ class ErrorsDocTest {
         here(
                 "--parallel 64: more trials at once than the N cores Spark has (local[2]); lower --parallel or add cores",
                 t -> sweep(t, "sweep.space.dropout { range = [0.0, 0.1] }", "--parallel", "64"));
+        here("drilldown sweep needs --step S and --space FILE (or --resume SWEEP_ID)", t ->
+                new String[] {"sweep", "--out", t.resolve("out").toString()});
+        here(
+                "drilldown.data.validation = 0: a sweep ranks its trials on validation accuracy, never on test; hold out"
+                        + " at least one image (the default is 5000)",
+                t -> {
+                    Path conf = Files.writeString(t.resolve("user.conf"), "drilldown.data.validation = 0\n");
+                    String[] args = sweep(t, "sweep.space.dropout { range = [0.0, 0.1] }", "--conf", conf.toString());
+                    List<String> noFlag = new java.util.ArrayList<>(List.of(args));
+                    int v = noFlag.indexOf("--validation");
+                    noFlag.subList(v, v + 2).clear(); // the key comes from the file, not the flag
+                    return noFlag.toArray(String[]::new);
+                });
+        here(
+                "--resume continues a sweep with its recorded plan: only --out, --master, --parallel and a --conf of"
+                        + " Spark settings (credentials, endpoints) may be given with it",
+                t -> new String[] {"sweep", "--resume", "s1", "--seeds", "3"});
+        here(
+                "--sweep-id 'aaaa…': at most 100 characters",
+                t -> sweep(t, "sweep.space.dropout { range = [0.0, 0.1] }", "--sweep-id", "a".repeat(101)));
+        here(
+                "--trials 0: must be at least 1",
+                t -> sweep(t, "sweep.space.dropout { range = [0.0, 0.1] }", "--trials", "0"));
+        here(
+                "--trials 3: FILE's grid has 2 points, each given to as many configurations; pass a multiple of 2",
+                t -> sweep(t, "sweep.space.dropout { grid = [0.0, 0.1] }", "--trials", "3"));
         // Configuration and flags
         here(
                 "FILE: unknown config key 'drilldown.trainig.workers' (see conf/drilldown.conf …)",
@@ -363,6 +389,9 @@ class ErrorsDocTest {
         elsewhere(
                 "table OUT/metrics/epochs: column test_accuracy is string, expected double; a file there was not written"
                         + " by Drilldown",
+                "QueryErrorsTest");
+        elsewhere(
+                "reading the tables under OUT/metrics failed (…); a file there is corrupt or not Drilldown's: move it out",
                 "QueryErrorsTest");
         elsewhere("no run 'x' under OUT; recent runs: [...]", "EndToEndTest");
         elsewhere(

@@ -157,6 +157,24 @@ class QueryErrorsTest {
                 c, "table OUT/metrics/epochs: FILE holds rows without a run_id; it was not written by Drilldown, …");
     }
 
+    /** A file whose footer reads but whose data does not fails only when the query runs: still one line. */
+    @Test
+    void aFileDamagedInsideItsDataFailsTheQueryWithTheTablesNamed() throws Exception {
+        Path file;
+        try (var files = Files.list(out.resolve("metrics/epochs"))) {
+            file = files.filter(f -> f.toString().endsWith(".parquet"))
+                    .findFirst()
+                    .orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        java.util.Arrays.fill(bytes, 4, 4 + 64, (byte) 0x7f); // the first page header and data; footer intact
+        Files.write(file, bytes);
+        Console c = query("select * from epochs");
+        assertDocumented(
+                c,
+                "reading the tables under OUT/metrics failed (…); a file there is corrupt or not Drilldown's: move it out");
+    }
+
     /** Files that each pass alone but clash with one another: the column and both files are named. */
     @Test
     void filesWhoseColumnTypesClashAreNamed() throws Exception {
