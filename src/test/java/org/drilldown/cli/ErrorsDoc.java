@@ -66,6 +66,19 @@ final class ErrorsDoc {
                 - prose.chars().filter(c -> c == ')').count());
     }
 
+    /** The message's own words: what lies between its placeholders, ellipses and example values, trimmed. */
+    static List<String> literalParts(String documented) {
+        List<String> parts = new ArrayList<>();
+        for (String piece : WILDCARD.split(documented)) {
+            for (String part : EXAMPLE.split(piece)) {
+                if (!part.isBlank()) {
+                    parts.add(part.strip());
+                }
+            }
+        }
+        return parts;
+    }
+
     /** The message exactly as documented, placeholders and ellipses matching anything. */
     static Pattern strict(String documented) {
         return Pattern.compile(regex(documented, false), Pattern.DOTALL);

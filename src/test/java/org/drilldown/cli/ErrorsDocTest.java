@@ -596,13 +596,41 @@ class ErrorsDocTest {
                 .as("documented messages without a case (add one here)")
                 .isSubsetOf(cases);
         assertThat(cases).as("cases of messages the doc no longer lists").isSubsetOf(documented);
-        for (String test : COVERED_ELSEWHERE.values()) {
-            assertThat(Files.exists(Path.of("src/test/java/org/drilldown")
-                            .resolve(packageOf(test))
-                            .resolve(test + ".java")))
-                    .as(test)
+        COVERED_ELSEWHERE.forEach((message, test) -> {
+            Path source = Path.of("src/test/java/org/drilldown")
+                    .resolve(packageOf(test))
+                    .resolve(test + ".java");
+            assertThat(source).as(test).exists();
+            assertThat(mentions(source, message))
+                    .as("%s checks a piece of \"%s\"", test, message)
                     .isTrue();
+        });
+    }
+
+    /**
+     * Whether a test's source holds a piece of the message's own words: any 12 characters of them, or its longest
+     * part when shorter. A test named for a message must check that message, not just exist.
+     */
+    private static boolean mentions(Path testSource, String documented) {
+        String source;
+        try {
+            // string literals joined across lines read as one
+            source = Files.readString(testSource)
+                    .replaceAll("\"\\s*\\+\\s*\"", "")
+                    .replace("\\\"", "\"");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
+        List<String> parts = ErrorsDoc.literalParts(documented);
+        int k = Math.min(12, parts.stream().mapToInt(String::length).max().orElse(0));
+        for (String part : parts) {
+            for (int i = 0; k > 0 && i + k <= part.length(); i++) {
+                if (source.contains(part.substring(i, i + k))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static String packageOf(String test) {

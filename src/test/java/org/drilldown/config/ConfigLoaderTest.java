@@ -203,6 +203,7 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(bin, Map.of()))
                 .isInstanceOf(ConfigError.class)
                 .hasMessageStartingWith(bin + ": line ")
+                .hasMessageContaining("may not be followed by token: ") // docs/errors.md's example is this one
                 .satisfies(e -> assertThat(e.getMessage())
                         .doesNotContainPattern("\\p{Cntrl}")
                         .hasSizeLessThan(400));
