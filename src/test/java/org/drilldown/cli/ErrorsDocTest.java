@@ -276,17 +276,9 @@ class ErrorsDocTest {
                         + " (drilldown.spark.settings in a --conf file; README, On a cluster)",
                 t -> new String[] {"run", "--out", "s3a://bucket/x"});
         here("cannot create OUT/runs/ID/driver.lock (…); pass --out DIR you can write to", t -> {
-            Path out = Files.createDirectories(t.resolve("out"));
-            Files.writeString(out.resolve("runs"), "a file where the run directories go");
-            return new String[] {
-                "run",
-                "--data",
-                TinyMnist.write(t.resolve("mnist")).toString(),
-                "--validation",
-                "0",
-                "--out",
-                out.toString()
-            };
+            Files.writeString(
+                    Files.createDirectories(t.resolve("out")).resolve("runs"), "a file where the run directories go");
+            return run(t, TinyMnist.write(t.resolve("mnist")));
         });
         here("output directory OUT is not writable (…); pass --out DIR you can write to", t -> {
             Path file = Files.writeString(t.resolve("a-file"), "x");
