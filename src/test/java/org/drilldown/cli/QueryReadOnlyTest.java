@@ -198,6 +198,8 @@ class QueryReadOnlyTest {
     void showDescribeAndExplainStillRead() {
         Console tables = query("show tables");
         assertThat(tables.exitCode()).as(tables.err()).isZero();
+        // Every view the session registers is one whose row count the refusals are checked against (VIEWS).
+        assertThat(tables.out().lines().skip(1).map(l -> l.split(",")[1])).containsExactlyInAnyOrderElementsOf(VIEWS);
         assertThat(tables.out()).contains(",epochs,true", ",runs_history,true", ",worker_stats,true");
         Console describe = query("describe epochs");
         assertThat(describe.exitCode()).as(describe.err()).isZero();
