@@ -484,7 +484,7 @@ class ErrorsDocTest {
     }
 
     /** A run manifest as a run records it: the few keys --resume reads. */
-    private static String manifest(Path data, Map<String, String> checksums) throws Exception {
+    static String manifest(Path data, Map<String, String> checksums) throws Exception {
         Map<String, Object> m = Map.of(
                 "config", Map.of("data", Map.of("dir", data.toString(), "validation", 0)), "data_sha256", checksums);
         return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(m);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.drilldown.MetricsFixtures;
 import org.drilldown.SharedSpark;
 import org.drilldown.config.TargetSpec;
@@ -63,14 +62,10 @@ class ResumeFromDamagedTablesTest {
     /** The manifest --resume reads first: the data files' checksums match, so the tables are what is read next. */
     private void writeManifest(MetricsLocation out, String id) throws Exception {
         Path data = TinyMnist.write(tmp.resolve("mnist"));
-        Map<String, Object> m = Map.of(
-                "config",
-                Map.of("data", Map.of("dir", data.toString(), "validation", 0)),
-                "data_sha256",
-                MnistData.load(data, 0, 0, 0).checksums());
         Files.createDirectories(out.runDir(id).local());
         Files.writeString(
-                out.manifest(id).local(), new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(m));
+                out.manifest(id).local(),
+                ErrorsDocTest.manifest(data, MnistData.load(data, 0, 0, 0).checksums()));
     }
 
     private static String history(MetricsLocation out) {
