@@ -57,7 +57,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--epochs", description = "cap every step at N epochs (default: each step's own)")
     Integer epochs;
 
-    @Option(names = "--workers", description = "parameter-averaging workers (default: Spark's parallelism)")
+    @Option(
+            names = "--workers",
+            description = "parameter-averaging workers (default: Spark's parallelism; under keep-batch the most of it"
+                    + " that divides every step's batch)")
     Integer workers;
 
     @Option(names = "--averaging-frequency", description = "minibatches per worker between averaging rounds")

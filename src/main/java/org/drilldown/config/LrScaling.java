@@ -1,5 +1,6 @@
 package org.drilldown.config;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 
@@ -69,6 +70,24 @@ public record LrScaling(String rule, int warmupEpochs) {
                     workers));
         }
         return batch / workers;
+    }
+
+    /**
+     * The workers a job uses when none are configured, given Spark's {@code parallelism}: all of them, or under
+     * {@code keep-batch} the most (at most {@code parallelism}) that divide every step's batch, so that a default
+     * run on a machine with, say, 6 cores trains 4 workers rather than stopping at its first step.
+     */
+    public int defaultWorkers(int parallelism, Collection<Integer> batchSizes) {
+        if (!rule.equals(KEEP_BATCH)) {
+            return Math.max(1, parallelism);
+        }
+        for (int k = parallelism; k > 1; k--) {
+            int workers = k;
+            if (batchSizes.stream().allMatch(b -> b % workers == 0)) {
+                return workers;
+            }
+        }
+        return 1;
     }
 
     /**

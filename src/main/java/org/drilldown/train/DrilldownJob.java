@@ -160,7 +160,19 @@ public final class DrilldownJob {
             ResumePoint resume) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         TrainingStats.useSystemClock(); // the driver's half of executorJavaOptions
-        int workers = config.workers() > 0 ? config.workers() : sc.defaultParallelism();
+        int workers = config.workers() > 0
+                ? config.workers()
+                : config.lrScaling()
+                        .defaultWorkers(
+                                sc.defaultParallelism(),
+                                config.steps().stream().map(StepSpec::batchSize).toList());
+        if (workers != sc.defaultParallelism() && config.workers() == 0) {
+            LOG.info(
+                    "{} workers of Spark's {} cores: {} needs a worker count that divides every step's batch",
+                    workers,
+                    sc.defaultParallelism(),
+                    config.lrScaling().rule());
+        }
         // The driver is listed too; in local mode it is the only one and runs the tasks itself.
         int executors = Math.max(1, sc.sc().statusTracker().getExecutorInfos().length - (sc.isLocal() ? 0 : 1));
         checkFits(config, data.train().size(), workers, sc.isLocal(), Pointer.maxBytes());

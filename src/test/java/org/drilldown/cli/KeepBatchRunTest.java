@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +51,23 @@ class KeepBatchRunTest {
         assertThat(out.resolve("runs/odd"))
                 .as("a refused start leaves no run behind")
                 .doesNotExist();
+    }
+
+    /** With no --workers on 3 cores, keep-batch trains the 2 workers that split batch 128, not 3 that cannot. */
+    @Test
+    void withNoWorkersGivenItTrainsTheMostCoresThatSplitTheBatch() throws Exception {
+        Path out = tmp.resolve("out");
+        List<String> args =
+                new ArrayList<>(List.of(TinyRun.args(out, "cores", "2", 1, 512, "--lr-scaling", "keep-batch")));
+        int workers = args.indexOf("--workers");
+        args.subList(workers, workers + 2).clear();
+        args.set(args.indexOf("local[2]"), "local[3]");
+        Console run = Console.run(args.toArray(String[]::new));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(csv(out, "select cores, workers from runs")).isEqualTo("cores,workers\n3,2\n");
+        assertThat(csv(out, "select count(*) as rounds from iterations"))
+                .as("512 images are 4 minibatches of 128, each split in two 64s")
+                .isEqualTo("rounds\n4\n");
     }
 
     private static String csv(Path out, String sql) {

@@ -70,6 +70,21 @@ class LrScalingTest {
                         + " or another rule");
     }
 
+    /** With no --workers, keep-batch takes the most of Spark's cores that divide every step's batch. */
+    @Test
+    void keepBatchDefaultsToTheMostWorkersThatDivideEveryBatch() {
+        LrScaling keep = new LrScaling(LrScaling.KEEP_BATCH, 0);
+        List<Integer> drilldown = List.of(128, 128, 128, 32);
+        assertThat(List.of(1, 2, 3, 6, 12, 64))
+                .extracting(cores -> keep.defaultWorkers(cores, drilldown))
+                .containsExactly(1, 2, 2, 4, 8, 32);
+        assertThat(keep.defaultWorkers(6, List.of(30))).isEqualTo(6);
+        assertThat(keep.defaultWorkers(4, List.of(7)))
+                .as("a prime batch trains one worker")
+                .isEqualTo(1);
+        assertThat(new LrScaling("linear", 0).defaultWorkers(6, drilldown)).isEqualTo(6);
+    }
+
     @Test
     void noneAndSqrt() {
         assertThat(new LrScaling("none", 0).rateAt(TWO, 4, 1)).isEqualTo(0.01);
