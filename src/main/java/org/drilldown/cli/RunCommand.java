@@ -60,7 +60,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--workers",
             description = "parameter-averaging workers (default: Spark's parallelism; under keep-batch the most of it"
-                    + " that divides every step's batch)")
+                    + " that divides every minibatch it splits)")
     Integer workers;
 
     @Option(names = "--averaging-frequency", description = "minibatches per worker between averaging rounds")
@@ -68,8 +68,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(
             names = "--lr-scaling",
-            description = "how the workers train each step's one-process recipe: linear (rate x workers), sqrt, none,"
-                    + " or keep-batch (each worker fits its share of every minibatch, averaging after each)")
+            description = "how the workers train each step's one-process recipe: keep-batch (the default: each worker"
+                    + " fits its share of every minibatch, averaging after each, where each share keeps"
+                    + " min-worker-batch images; linear otherwise), linear (rate x workers), sqrt or none")
     String lrScaling;
 
     @Option(names = "--seed", description = "the run's seed; all others derive from it")

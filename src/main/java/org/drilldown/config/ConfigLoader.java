@@ -59,7 +59,8 @@ public final class ConfigLoader {
      * a resumed or reported old run keeps its own behaviour.
      */
     private static final String BEFORE_THE_KEY_EXISTED = "drilldown.training.train-accuracy = after-epoch\n"
-            + "drilldown.data.validation = 0\n" + "drilldown.training.lr-scaling.rule = none";
+            + "drilldown.data.validation = 0\n" + "drilldown.training.lr-scaling.rule = none\n"
+            + "drilldown.training.lr-scaling.min-worker-batch = 1";
 
     /**
      * Rebuilds the configuration a run recorded in {@code runs.config}; keys added to Drilldown since that
@@ -214,7 +215,10 @@ public final class ConfigLoader {
                 d.getString("output.dir"),
                 d.getInt("training.workers"),
                 d.getInt("training.averaging-frequency"),
-                new LrScaling(d.getString("training.lr-scaling.rule"), d.getInt("training.lr-scaling.warmup-epochs")),
+                new LrScaling(
+                        d.getString("training.lr-scaling.rule"),
+                        d.getInt("training.lr-scaling.warmup-epochs"),
+                        d.getInt("training.lr-scaling.min-worker-batch")),
                 d.getInt("training.prefetch-batches"),
                 d.getInt("training.eval-batch-size"),
                 TrainAccuracy.parse("drilldown.training.train-accuracy", d.getString("training.train-accuracy")),

@@ -17,15 +17,21 @@ import java.util.Locale;
  * minibatch. For SGD with momentum that is the configured step exactly: the mean of K parameter and momentum
  * updates from the K partial gradients is the update from their mean, the whole minibatch's gradient
  * ({@code KeepBatchEquivalenceTest}). BatchNorm's batch statistics and dropout's masks are the per-worker
- * ones. One worker always trains the configured recipe, under every rule.
+ * ones. It splits a minibatch only while each worker keeps {@code minWorkerBatch} images: a smaller share
+ * costs more time per image than the exactness is worth (step 4's 32 split in two trained at a third of
+ * {@code linear}'s rate, docs/drilldown.md), so such a step trains as {@code linear} does. One worker always
+ * trains the configured recipe, under every rule.
  */
-public record LrScaling(String rule, int warmupEpochs) {
+public record LrScaling(String rule, int warmupEpochs, int minWorkerBatch) {
 
     public static final String KEEP_BATCH = "keep-batch";
     private static final List<String> RULES = List.of("none", "linear", "sqrt", KEEP_BATCH);
 
     /** A warm-up longer than any step is a typo: the exercise trains 15 epochs. */
     public static final int MAX_WARMUP_EPOCHS = StepSpec.MAX_EPOCHS;
+
+    /** The smallest share {@code keep-batch} splits a minibatch into, and the largest that makes sense. */
+    public static final int MAX_MIN_WORKER_BATCH = 1 << 16;
 
     public LrScaling {
         if (!RULES.contains(rule)) {
@@ -38,29 +44,47 @@ public record LrScaling(String rule, int warmupEpochs) {
                     warmupEpochs,
                     "must be in 0.." + MAX_WARMUP_EPOCHS + " (0 = no warm-up)");
         }
+        if (minWorkerBatch < 1 || minWorkerBatch > MAX_MIN_WORKER_BATCH) {
+            throw new ConfigError(
+                    "drilldown.training.lr-scaling.min-worker-batch",
+                    minWorkerBatch,
+                    "must be in 1.." + MAX_MIN_WORKER_BATCH + " (images a worker keeps of a split minibatch)");
+        }
     }
 
-    /** The rate multiplier for {@code workers} workers once any warm-up is over. */
-    public double multiplier(int workers) {
+    /**
+     * Whether {@code workers} workers split each minibatch of {@code batch} among them: under {@code keep-batch},
+     * while each keeps at least {@link #minWorkerBatch} images.
+     */
+    public boolean splits(int batch, int workers) {
+        return rule.equals(KEEP_BATCH) && workers > 1 && batch / workers >= minWorkerBatch;
+    }
+
+    /**
+     * The rate multiplier for {@code workers} workers on minibatches of {@code batch} once any warm-up is over;
+     * {@code keep-batch} multiplies as {@code linear} where it does not split the minibatch.
+     */
+    public double multiplier(int batch, int workers) {
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be at least 1, got " + workers);
         }
         return switch (rule) {
             case "linear" -> workers;
             case "sqrt" -> Math.sqrt(workers);
+            case KEEP_BATCH -> splits(batch, workers) ? 1 : workers;
             default -> 1;
         };
     }
 
     /**
      * The minibatch each of {@code workers} workers fits for a step configured with {@code batch}: the whole
-     * of it, or under {@code keep-batch} its 1/K share, which needs K to divide it.
+     * of it, or where {@code keep-batch} splits it its 1/K share, which needs K to divide it.
      */
     public int workerBatch(int batch, int workers) {
-        if (!rule.equals(KEEP_BATCH)) {
+        if (!splits(batch, workers)) {
             return batch;
         }
-        if (workers < 1 || batch % workers != 0) {
+        if (batch % workers != 0) {
             throw new BadInput(String.format(
                     Locale.ROOT,
                     "drilldown.training.lr-scaling.rule = %s splits every minibatch of %d among the workers, and %d"
@@ -74,16 +98,13 @@ public record LrScaling(String rule, int warmupEpochs) {
 
     /**
      * The workers a job uses when none are configured, given Spark's {@code parallelism}: all of them, or under
-     * {@code keep-batch} the most (at most {@code parallelism}) that divide every step's batch, so that a default
-     * run on a machine with, say, 6 cores trains 4 workers rather than stopping at its first step.
+     * {@code keep-batch} the most (at most {@code parallelism}) that divide every minibatch they split, so that a
+     * default run on a machine with, say, 3 cores trains 2 workers rather than stopping at its first step.
      */
     public int defaultWorkers(int parallelism, Collection<Integer> batchSizes) {
-        if (!rule.equals(KEEP_BATCH)) {
-            return Math.max(1, parallelism);
-        }
         for (int k = parallelism; k > 1; k--) {
             int workers = k;
-            if (batchSizes.stream().allMatch(b -> b % workers == 0)) {
+            if (batchSizes.stream().allMatch(b -> !splits(b, workers) || b % workers == 0)) {
                 return workers;
             }
         }
@@ -91,11 +112,12 @@ public record LrScaling(String rule, int warmupEpochs) {
     }
 
     /**
-     * Minibatches each worker fits between averaging rounds: {@code keep-batch} averages after every one (a lone
-     * worker has nothing to average with, so it keeps the configured rounds, which cost less).
+     * Minibatches each worker fits between averaging rounds on minibatches of {@code batch}: after every one
+     * where {@code keep-batch} splits them (a lone worker has nothing to average with, so it keeps the
+     * configured rounds, which cost less).
      */
-    public int averagingFrequency(int configured, int workers) {
-        return rule.equals(KEEP_BATCH) && workers > 1 ? 1 : configured;
+    public int averagingFrequency(int configured, int batch, int workers) {
+        return splits(batch, workers) ? 1 : configured;
     }
 
     /**
@@ -103,28 +125,39 @@ public record LrScaling(String rule, int warmupEpochs) {
      * during a warm-up of W epochs rises linearly from 1 in epoch 1 to the full multiplier in epoch W + 1.
      */
     public double rateAt(StepSpec step, int workers, int epoch) {
-        double full = multiplier(workers);
+        double full = multiplier(step.batchSize(), workers);
         double m = epoch <= warmupEpochs ? 1 + (full - 1) * (epoch - 1) / warmupEpochs : full;
         return step.learningRateAt(epoch) * m;
     }
 
     /**
-     * For the report and the console: "none", "linear: × 2 for 2 workers", "sqrt: × 1.41 for 2 workers, warm-up 2
-     * epochs", "keep-batch: each of 2 workers fits 1/2 of every minibatch, averaging after each".
+     * For the report and the console, on minibatches of {@code batch}: "none", "linear: × 2 for 2 workers",
+     * "sqrt: × 1.41 for 2 workers, warm-up 2 epochs", "keep-batch: each of 2 workers fits 1/2 of every
+     * minibatch, averaging after each", or where keep-batch does not split "keep-batch: 16 images a worker is
+     * below min-worker-batch 32, so linear: × 2 for 2 workers".
      */
-    public String describe(int workers) {
+    public String describe(int batch, int workers) {
         if (rule.equals("none")) {
             return "none";
         }
         if (rule.equals(KEEP_BATCH)) {
-            return workers == 1
-                    ? KEEP_BATCH + ": 1 worker fits every minibatch whole"
-                    : KEEP_BATCH + ": each of " + workers + " workers fits 1/" + workers
-                            + " of every minibatch, averaging after each";
+            if (workers == 1) {
+                return KEEP_BATCH + ": 1 worker fits every minibatch whole";
+            }
+            if (splits(batch, workers)) {
+                return KEEP_BATCH + ": each of " + workers + " workers fits 1/" + workers
+                        + " of every minibatch, averaging after each";
+            }
+            return KEEP_BATCH + ": " + batch / workers + " images a worker is below min-worker-batch " + minWorkerBatch
+                    + ", so " + scaled("linear", workers);
         }
-        double m = multiplier(workers);
+        return scaled(rule, workers);
+    }
+
+    private String scaled(String name, int workers) {
+        double m = name.equals("sqrt") ? Math.sqrt(workers) : workers;
         String times = m == Math.rint(m) ? String.valueOf((long) m) : String.format(Locale.ROOT, "%.2f", m);
-        String text = rule + ": × " + times + " for " + workers + (workers == 1 ? " worker" : " workers");
+        String text = name + ": × " + times + " for " + workers + (workers == 1 ? " worker" : " workers");
         return warmupEpochs > 0 ? text + ", warm-up " + warmupEpochs + " epochs" : text;
     }
 }

@@ -59,9 +59,9 @@ public final class ConsoleProgress implements TrainingListener {
                 params,
                 step.epochs(),
                 batch(step.batchSize(), lrScaling.workerBatch(step.batchSize(), run.workers())),
-                step.learningRate() * lrScaling.multiplier(run.workers()),
+                step.learningRate() * lrScaling.multiplier(step.batchSize(), run.workers()),
                 step.learningRate(),
-                lrScaling.describe(run.workers()));
+                lrScaling.describe(step.batchSize(), run.workers()));
     }
 
     /** "128", or "128 (64 a worker)" where each worker fits a share of the minibatch (lr-scaling keep-batch). */

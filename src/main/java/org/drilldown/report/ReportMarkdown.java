@@ -2,9 +2,11 @@ package org.drilldown.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.drilldown.config.JobConfig;
@@ -31,12 +33,11 @@ final class ReportMarkdown {
 
     String render() {
         Row run = data.run();
-        JobConfig config = data.config();
         line("# Drilldown report: run `%s`", data.runId());
         line("");
         line(
                 "Status **%s**; seed %d; Spark master `%s`, %s executor(s), %s cores, %s GPUs, %d parameter-averaging"
-                        + " workers, averaging every %d minibatches.",
+                        + " workers, averaging every %s minibatches.",
                 run.<String>getAs("status"),
                 run.<Long>getAs("seed"),
                 run.<String>getAs("spark_master"),
@@ -44,7 +45,7 @@ final class ReportMarkdown {
                 orUnknown(run, "cores"),
                 orUnknown(run, "gpus"),
                 run.<Integer>getAs("workers"),
-                config.lrScaling().averagingFrequency(config.averagingFrequency(), run.<Integer>getAs("workers")));
+                averagingEvery(run.<Integer>getAs("workers")));
         line(
                 "Started %s, finished %s. Versions: %s.",
                 run.getAs("started_at"),
@@ -134,6 +135,25 @@ final class ReportMarkdown {
         line("![step %s accuracy](%s)", step.key(), charts.get("accuracy-" + step.key()));
     }
 
+    /** "10", or per step where keep-batch averages some after every minibatch: "1 (steps 1, 2, 3) and 10 (step 4)". */
+    private String averagingEvery(int workers) {
+        JobConfig config = data.config();
+        Map<Integer, List<String>> steps = new TreeMap<>();
+        for (StepSpec s : config.steps()) {
+            steps.computeIfAbsent(
+                            config.lrScaling().averagingFrequency(config.averagingFrequency(), s.batchSize(), workers),
+                            k -> new ArrayList<>())
+                    .add(s.key());
+        }
+        if (steps.size() == 1) {
+            return String.valueOf(steps.keySet().iterator().next());
+        }
+        return steps.entrySet().stream()
+                .map(e -> e.getKey() + " (step" + (e.getValue().size() > 1 ? "s " : " ")
+                        + String.join(", ", e.getValue()) + ")")
+                .collect(Collectors.joining(" and "));
+    }
+
     private void hyperparameters() {
         int workers = data.run().<Integer>getAs("workers");
         LrScaling scaling = data.config().lrScaling();
@@ -143,7 +163,13 @@ final class ReportMarkdown {
         line(
                 "Learning rates are configured for one process; each of the %d workers trains at the configured rate"
                         + " scaled by drilldown.training.lr-scaling (%s).",
-                workers, scaling.describe(workers));
+                workers,
+                String.join(
+                        "; ",
+                        data.trainedSteps().stream()
+                                .map(s -> scaling.describe(s.batchSize(), workers))
+                                .distinct()
+                                .toList()));
         line("");
         line(
                 "| step | params | batch | optimiser | learning rate (configured) | per worker | schedule | weight decay | rotation | dropout | BatchNorm | epochs |");
@@ -156,7 +182,7 @@ final class ReportMarkdown {
                     ConsoleProgress.batch(s.batchSize(), scaling.workerBatch(s.batchSize(), workers)),
                     s.momentum(),
                     num(s.learningRate()),
-                    num(s.learningRate() * scaling.multiplier(workers)),
+                    num(s.learningRate() * scaling.multiplier(s.batchSize(), workers)),
                     schedule(s.lrSchedule()),
                     num(s.weightDecay()),
                     s.rotationDegrees(),

@@ -116,7 +116,8 @@ public final class DrilldownJob {
     static void checkFits(JobConfig config, int trainImages, int workers, boolean local, long nativeBytes) {
         for (StepSpec step : config.steps()) {
             int batch = config.lrScaling().workerBatch(step.batchSize(), workers);
-            int frequency = config.lrScaling().averagingFrequency(config.averagingFrequency(), workers);
+            int frequency =
+                    config.lrScaling().averagingFrequency(config.averagingFrequency(), step.batchSize(), workers);
             long perWorker = trainImages / ((long) batch * workers);
             if (frequency > perWorker) {
                 throw new BadInput(String.format(

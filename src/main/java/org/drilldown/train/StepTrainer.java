@@ -90,7 +90,7 @@ final class StepTrainer {
                 sc,
                 net,
                 workers,
-                config.lrScaling().averagingFrequency(config.averagingFrequency(), workers),
+                config.lrScaling().averagingFrequency(config.averagingFrequency(), step.batchSize(), workers),
                 config.prefetchBatches(),
                 workerBatch,
                 config.averaging(),

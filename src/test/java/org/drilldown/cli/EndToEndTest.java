@@ -26,8 +26,9 @@ class EndToEndTest {
     @BeforeAll
     static void runTheJob() throws java.io.IOException {
         // Through a --conf file too: with 3000 images, batch 32 and a higher rate give enough progress to
-        // test learning in two epochs: a configured 0.025 that the default lr-scaling (linear) doubles for the
-        // two workers, so the tables show 0.05. Step 4 halves its rate in epoch 2 through a per-epoch schedule.
+        // test learning in two epochs: a configured 0.025 that the default lr-scaling doubles for the two
+        // workers (keep-batch trains a batch of 32 on two as linear does), so the tables show 0.05. Step 4
+        // halves its rate in epoch 2 through a per-epoch schedule.
         Path conf = java.nio.file.Files.writeString(
                 out.resolve("test.conf"),
                 "drilldown.steps.3 { batch-size = 32, learning-rate = 0.025 }\n"

@@ -37,6 +37,36 @@ class KeepBatchRunTest {
         assertThat(markdown).contains("| 2 | 9,712 | 128 (64 a worker) | Nesterov momentum 0.90 | 0.01 | 0.01 |");
     }
 
+    /**
+     * The default rule as the main command runs it: step 2's 128 is split in two 64s at the configured rate,
+     * averaging after each; step 4's 32 would leave 16 a worker, below min-worker-batch 32, so its workers fit 32
+     * each at twice the rate, averaging every configured round (TinyRun's 2).
+     */
+    @Test
+    void byDefaultASmallBatchIsNotSplitAndTrainsAsLinear() throws Exception {
+        Path out = tmp.resolve("out");
+        Console run = Console.run(TinyRun.args(out, "default", "2,4", 1, 1024));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(csv(out, "select step, count(*) as rounds from iterations group by step order by step"))
+                .as("step 2: 8 minibatches of 128, a round after each; step 4: 16 of 32 a worker, a round every 2")
+                .isEqualTo("step,rounds\n2,8\n4,8\n");
+        assertThat(csv(out, "select step, learning_rate from epochs order by step"))
+                .as("step 4: 2 x 0.075 x its first one-cycle factor, 0.2")
+                .isEqualTo("step,learning_rate\n2,0.01\n4,0.03\n");
+
+        Console report = Console.run("report", "--out", out.toString(), "--run-id", "default");
+        assertThat(report.exitCode()).as(report.err()).isZero();
+        String markdown = Files.readString(out.resolve("report/default/REPORT.md"));
+        assertThat(markdown)
+                .contains("2 parameter-averaging workers, averaging every 1 (step 2) and 2 (step 4) minibatches.");
+        assertThat(markdown).contains("| 2 | 9,712 | 128 (64 a worker) | Nesterov momentum 0.90 | 0.01 | 0.01 |");
+        assertThat(markdown).contains("| 4 | 9,904 | 32 | Nesterov momentum 0.90 | 0.075 | 0.15 |");
+        assertThat(markdown)
+                .contains(
+                        "(keep-batch: each of 2 workers fits 1/2 of every minibatch, averaging after each; keep-batch: 16"
+                                + " images a worker is below min-worker-batch 32, so linear: × 2 for 2 workers).");
+    }
+
     @Test
     void aBatchTheWorkersCannotSplitIsRefusedBeforeTraining() throws Exception {
         Path conf = Files.writeString(tmp.resolve("odd.conf"), "drilldown.steps.2.batch-size = 127\n");

@@ -6,9 +6,10 @@ import java.util.List;
 import org.drilldown.TestData;
 
 /**
- * The command line of a tiny real run for CLI tests: {@code local[2]}, 2 workers averaging every 2 minibatches,
- * 200 validation and 200 test images of the real MNIST files; the test names the steps, epochs and training
- * images, and adds what it needs ({@code --conf}, ...).
+ * The command line of a tiny real run for CLI tests: {@code local[2]}, 2 workers averaging every 2 minibatches
+ * (every one on the steps of batch 128, which the default keep-batch splits in two), 200 validation and 200 test
+ * images of the real MNIST files; the test names the steps, epochs and training images, and adds what it needs
+ * ({@code --conf}, ...).
  */
 final class TinyRun {
     private TinyRun() {}
