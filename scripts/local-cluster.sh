@@ -2,6 +2,7 @@
 # A real Spark standalone cluster on 127.0.0.1: one Master and two Workers, each its own JVM, started from
 # the Spark jars the build resolves (no Spark install needed).
 #   scripts/local-cluster.sh start|stop|status
+# status exits 0 when the Master and both Workers run, 3 when any of them is stopped (as an init script's does).
 # start on a running cluster starts again any Worker that has died, and leaves the rest alone.
 # Environment: DRILLDOWN_CLUSTER_DIR (default out/cluster: logs, pids, work dirs), DRILLDOWN_CLUSTER_PORT
 # (Master port, default 7077), DRILLDOWN_WORKER_MEMORY (default 3g), DRILLDOWN_WORKER_CORES (default 1).
@@ -118,12 +119,13 @@ case "${1:-}" in
     stop_daemons
     ;;
   status)
-    up=0
+    up=0; down=0
     for name in master worker-1 worker-2; do
       pid="$(live_pid "$name")"
-      if [[ -n "$pid" ]]; then echo "$name: running (pid $pid)"; up=1; else echo "$name: stopped"; fi
+      if [[ -n "$pid" ]]; then echo "$name: running (pid $pid)"; up=1; else echo "$name: stopped"; down=1; fi
     done
     [[ $up == 1 ]] && echo "master URL: $MASTER_URL"
+    [[ $down == 0 ]] || exit 3
     ;;
   *)
     echo "usage: scripts/local-cluster.sh start|stop|status" >&2

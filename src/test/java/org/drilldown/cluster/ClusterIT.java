@@ -70,6 +70,7 @@ class ClusterIT {
         Scripts.Result stop = script(List.of("scripts/local-cluster.sh", "stop"), 120);
         Scripts.Result status = script(List.of("scripts/local-cluster.sh", "status"), 30);
         assertThat(status.output()).contains("master: stopped", "worker-1: stopped", "worker-2: stopped");
+        assertThat(status.code()).as("status of a stopped cluster").isEqualTo(3);
         assertThat(stop.code()).isZero();
     }
 
@@ -180,6 +181,7 @@ class ClusterIT {
         assertThat(restart.output()).doesNotContain("worker-2 again");
         Scripts.Result status = script(List.of("scripts/local-cluster.sh", "status"), 30);
         assertThat(status.output()).contains("worker-1: running", "worker-2: running");
+        assertThat(status.code()).as(status.output()).isZero();
     }
 
     private static Scripts.Result submit(Path out, String runId, String... options) throws Exception {
