@@ -18,9 +18,9 @@ import java.util.Locale;
  * updates from the K partial gradients is the update from their mean, the whole minibatch's gradient
  * ({@code KeepBatchEquivalenceTest}). BatchNorm's batch statistics and dropout's masks are the per-worker
  * ones. It splits a minibatch only while each worker keeps {@code minWorkerBatch} images: a smaller share
- * costs more time per image than the exactness is worth (step 4's 32 split in two trained at a third of
- * {@code linear}'s rate, docs/drilldown.md), so such a step trains as {@code linear} does. One worker always
- * trains the configured recipe, under every rule.
+ * costs more time than the exactness is worth (step 4's 32 split in two trained at about half {@code linear}'s
+ * speed and no more accurately, docs/drilldown.md), so such a step trains as {@code linear} does. One worker
+ * always trains the configured recipe, under every rule.
  */
 public record LrScaling(String rule, int warmupEpochs, int minWorkerBatch) {
 
@@ -30,7 +30,7 @@ public record LrScaling(String rule, int warmupEpochs, int minWorkerBatch) {
     /** A warm-up longer than any step is a typo: the exercise trains 15 epochs. */
     public static final int MAX_WARMUP_EPOCHS = StepSpec.MAX_EPOCHS;
 
-    /** The smallest share {@code keep-batch} splits a minibatch into, and the largest that makes sense. */
+    /** The largest min-worker-batch accepted: a bound against typos, well above any batch that fits a worker. */
     public static final int MAX_MIN_WORKER_BATCH = 1 << 16;
 
     public LrScaling {
