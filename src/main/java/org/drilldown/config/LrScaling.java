@@ -17,10 +17,11 @@ import java.util.Locale;
  * minibatch. For SGD with momentum that is the configured step exactly: the mean of K parameter and momentum
  * updates from the K partial gradients is the update from their mean, the whole minibatch's gradient
  * ({@code KeepBatchEquivalenceTest}). BatchNorm's batch statistics and dropout's masks are the per-worker
- * ones. It splits a minibatch only while each worker keeps {@code minWorkerBatch} images: a smaller share
- * costs more time than the exactness is worth (step 4's 32 split in two trained at about half {@code linear}'s
- * speed and no more accurately, docs/drilldown.md), so such a step trains as {@code linear} does. One worker
- * always trains the configured recipe, under every rule.
+ * ones. It splits a minibatch only where K divides it and each worker keeps {@code minWorkerBatch} images: a
+ * smaller share costs more time than the exactness is worth (step 4's 32 split in two trained at about half
+ * {@code linear}'s speed and no more accurately, docs/drilldown.md). A step it does not split trains as
+ * {@code linear} does, and the console and the report say which. One worker always trains the configured
+ * recipe, under every rule.
  */
 public record LrScaling(String rule, int warmupEpochs, int minWorkerBatch) {
 
@@ -54,9 +55,13 @@ public record LrScaling(String rule, int warmupEpochs, int minWorkerBatch) {
 
     /**
      * Whether {@code workers} workers split each minibatch of {@code batch} among them: under {@code keep-batch},
-     * while each keeps at least {@link #minWorkerBatch} images.
+     * where they divide it and each keeps at least {@link #minWorkerBatch} images.
      */
     public boolean splits(int batch, int workers) {
+        return sharesKeepMinimum(batch, workers) && batch % workers == 0;
+    }
+
+    private boolean sharesKeepMinimum(int batch, int workers) {
         return rule.equals(KEEP_BATCH) && workers > 1 && batch / workers >= minWorkerBatch;
     }
 
@@ -77,34 +82,23 @@ public record LrScaling(String rule, int warmupEpochs, int minWorkerBatch) {
     }
 
     /**
-     * The minibatch each of {@code workers} workers fits for a step configured with {@code batch}: the whole
-     * of it, or where {@code keep-batch} splits it its 1/K share, which needs K to divide it.
+     * The minibatch each of {@code workers} workers fits for a step configured with {@code batch}: its 1/K share
+     * where {@code keep-batch} splits it, else the whole of it.
      */
     public int workerBatch(int batch, int workers) {
-        if (!splits(batch, workers)) {
-            return batch;
-        }
-        if (batch % workers != 0) {
-            throw new BadInput(String.format(
-                    Locale.ROOT,
-                    "drilldown.training.lr-scaling.rule = %s splits every minibatch of %d among the workers, and %d"
-                            + " workers do not divide it; use a worker count that divides the batch size, or another rule",
-                    KEEP_BATCH,
-                    batch,
-                    workers));
-        }
-        return batch / workers;
+        return splits(batch, workers) ? batch / workers : batch;
     }
 
     /**
      * The workers a job uses when none are configured, given Spark's {@code parallelism}: all of them, or under
      * {@code keep-batch} the most (at most {@code parallelism}) that divide every minibatch they split, so that a
-     * default run on a machine with, say, 3 cores trains 2 workers rather than stopping at its first step.
+     * default run on a machine with, say, 3 cores splits steps 1-3's 128 between 2 workers rather than training
+     * them as linear on 3.
      */
     public int defaultWorkers(int parallelism, Collection<Integer> batchSizes) {
         for (int k = parallelism; k > 1; k--) {
             int workers = k;
-            if (batchSizes.stream().allMatch(b -> !splits(b, workers) || b % workers == 0)) {
+            if (batchSizes.stream().allMatch(b -> !sharesKeepMinimum(b, workers) || b % workers == 0)) {
                 return workers;
             }
         }
@@ -134,7 +128,8 @@ public record LrScaling(String rule, int warmupEpochs, int minWorkerBatch) {
      * For the report and the console, on minibatches of {@code batch}: "none", "linear: × 2 for 2 workers",
      * "sqrt: × 1.41 for 2 workers, warm-up 2 epochs", "keep-batch: each of 2 workers fits 1/2 of every
      * minibatch, averaging after each", or where keep-batch does not split "keep-batch: 16 images a worker is
-     * below min-worker-batch 32, so linear: × 2 for 2 workers".
+     * below min-worker-batch 32, so linear: × 2 for 2 workers", "keep-batch: 3 workers do not divide 128, so
+     * linear: × 3 for 3 workers".
      */
     public String describe(int batch, int workers) {
         if (rule.equals("none")) {
@@ -148,8 +143,10 @@ public record LrScaling(String rule, int warmupEpochs, int minWorkerBatch) {
                 return KEEP_BATCH + ": each of " + workers + " workers fits 1/" + workers
                         + " of every minibatch, averaging after each";
             }
-            return KEEP_BATCH + ": " + batch / workers + " images a worker is below min-worker-batch " + minWorkerBatch
-                    + ", so " + scaled("linear", workers);
+            String why = sharesKeepMinimum(batch, workers)
+                    ? workers + " workers do not divide " + batch
+                    : batch / workers + " images a worker is below min-worker-batch " + minWorkerBatch;
+            return KEEP_BATCH + ": " + why + ", so " + scaled("linear", workers);
         }
         return scaled(rule, workers);
     }

@@ -169,7 +169,7 @@ public final class DrilldownJob {
                                 config.steps().stream().map(StepSpec::batchSize).toList());
         if (workers != sc.defaultParallelism() && config.workers() == 0) {
             LOG.info(
-                    "{} workers of Spark's {} cores: {} needs a worker count that divides every step's batch",
+                    "{} workers of Spark's {} cores: {} needs a worker count that divides every minibatch it splits",
                     workers,
                     sc.defaultParallelism(),
                     config.lrScaling().rule());

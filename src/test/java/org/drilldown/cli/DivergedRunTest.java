@@ -9,7 +9,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A learning rate the config accepts but the network cannot take: step 1 (no BatchNorm, a 7x7 convolution of 802,816
- * weights) at 2 x 10 reaches NaN within its first epoch, where steps 2-4 die at ln 10 instead. The run
+ * weights) at 2 x 10 under linear reaches NaN within its first epoch (at 10, the default keep-batch's rate, it
+ * does not: the config caps a rate at 10), where steps 2-4 die at ln 10 instead. The run
  * stops there, records {@code failed} with the step, epoch and what to lower, and writes no row for that epoch.
  */
 class DivergedRunTest {
@@ -21,7 +22,8 @@ class DivergedRunTest {
         Path conf = tmp.resolve("diverge.conf");
         Files.writeString(conf, "drilldown.steps.1.learning-rate = 10\n");
         Path out = tmp.resolve("out");
-        Console run = Console.run(TinyRun.args(out, "diverged", "1", 2, 2048, "--conf", conf.toString()));
+        Console run = Console.run(
+                TinyRun.args(out, "diverged", "1", 2, 2048, "--conf", conf.toString(), "--lr-scaling", "linear"));
         assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
         assertThat(run.err())
                 .startsWith(

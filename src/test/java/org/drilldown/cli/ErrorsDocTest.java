@@ -308,10 +308,6 @@ class ErrorsDocTest {
                         + " epoch in step 4 (2000 images, batch 32); …",
                 "PlanCheckTest");
         elsewhere(
-                "drilldown.training.lr-scaling.rule = keep-batch splits every minibatch of 127 among the workers, and 2"
-                        + " workers do not divide it; use a worker count that divides the batch size, or another rule",
-                "KeepBatchRunTest");
-        elsewhere(
                 "step 1 with batch 20000 needs about N GiB of native memory for 2 workers (DL4J's estimate), more than"
                         + " the 6.0 GiB this JVM may use; …",
                 "PlanCheckTest");

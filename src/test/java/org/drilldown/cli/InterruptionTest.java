@@ -232,13 +232,14 @@ class InterruptionTest {
         "--steps", "3", "--epochs", "3", "--train-limit", "1000", "--averaging-frequency", "3"
     };
 
+    /** Step 4: its batch of 32 is not split between the two workers, so they average every {@code averagingFrequency}. */
     private String[] tinyRun(String runId, String averagingFrequency) {
         return new String[] {
             "run",
             "--master",
             "local[2]",
             "--steps",
-            "3",
+            "4",
             "--epochs",
             "1",
             "--train-limit",

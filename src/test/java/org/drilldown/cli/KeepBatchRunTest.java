@@ -30,9 +30,7 @@ class KeepBatchRunTest {
                 .as("the configured rate, not twice it; every image fitted once")
                 .isEqualTo("learning_rate,train_images\n0.01,1024\n");
 
-        Console report = Console.run("report", "--out", out.toString(), "--run-id", "kb");
-        assertThat(report.exitCode()).as(report.err()).isZero();
-        String markdown = Files.readString(out.resolve("report/kb/REPORT.md"));
+        String markdown = report(out, "kb");
         assertThat(markdown).contains("2 parameter-averaging workers, averaging every 1 minibatches.");
         assertThat(markdown).contains("| 2 | 9,712 | 128 (64 a worker) | Nesterov momentum 0.90 | 0.01 | 0.01 |");
     }
@@ -54,9 +52,7 @@ class KeepBatchRunTest {
                 .as("step 4: 2 x 0.075 x its first one-cycle factor, 0.2")
                 .isEqualTo("step,learning_rate\n2,0.01\n4,0.03\n");
 
-        Console report = Console.run("report", "--out", out.toString(), "--run-id", "default");
-        assertThat(report.exitCode()).as(report.err()).isZero();
-        String markdown = Files.readString(out.resolve("report/default/REPORT.md"));
+        String markdown = report(out, "default");
         assertThat(markdown)
                 .contains("2 parameter-averaging workers, averaging every 1 (step 2) and 2 (step 4) minibatches.");
         assertThat(markdown).contains("| 2 | 9,712 | 128 (64 a worker) | Nesterov momentum 0.90 | 0.01 | 0.01 |");
@@ -67,20 +63,20 @@ class KeepBatchRunTest {
                                 + " images a worker is below min-worker-batch 32, so linear: × 2 for 2 workers).");
     }
 
+    /** A batch the two workers cannot share evenly trains as linear, and the report says why. */
     @Test
-    void aBatchTheWorkersCannotSplitIsRefusedBeforeTraining() throws Exception {
+    void aBatchTheWorkersCannotSplitTrainsAsLinear() throws Exception {
         Path conf = Files.writeString(tmp.resolve("odd.conf"), "drilldown.steps.2.batch-size = 127\n");
         Path out = tmp.resolve("out");
         Console run = Console.run(
                 TinyRun.args(out, "odd", "2", 1, 1024, "--lr-scaling", "keep-batch", "--conf", conf.toString()));
-        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
-        assertThat(run.err())
-                .isEqualTo("drilldown: drilldown.training.lr-scaling.rule = keep-batch splits every minibatch of 127"
-                        + " among the workers, and 2 workers do not divide it; use a worker count that divides the"
-                        + " batch size, or another rule\n");
-        assertThat(out.resolve("runs/odd"))
-                .as("a refused start leaves no run behind")
-                .doesNotExist();
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(csv(out, "select learning_rate, train_images from epochs"))
+                .as("twice the configured rate, on whole minibatches")
+                .isEqualTo("learning_rate,train_images\n0.02,1024\n");
+        assertThat(report(out, "odd"))
+                .contains("2 parameter-averaging workers, averaging every 2 minibatches.")
+                .contains("(keep-batch: 2 workers do not divide 127, so linear: × 2 for 2 workers)");
     }
 
     /** With no --workers on 3 cores, keep-batch trains the 2 workers that split batch 128, not 3 that cannot. */
@@ -98,6 +94,13 @@ class KeepBatchRunTest {
         assertThat(csv(out, "select count(*) as rounds from iterations"))
                 .as("512 images are 4 minibatches of 128, each split in two 64s")
                 .isEqualTo("rounds\n4\n");
+    }
+
+    /** The run's REPORT.md, as {@code drilldown report} writes it. */
+    private static String report(Path out, String runId) throws Exception {
+        Console report = Console.run("report", "--out", out.toString(), "--run-id", runId);
+        assertThat(report.exitCode()).as(report.err()).isZero();
+        return Files.readString(out.resolve("report/" + runId + "/REPORT.md"));
     }
 
     private static String csv(Path out, String sql) {

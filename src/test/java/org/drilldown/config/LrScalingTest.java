@@ -61,13 +61,16 @@ class LrScalingTest {
         assertThat(linear.averagingFrequency(10, 128, 2)).isEqualTo(10);
     }
 
+    /** Workers that do not divide the batch cannot share it evenly: the step trains as linear, and says so. */
     @Test
-    void keepBatchRefusesWorkersThatDoNotDivideTheBatch() {
-        assertThatThrownBy(() -> new LrScaling(LrScaling.KEEP_BATCH, 0, 1).workerBatch(128, 3))
-                .isInstanceOf(BadInput.class)
-                .hasMessage("drilldown.training.lr-scaling.rule = keep-batch splits every minibatch of 128 among the"
-                        + " workers, and 3 workers do not divide it; use a worker count that divides the batch size,"
-                        + " or another rule");
+    void keepBatchTrainsAsLinearWhereTheWorkersDoNotDivideTheBatch() {
+        LrScaling keep = new LrScaling(LrScaling.KEEP_BATCH, 0, 1);
+        assertThat(keep.splits(128, 3)).isFalse();
+        assertThat(keep.workerBatch(128, 3)).isEqualTo(128);
+        assertThat(keep.rateAt(TWO, 3, 1)).isCloseTo(0.03, within(1e-15));
+        assertThat(keep.averagingFrequency(10, 128, 3)).isEqualTo(10);
+        assertThat(keep.describe(128, 3))
+                .isEqualTo("keep-batch: 3 workers do not divide 128, so linear: × 3 for 3 workers");
     }
 
     /** With no --workers, keep-batch takes the most of Spark's cores that divide every minibatch it splits. */
