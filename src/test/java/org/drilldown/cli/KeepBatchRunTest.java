@@ -22,8 +22,7 @@ class KeepBatchRunTest {
     void twoWorkersSplitEveryMinibatchAndAverageAfterEach() throws Exception {
         Path out = tmp.resolve("out");
         // 1,024 images are 8 minibatches of 128: 8 rounds of two 64s (TinyRun's averaging every 2 would be 2).
-        Console run = Console.run(TinyRun.args(out, "kb", "2", 1, 1024, "--lr-scaling", "keep-batch"));
-        assertThat(run.exitCode()).as(run.err()).isZero();
+        succeeds(TinyRun.args(out, "kb", "2", 1, 1024, "--lr-scaling", "keep-batch"));
         assertThat(csv(out, "select count(*) as rounds from iterations where step = '2' and epoch = 1"))
                 .isEqualTo("rounds\n8\n");
         assertThat(csv(out, "select learning_rate, train_images from epochs"))
@@ -43,8 +42,7 @@ class KeepBatchRunTest {
     @Test
     void byDefaultASmallBatchIsNotSplitAndTrainsAsLinear() throws Exception {
         Path out = tmp.resolve("out");
-        Console run = Console.run(TinyRun.args(out, "default", "2,4", 1, 1024));
-        assertThat(run.exitCode()).as(run.err()).isZero();
+        succeeds(TinyRun.args(out, "default", "2,4", 1, 1024));
         assertThat(csv(out, "select step, count(*) as rounds from iterations group by step order by step"))
                 .as("step 2: 8 minibatches of 128, a round after each; step 4: 16 of 32 a worker, a round every 2")
                 .isEqualTo("step,rounds\n2,8\n4,8\n");
@@ -68,9 +66,7 @@ class KeepBatchRunTest {
     void aBatchTheWorkersCannotSplitTrainsAsLinear() throws Exception {
         Path conf = Files.writeString(tmp.resolve("odd.conf"), "drilldown.steps.2.batch-size = 127\n");
         Path out = tmp.resolve("out");
-        Console run = Console.run(
-                TinyRun.args(out, "odd", "2", 1, 1024, "--lr-scaling", "keep-batch", "--conf", conf.toString()));
-        assertThat(run.exitCode()).as(run.err()).isZero();
+        succeeds(TinyRun.args(out, "odd", "2", 1, 1024, "--lr-scaling", "keep-batch", "--conf", conf.toString()));
         assertThat(csv(out, "select learning_rate, train_images from epochs"))
                 .as("twice the configured rate, on whole minibatches")
                 .isEqualTo("learning_rate,train_images\n0.02,1024\n");
@@ -88,12 +84,17 @@ class KeepBatchRunTest {
         int workers = args.indexOf("--workers");
         args.subList(workers, workers + 2).clear();
         args.set(args.indexOf("local[2]"), "local[3]");
-        Console run = Console.run(args.toArray(String[]::new));
-        assertThat(run.exitCode()).as(run.err()).isZero();
+        succeeds(args.toArray(String[]::new));
         assertThat(csv(out, "select cores, workers from runs")).isEqualTo("cores,workers\n3,2\n");
         assertThat(csv(out, "select count(*) as rounds from iterations"))
                 .as("512 images are 4 minibatches of 128, each split in two 64s")
                 .isEqualTo("rounds\n4\n");
+    }
+
+    /** Runs {@code drilldown} with {@code args} as typed and expects it to succeed. */
+    private static void succeeds(String... args) {
+        Console run = Console.run(args);
+        assertThat(run.exitCode()).as(run.err()).isZero();
     }
 
     /** The run's REPORT.md, as {@code drilldown report} writes it. */
