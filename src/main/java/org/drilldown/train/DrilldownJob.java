@@ -58,8 +58,8 @@ public final class DrilldownJob {
     /**
      * Spark settings the job adds for its executors: {@link #executorJavaOptions}, the thread counts of
      * {@link ExecutorThreads} (from {@code spark.task.cpus}), and the driver's glibc malloc settings
-     * ({@value #MALLOC_ENV}, which scripts/lib.sh sets: libnd4j's per-call oneDNN scratchpads otherwise make glibc
-     * map and unmap a heap dozens of times a second). Any of them the user set (in conf/, or {@code launcher}: the
+     * ({@value #MALLOC_ENV}, which scripts/lib.sh sets: libnd4j allocates fresh oneDNN buffers on every
+     * convolution call, which glibc would otherwise map and fault in anew each time). Any of them the user set (in conf/, or {@code launcher}: the
      * {@code spark.*} settings spark-submit passed) is left alone.
      */
     public static Map<String, String> executorSettings(
