@@ -17,7 +17,8 @@
 # median of the paired ratios (this machine's speed drifts by +-10 % over minutes, so one pair says little).
 # --whole instead times the whole drill-down as users run it, scripts/run-local.sh (every step, --epochs each,
 # default 15, 55,000 training images and the 5,000-image validation split), then the yardstick's four steps one
-# after the other at the same batch sizes, epochs, images and threads, and reports the two wall times.
+# after the other at the same batch sizes, epochs, images and threads (each step under both malloc settings, the
+# faster counting), and reports the two wall times.
 # Needs: apt-get install -y time python3-torch
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -63,7 +64,7 @@ step_batch() {  # the step's own minibatch size, as drilldown bench reported it
 }
 
 if [[ -n "$whole" ]]; then
-  # The whole drill-down, ours then the yardstick's, each under the environment its users run it in.
+  # The whole drill-down, ours then the yardstick's; each yardstick step under both malloc settings, the faster counting.
   epochs="${epochs:-15}"
   measure whole-drilldown scripts/run-local.sh --master "local[$threads]" --epochs "$epochs" "${train_limit_args[@]}" \
     --out "$dir/spark" --run-id bench-whole
@@ -74,8 +75,11 @@ if [[ -n "$whole" ]]; then
   validation=5000 train=$(( limit > 0 ? limit - 5000 : 55000 ))
   for step in 1 2 3 4; do
     batch=128; [[ "$step" == 4 ]] && batch=32
-    measure "whole-torch-step$step" env -u GLIBC_TUNABLES /usr/bin/python3 "$torch_ref" --data data/mnist --step "$step" \
-      --epochs "$epochs" --batch "$batch" --threads "$threads" --validation "$validation" --train-limit "$train"
+    for env_name in torch torch-plain; do
+      env_args=(GLIBC_TUNABLES="$GLIBC_TUNABLES"); [[ "$env_name" == torch-plain ]] && env_args=(-u GLIBC_TUNABLES)
+      measure "whole-$env_name-step$step" env "${env_args[@]}" /usr/bin/python3 "$torch_ref" --data data/mnist \
+        --step "$step" --epochs "$epochs" --batch "$batch" --threads "$threads" --validation "$validation" --train-limit "$train"
+    done
   done
   /usr/bin/python3 "$ROOT/scripts/bench_summary.py" --whole "$dir" "$threads" "$command_args"
   exit
