@@ -15,6 +15,7 @@
 # Every measurement runs --epochs epochs (default 2) and reports the last: steady state, after the JVM's JIT,
 # ND4J's workspaces and DL4J's Export have warmed up (and PyTorch's allocator, for symmetry). The table gives the
 # median of the paired ratios (this machine's speed drifts by +-10 % over minutes, so one pair says little).
+# ~33 minutes for all four steps with --train-limit 4000 on 2 cores.
 # --whole instead times the whole drill-down as users run it, scripts/run-local.sh (every step, --epochs each,
 # default 15, 55,000 training images and the 5,000-image validation split), then the yardstick's four steps one
 # after the other at the same batch sizes, epochs, images and threads (each step under both malloc settings, the
@@ -114,7 +115,7 @@ for step in ${steps//,/ }; do
     spark "spark-step$step-r$r"
   done
   # BatchNormBlock against DL4J's three stock layers, compared with the DL4J runs above.
-  [[ "$step" == 4 ]] && dl4j "dl4j-step$step-stock" --no-fused
+  if [[ "$step" == 4 ]]; then dl4j "dl4j-step$step-stock" --no-fused; fi
 done
 
 /usr/bin/python3 "$ROOT/scripts/bench_summary.py" "$dir" "$steps" "$threads" "$repeats" "$command_args"
