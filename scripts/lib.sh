@@ -41,11 +41,11 @@ build_commit() {
 # glibc malloc, for every process the scripts start (the JVMs, and PyTorch in scripts/bench.sh): keep freed
 # memory for reuse instead of handing it back to the kernel, whose page faults cost dearly in a VM. libnd4j
 # builds a oneDNN primitive on every convolution call and each allocates its buffers afresh: step 1's Winograd
-# backward pass alone takes a 68 MiB scratchpad at batch 64 (136 MiB at 128). glibc serves anything over 32 MiB
+# backward pass alone takes a 68 MiB scratchpad at batch 64 (strace). glibc serves anything over 32 MiB
 # (mmap_threshold's ceiling) with a fresh mmap, faulting every page in again on every call, and a second
 # thread's arena cannot hold it either; so: one arena (arena_max=1) that never maps a chunk of its own
 # (mmap_max=0) and is trimmed only above 1 GiB. Step 1 trained 2.1-2.7x as fast single-process and 1.95x in
-# local[2], evaluation of steps 1, 2 and 4 2-4x; the same bits (docs/performance.md). Executors on a cluster inherit
+# local[2], evaluation of steps 1, 2 and 4 2-5x; the same bits (docs/performance.md). Executors on a cluster inherit
 # the driver's value (spark.executorEnv.GLIBC_TUNABLES). A value already set in the environment wins.
 DEFAULT_MALLOC_TUNABLES="glibc.malloc.top_pad=67108864:glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=1073741824:glibc.malloc.arena_max=1"
 export GLIBC_TUNABLES="${GLIBC_TUNABLES:-$DEFAULT_MALLOC_TUNABLES}"
