@@ -198,7 +198,8 @@ class UserCommandsIT {
     }
 
     /**
-     * reproduce.sh trains the main command's run again from its manifest and finds every epoch the same. Last:
+     * reproduce.sh trains the main command's run again from its manifest, on a master the user names, and finds every
+     * epoch the same. Last:
      * the replay adds a run to the tables the other tests read.
      */
     @Test
@@ -213,6 +214,9 @@ class UserCommandsIT {
                 "every-step",
                 "--out",
                 "out",
+                // the README's --master URL: a master the user names (the CI machine's two cores, as local[*] was)
+                "--master",
+                "local[2]",
                 "--run-id",
                 "every-step-again");
         assertThat(r.code()).as(r.output()).isZero();
