@@ -27,8 +27,9 @@ import scala.runtime.AbstractFunction1;
  * One worker of an epoch's barrier stage: for every round, DL4J's own parameter-averaging worker fits this worker's
  * minibatch files from the round's starting state (exactly as in one of DL4J's per-round jobs: the network rebuilt
  * from the configuration, parameters and updater state, the same hooks and listeners, the same re-batching and
- * prefetch), then every worker sends its state through {@code allGather} and takes the mean. The workers stay in
- * one Spark stage for the whole epoch; the driver hears from them once, at its end.
+ * prefetch), then the workers hand each other their states ({@link StateExchange}: in memory within one JVM, through
+ * {@code allGather} across JVMs) and each takes the mean. The workers stay in one Spark stage for the whole epoch;
+ * the driver hears from them once, at its end.
  */
 final class BarrierWorker extends AbstractFunction1<Iterator<Integer>, Iterator<BarrierWorker.Result>>
         implements Serializable {
@@ -128,55 +129,65 @@ final class BarrierWorker extends AbstractFunction1<Iterator<Integer>, Iterator<
                 new WorkerState(WorkerState.array(params), updater == null ? null : WorkerState.array(updater), 0);
         List<AveragingRound> done = new ArrayList<>();
         List<WorkerTiming> timings = new ArrayList<>();
+        StateExchange exchange = StateExchange.choose(ctx);
         long roundStart = System.nanoTime();
-        for (int r = 0; r < rounds.size(); r++) {
-            PathRounds.Round round = rounds.get(r);
-            // What DL4J's driver would have set before this round's job: one iteration count per averaged round,
-            // one epoch count per fit call.
-            conf.setIterationCount(iteration);
-            conf.setEpochCount(epoch + round.fit());
-            ParameterAveragingTrainingWorker worker = new ParameterAveragingTrainingWorker(
-                    new InTaskBroadcast<>(new NetBroadcastTuple(conf, state.params(), state.updater())),
-                    true,
-                    workerConf,
-                    new ArrayList<>(hooks),
-                    listeners,
-                    null);
-            ParameterAveragingTrainingResult result;
-            try {
-                result = new ExecuteWorkerPathFlatMap<>(worker, loader, hadoop)
-                        .call(round.files().get(partition).iterator())
-                        .next();
-            } catch (Exception e) {
-                throw new IllegalStateException("worker " + partition + " failed in averaging round " + (r + 1), e);
+        try {
+            for (int r = 0; r < rounds.size(); r++) {
+                // What DL4J's driver would have set before this round's job: one iteration count per averaged round,
+                // one epoch count per fit call.
+                conf.setIterationCount(iteration);
+                conf.setEpochCount(epoch + rounds.get(r).fit());
+                ParameterAveragingTrainingResult result = fit(rounds.get(r), r, partition, state);
+                List<WorkerTiming> fitted = TrainingStats.timings(result.getSparkTrainingStats());
+                timings.addAll(fitted);
+                WorkerState mine = result.getParameters() == null
+                        ? null
+                        : new WorkerState(result.getParameters(), result.getUpdaterState(), result.getScore());
+                long gatherStart = System.nanoTime();
+                List<WorkerState> all = exchange.gather(r, mine);
+                long now = System.nanoTime();
+                timings.add(new WorkerTiming(
+                        "AllGather",
+                        fitted.isEmpty() ? "" : fitted.get(0).machine(),
+                        fitted.isEmpty() ? "" : fitted.get(0).jvm(),
+                        Thread.currentThread().getId(),
+                        1,
+                        (now - gatherStart) / 1_000_000));
+                WorkerState mean = WorkerState.mean(all);
+                if (mean != null) {
+                    state = mean;
+                    iteration += frequency;
+                }
+                done.add(new AveragingRound(r + 1, iteration, state.score(), (now - roundStart) / 1e9));
+                roundStart = now;
             }
-            List<WorkerTiming> fitted = TrainingStats.timings(result.getSparkTrainingStats());
-            timings.addAll(fitted);
-            String mine = result.getParameters() == null
-                    ? ""
-                    : new WorkerState(result.getParameters(), result.getUpdaterState(), result.getScore()).encode();
-            long gatherStart = System.nanoTime();
-            String[] all = allGather(ctx, mine);
-            long now = System.nanoTime();
-            timings.add(new WorkerTiming(
-                    "AllGather",
-                    fitted.isEmpty() ? "" : fitted.get(0).machine(),
-                    fitted.isEmpty() ? "" : fitted.get(0).jvm(),
-                    Thread.currentThread().getId(),
-                    1,
-                    (now - gatherStart) / 1_000_000));
-            WorkerState mean = WorkerState.average(all);
-            if (mean != null) {
-                state = mean;
-                iteration += frequency;
-            }
-            done.add(new AveragingRound(r + 1, iteration, state.score(), (now - roundStart) / 1e9));
-            roundStart = now;
+            exchange.close();
+        } catch (RuntimeException | Error e) {
+            exchange.abandon();
+            throw e;
         }
         List<WorkerTiming> summed = TrainingStats.sum(timings);
         Result out = partition == 0
                 ? new Result(state.encode(), iteration, done, summed)
                 : new Result(null, iteration, List.of(), summed);
         return JavaConverters.asScalaIterator(List.of(out).iterator());
+    }
+
+    /** One round's fit of this worker's files from {@code start}, by DL4J's own worker, as in its per-round job. */
+    private ParameterAveragingTrainingResult fit(PathRounds.Round round, int r, int partition, WorkerState start) {
+        ParameterAveragingTrainingWorker worker = new ParameterAveragingTrainingWorker(
+                new InTaskBroadcast<>(new NetBroadcastTuple(conf, start.params(), start.updater())),
+                true,
+                workerConf,
+                new ArrayList<>(hooks),
+                listeners,
+                null);
+        try {
+            return new ExecuteWorkerPathFlatMap<>(worker, loader, hadoop)
+                    .call(round.files().get(partition).iterator())
+                    .next();
+        } catch (Exception e) {
+            throw new IllegalStateException("worker " + partition + " failed in averaging round " + (r + 1), e);
+        }
     }
 }

@@ -7,15 +7,15 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A worker's parameters, updater state and loss after a round, as one string for {@code BarrierTaskContext.allGather}
- * (which carries strings): each array's shape and floats, little-endian, Base64. A worker that fitted nothing this
- * round sends the empty string and counts in no average. ND4J's own serialization (which {@link #bytes} keeps for the
+ * A worker's parameters, updater state and loss after a round; across JVMs ({@link WireExchange}) one string for
+ * {@code BarrierTaskContext.allGather} (which carries strings): each array's shape and floats, little-endian, Base64. ND4J's own serialization (which {@link #bytes} keeps for the
  * one-off broadcast) writes and reads one value at a time, which cost step 1 (two 992,800-float arrays a worker)
  * about 0.25 s a round (docs/performance.md).
  */
@@ -70,27 +70,25 @@ record WorkerState(INDArray params, INDArray updater, double score) {
     }
 
     /**
-     * The mean of the workers that fitted something, summed in partition order as {@code RecordingTrainingMaster}
-     * sums DL4J's results (and DL4J itself for two workers, where a + b is b + a); null when none did.
+     * The mean of {@code states} (the workers that fitted something), summed in partition order as {@code
+     * RecordingTrainingMaster} sums DL4J's results (and DL4J itself for two workers, where a + b is b + a); null when
+     * there are none. The states' own arrays are left as they are: another worker may be reading them.
      */
-    static WorkerState average(String[] messages) {
+    static WorkerState mean(List<WorkerState> states) {
+        if (states.isEmpty()) {
+            return null;
+        }
         INDArray params = null;
         INDArray updater = null;
         double scoreSum = 0;
-        int n = 0;
-        for (String message : messages) {
-            if (message.isEmpty()) {
-                continue;
+        for (WorkerState s : states) {
+            params = params == null ? s.params().dup() : params.addi(s.params());
+            if (s.updater() != null) {
+                updater = updater == null ? s.updater().dup() : updater.addi(s.updater());
             }
-            WorkerState s = decode(message);
-            params = params == null ? s.params() : params.addi(s.params());
-            updater = updater == null ? s.updater() : s.updater() == null ? updater : updater.addi(s.updater());
             scoreSum += s.score();
-            n++;
         }
-        if (n == 0) {
-            return null;
-        }
+        int n = states.size();
         return new WorkerState(params.divi(n), updater == null ? null : updater.divi(n), scoreSum / n);
     }
 

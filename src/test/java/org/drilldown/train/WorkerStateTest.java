@@ -3,6 +3,7 @@ package org.drilldown.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -28,16 +29,17 @@ class WorkerStateTest {
     }
 
     @Test
-    void theAverageIsTheMeanOfTheWorkersThatFittedSomething() {
+    void theMeanIsOfTheStatesGivenAndLeavesThemAsTheyWere() {
         INDArray a = Nd4j.createFromArray(1f, 2f, 3f).reshape(1, 3);
         INDArray b = Nd4j.createFromArray(3f, 4f, 8f).reshape(1, 3);
-        WorkerState mean = WorkerState.average(
-                new String[] {new WorkerState(a, a.mul(10), 1).encode(), "", new WorkerState(b, b.mul(10), 3).encode()
-                });
-        assertThat(mean.params().toFloatVector()).containsExactly(2f, 3f, 5.5f);
-        assertThat(mean.updater().toFloatVector()).containsExactly(20f, 30f, 55f);
-        assertThat(mean.score()).isEqualTo(2.0);
-        assertThat(WorkerState.average(new String[] {"", ""})).isNull();
+        WorkerState mean = WorkerState.mean(List.of(
+                new WorkerState(a, a.mul(10), 1), new WorkerState(b, null, 3), new WorkerState(b, b.mul(10), 5)));
+        assertThat(mean.params().toFloatVector()).containsExactly(7f / 3, 10f / 3, 19f / 3);
+        assertThat(mean.updater().toFloatVector()).containsExactly(40f / 3, 20f, 110f / 3);
+        assertThat(mean.score()).isEqualTo(3.0);
+        assertThat(a.toFloatVector()).containsExactly(1f, 2f, 3f);
+        assertThat(b.toFloatVector()).containsExactly(3f, 4f, 8f);
+        assertThat(WorkerState.mean(List.of())).isNull();
     }
 
     @Test
