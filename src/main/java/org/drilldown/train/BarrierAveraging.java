@@ -120,10 +120,9 @@ final class BarrierAveraging {
         long stageEnd = System.nanoTime();
 
         BarrierWorker.Result first = results.get(0);
-        WorkerState end = WorkerState.decode(first.finalState());
-        net.setParameters(end.params());
-        if (end.updater() != null) {
-            net.getUpdater().setStateViewArray(null, end.updater(), false);
+        net.setParameters(first.params().array());
+        if (first.updater() != null) {
+            net.getUpdater().setStateViewArray(null, first.updater().array(), false);
         }
         conf.setIterationCount(first.iterationCount());
         int fits = rounds.isEmpty() ? 0 : rounds.get(rounds.size() - 1).fit() + 1;

@@ -35,13 +35,21 @@ final class BarrierWorker extends AbstractFunction1<Iterator<Integer>, Iterator<
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** What a worker returns: its timings; partition 0 also the final state, the rounds and the iteration count. */
-    record Result(String finalState, int iterationCount, List<AveragingRound> rounds, List<WorkerTiming> timings)
+    /**
+     * What a worker returns: its timings; partition 0 also the final parameters and updater state (null: none), the
+     * rounds and the iteration count.
+     */
+    record Result(
+            WorkerState.Snapshot params,
+            WorkerState.Snapshot updater,
+            int iterationCount,
+            List<AveragingRound> rounds,
+            List<WorkerTiming> timings)
             implements Serializable {}
 
     private final MultiLayerConfiguration conf;
-    private final byte[] params;
-    private final byte[] updater; // null: no updater state
+    private final WorkerState.Snapshot params;
+    private final WorkerState.Snapshot updater; // null: no updater state
     private final List<PathRounds.Round> rounds;
     private final WorkerConfiguration workerConf;
     private final List<TrainingHook> hooks;
@@ -60,8 +68,8 @@ final class BarrierWorker extends AbstractFunction1<Iterator<Integer>, Iterator<
             DataSetLoader loader,
             Broadcast<SerializableHadoopConfig> hadoop) {
         this.conf = conf;
-        this.params = WorkerState.bytes(params);
-        this.updater = updater == null ? null : WorkerState.bytes(updater);
+        this.params = new WorkerState.Snapshot(params);
+        this.updater = updater == null ? null : new WorkerState.Snapshot(updater);
         this.rounds = List.copyOf(rounds);
         this.workerConf = workerConf;
         this.hooks = List.copyOf(hooks);
@@ -125,8 +133,7 @@ final class BarrierWorker extends AbstractFunction1<Iterator<Integer>, Iterator<
         int frequency = workerConf.getMaxBatchesPerWorker(); // DL4J's workers fit at most the averaging frequency
         int iteration = conf.getIterationCount();
         int epoch = conf.getEpochCount();
-        WorkerState state =
-                new WorkerState(WorkerState.array(params), updater == null ? null : WorkerState.array(updater), 0);
+        WorkerState state = new WorkerState(params.array(), updater == null ? null : updater.array(), 0);
         List<AveragingRound> done = new ArrayList<>();
         List<WorkerTiming> timings = new ArrayList<>();
         StateExchange exchange = StateExchange.choose(ctx);
@@ -168,8 +175,13 @@ final class BarrierWorker extends AbstractFunction1<Iterator<Integer>, Iterator<
         }
         List<WorkerTiming> summed = TrainingStats.sum(timings);
         Result out = partition == 0
-                ? new Result(state.encode(), iteration, done, summed)
-                : new Result(null, iteration, List.of(), summed);
+                ? new Result(
+                        new WorkerState.Snapshot(state.params()),
+                        state.updater() == null ? null : new WorkerState.Snapshot(state.updater()),
+                        iteration,
+                        done,
+                        summed)
+                : new Result(null, null, iteration, List.of(), summed);
         return JavaConverters.asScalaIterator(List.of(out).iterator());
     }
 

@@ -1,7 +1,6 @@
 package org.drilldown.train;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -15,9 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A worker's parameters, updater state and loss after a round; across JVMs ({@link WireExchange}) one string for
- * {@code BarrierTaskContext.allGather} (which carries strings): each array's shape and floats, little-endian, Base64. ND4J's own serialization (which {@link #bytes} keeps for the
- * one-off broadcast) writes and reads one value at a time, which cost step 1 (two 992,800-float arrays a worker)
- * about 0.25 s a round (docs/performance.md).
+ * {@code BarrierTaskContext.allGather} (which carries strings): each array's shape and floats, little-endian, Base64. ND4J's own serialization writes and reads one value at a time, which cost
+ * step 1 (two 992,800-float arrays a worker) about 0.25 s a round (docs/performance.md).
  */
 record WorkerState(INDArray params, INDArray updater, double score) {
     private static final String SEP = ",";
@@ -41,12 +39,7 @@ record WorkerState(INDArray params, INDArray updater, double score) {
      * {@link #floats(String)}.
      */
     static String floats(INDArray a) {
-        if (a.dataType() != DataType.FLOAT) {
-            throw new IllegalStateException("a worker's state is float, not " + a.dataType());
-        }
-        // asFloat copies the whole buffer: exactly the array's values unless it is a view or not in 'c' order.
-        boolean ownBuffer = !a.isView() && a.ordering() == 'c' && a.data().length() == a.length();
-        float[] values = (ownBuffer ? a : a.dup('c')).data().asFloat();
+        float[] values = values(a);
         ByteBuffer bytes = ByteBuffer.allocate(Float.BYTES * values.length).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(values);
         String shape = Arrays.stream(a.shape()).mapToObj(Long::toString).collect(Collectors.joining("x"));
@@ -92,16 +85,34 @@ record WorkerState(INDArray params, INDArray updater, double score) {
         return new WorkerState(params.divi(n), updater == null ? null : updater.divi(n), scoreSum / n);
     }
 
-    /** ND4J's serialization of a copy of {@code a} (a view is written as the values it shows). */
-    static byte[] bytes(INDArray a) {
-        try {
-            return Nd4j.toByteArray(a.dup());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot serialize an array of shape " + Arrays.toString(a.shape()), e);
+    /**
+     * An array's shape and float values for Java serialization, which Spark uses for the barrier stage's closure: the
+     * epoch's starting parameters and updater state. ND4J's own serialization ({@code Nd4j.toByteArray}) writes and
+     * reads one value at a time.
+     */
+    static final class Snapshot implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final long[] shape;
+        private final float[] values;
+
+        Snapshot(INDArray a) {
+            this.shape = a.shape();
+            this.values = values(a);
+        }
+
+        /** A new array with the snapshot's shape and values. */
+        INDArray array() {
+            return Nd4j.createFromArray(values).reshape('c', shape);
         }
     }
 
-    static INDArray array(byte[] bytes) {
-        return Nd4j.fromByteArray(bytes);
+    /** A copy of the array's float values in 'c' order. */
+    private static float[] values(INDArray a) {
+        if (a.dataType() != DataType.FLOAT) {
+            throw new IllegalStateException("a worker's state is float, not " + a.dataType());
+        }
+        // asFloat copies the whole buffer: exactly the array's values unless it is a view or not in 'c' order.
+        boolean ownBuffer = !a.isView() && a.ordering() == 'c' && a.data().length() == a.length();
+        return (ownBuffer ? a : a.dup('c')).data().asFloat();
     }
 }

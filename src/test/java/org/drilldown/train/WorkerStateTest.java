@@ -3,6 +3,10 @@ package org.drilldown.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -52,6 +56,33 @@ class WorkerStateTest {
         assertThat(WorkerState.floats(WorkerState.floats(view))).isEqualTo(view);
         assertThatThrownBy(() -> WorkerState.floats(Nd4j.zeros(DataType.DOUBLE, 1, 3)))
                 .hasMessageContaining("not DOUBLE");
+    }
+
+    @Test
+    void aSnapshotSurvivesJavaSerializationBitForBitInItsShape() throws Exception {
+        INDArray params = Nd4j.rand(DataType.FLOAT, 1, 1001).subi(0.5);
+        params.putScalar(0, 0, -0.0f);
+        params.putScalar(0, 1, Float.NaN);
+        WorkerState.Snapshot back = roundTrip(new WorkerState.Snapshot(params));
+        assertThat(back.array().shape()).containsExactly(1, 1001);
+        assertThat(bits(back.array())).containsExactly(bits(params));
+        INDArray view = Nd4j.rand(DataType.FLOAT, 4, 5).getRow(2);
+        assertThat(roundTrip(new WorkerState.Snapshot(view)).array()).isEqualTo(view);
+        INDArray fOrder = Nd4j.rand(DataType.FLOAT, 'f', 3, 4);
+        assertThat(roundTrip(new WorkerState.Snapshot(fOrder)).array()).isEqualTo(fOrder);
+        INDArray fresh = back.array();
+        fresh.addi(1); // each array is the caller's own
+        assertThat(bits(back.array())).containsExactly(bits(params));
+    }
+
+    private static WorkerState.Snapshot roundTrip(WorkerState.Snapshot s) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(s);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            return (WorkerState.Snapshot) in.readObject();
+        }
     }
 
     private static int[] bits(INDArray a) {
