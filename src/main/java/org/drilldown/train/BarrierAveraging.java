@@ -104,7 +104,7 @@ final class BarrierAveraging {
                         settings.batchSize(),
                         settings.batchSize(),
                         settings.frequency(),
-                        settings.prefetch(),
+                        roundPrefetch(settings),
                         true),
                 settings.hooks(),
                 settings.listeners(),
@@ -151,6 +151,16 @@ final class BarrierAveraging {
                 1,
                 (stageEnd - stageStart) / 1_000_000));
         return new EpochFit(List.copyOf(done), List.copyOf(timings));
+    }
+
+    /**
+     * The minibatches a worker loads ahead within a round: none when a round fits one (keep-batch's split rounds).
+     * DL4J's {@code AsyncDataSetIterator} starts a thread and zeroes a fresh workspace (at least 10 MB, times the
+     * prefetch + 1) for every round; a one-minibatch round has nothing to load ahead, and that set-up kept step 2's
+     * workers waiting ~18 ms a round (docs/performance.md).
+     */
+    static int roundPrefetch(Settings settings) {
+        return settings.frequency() > 1 ? settings.prefetch() : 0;
     }
 
     /** A barrier stage that lost a task: Spark does not retry a failed barrier result stage, it fails the job. */
