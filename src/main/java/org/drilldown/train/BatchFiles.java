@@ -2,6 +2,7 @@ package org.drilldown.train;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * whose {@code DataSet.save}/{@code load} write and read every float on its own (8 s of a 44-second epoch,
  * docs/performance.md), and which DL4J refuses off local mode on a {@code file:} default filesystem. Each batch is
  * one bulk write: a header (magic, n, channels, rows, columns, classes), the features, then the one-hot labels,
- * little-endian floats. Local paths are written with java.nio; any other store (HDFS, S3) through Hadoop's
+ * little-endian floats. Local paths are written and read with java.nio; any other store (HDFS, S3) through Hadoop's
  * {@code FileSystem}, with the Hadoop configuration DL4J broadcasts for reading the files back.
  */
 final class BatchFiles {
@@ -143,6 +144,10 @@ final class BatchFiles {
     static final class Loader implements DataSetLoader {
         @Override
         public DataSet load(Source source) throws IOException {
+            String path = source.getPath();
+            if (path.startsWith("file:")) { // what writeLocal wrote, read without Hadoop's checksummed local FS
+                return decode(Files.readAllBytes(Path.of(URI.create(path))), path);
+            }
             try (InputStream in = source.getInputStream()) {
                 return decode(in.readAllBytes(), source.getPath());
             }
