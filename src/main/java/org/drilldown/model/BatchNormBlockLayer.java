@@ -1,7 +1,11 @@
 package org.drilldown.model;
 
 import java.lang.reflect.Field;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -26,12 +30,21 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 final class BatchNormBlockLayer extends BatchNormalization {
     private final double retain; // probability of keeping an activation; 1 = no dropout
-    private Batch batch; // the kernel's copy of the input, output and statistics; arrays reused
+    private Batch batch; // the kernel's copy of the input, output and statistics, from forward pass to backprop
     private boolean trained; // a training forward pass ran and awaits its backprop
     private long dropoutStream; // which worker draws the masks (DropoutStream.select); 0 in one process
     private long javaSteps; // training steps (forward and backward) done by BatchNormKernel
 
-    /** What {@link BatchNormKernel}'s backward needs from the forward pass; arrays reused while shapes hold. */
+    /**
+     * This thread's free {@link Batch}es by shape. A layer takes one for a training forward pass and gives it back
+     * after its backprop (every array is written before it is read), so a network that DL4J's parameter-averaging
+     * worker builds afresh every round reuses the arrays of the round before: allocating and zeroing them anew took
+     * 27 % of a step 3 worker's samples under keep-batch's round a minibatch (JFR, docs/performance.md).
+     */
+    private static final ThreadLocal<Map<List<Integer>, ArrayDeque<Batch>>> FREE =
+            ThreadLocal.withInitial(HashMap::new);
+
+    /** What {@link BatchNormKernel}'s backward needs from the forward pass. */
     private static final class Batch {
         final int n, c, hw;
         final float[] x, out, grad, gamma, beta;
@@ -58,6 +71,24 @@ final class BatchNormBlockLayer extends BatchNormalization {
 
         boolean fits(INDArray a) {
             return a.size(0) == n && a.size(1) == c && a.size(2) * a.size(3) == hw;
+        }
+
+        /** A free Batch of this thread for {@code a}'s shape, or a new one. */
+        static Batch take(INDArray a) {
+            int n = (int) a.size(0);
+            int c = (int) a.size(1);
+            int hw = (int) (a.size(2) * a.size(3));
+            Batch free = FREE.get()
+                    .getOrDefault(List.of(n, c, hw), new ArrayDeque<>())
+                    .poll();
+            return free != null ? free : new Batch(n, c, hw);
+        }
+
+        /** Back to this thread's free Batches, for the next layer of its shape. */
+        void give() {
+            FREE.get()
+                    .computeIfAbsent(List.of(n, c, hw), k -> new ArrayDeque<>())
+                    .push(this);
         }
     }
 
@@ -115,7 +146,10 @@ final class BatchNormBlockLayer extends BatchNormalization {
                             + ": build the network in float, or with DL4J's stock layers (StepModels, fusedBlocks = false)");
         }
         if (batch == null || !batch.fits(input)) {
-            batch = new Batch((int) input.size(0), (int) input.size(1), (int) (input.size(2) * input.size(3)));
+            if (batch != null) {
+                batch.give();
+            }
+            batch = Batch.take(input);
         }
         Batch b = batch;
         read(input, b.x);
@@ -212,6 +246,8 @@ final class BatchNormBlockLayer extends BatchNormalization {
         gradient.setGradientFor(varParam, write(b.perChannel, gradientViews.get(varParam)));
         trained = false;
         javaSteps++;
+        batch = null;
+        b.give();
         return new Pair<>(gradient, dx);
     }
 

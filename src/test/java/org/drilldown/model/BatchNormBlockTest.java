@@ -164,6 +164,56 @@ class BatchNormBlockTest {
         }
     }
 
+    /**
+     * Blocks of two networks on one thread (a worker's network of the round before and this round's) share its free
+     * arrays, never the arrays a block holds from its training forward pass to its backprop.
+     */
+    @Test
+    void twoNetworksOnOneThreadKeepTheirOwnActivationsFromForwardPassToBackprop() {
+        INDArray x1 = StepModels.network(step4NoDropout, 5)
+                .feedForwardToLayer(0, batch.getFeatures(), false)
+                .get(1);
+        INDArray x2 = x1.mul(-0.5).addi(0.25);
+        Nd4j.getRandom().setSeed(21);
+        INDArray epsilon = Nd4j.randn(DataType.FLOAT, x1.shape());
+        Pair<Gradient, INDArray> alone1 = blockStep(firstBlock(), x1, epsilon);
+        Pair<Gradient, INDArray> alone2 = blockStep(firstBlock(), x2, epsilon);
+
+        LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
+        BatchNormBlockLayer a = firstBlock();
+        BatchNormBlockLayer b = firstBlock();
+        a.setInput(x1, noWorkspaces);
+        a.activate(true, noWorkspaces);
+        b.setInput(x2, noWorkspaces);
+        b.activate(true, noWorkspaces);
+        Pair<Gradient, INDArray> interleaved1 = a.backpropGradient(epsilon, noWorkspaces);
+        Pair<Gradient, INDArray> interleaved2 = b.backpropGradient(epsilon, noWorkspaces);
+
+        assertThat(alone1.getSecond()).isNotEqualTo(alone2.getSecond());
+        assertThat(interleaved1.getSecond()).isEqualTo(alone1.getSecond());
+        assertThat(interleaved2.getSecond()).isEqualTo(alone2.getSecond());
+        for (String param : List.of("gamma", "beta")) {
+            assertThat(interleaved1.getFirst().getGradientFor(param))
+                    .isEqualTo(alone1.getFirst().getGradientFor(param));
+            assertThat(interleaved2.getFirst().getGradientFor(param))
+                    .isEqualTo(alone2.getFirst().getGradientFor(param));
+        }
+    }
+
+    private static BatchNormBlockLayer firstBlock() {
+        MultiLayerNetwork net = StepModels.network(step4NoDropout, 5);
+        net.initGradientsView(); // what fit does before the first backprop
+        return (BatchNormBlockLayer) net.getLayer(1);
+    }
+
+    /** A training forward pass and backprop of {@code block} on {@code x}. */
+    private static Pair<Gradient, INDArray> blockStep(BatchNormBlockLayer block, INDArray x, INDArray epsilon) {
+        LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
+        block.setInput(x, noWorkspaces);
+        block.activate(true, noWorkspaces);
+        return block.backpropGradient(epsilon, noWorkspaces);
+    }
+
     @Test
     void trainingAnythingButFloatIsRefusedWithWhatToDo() {
         MultiLayerConfiguration conf = StepModels.configuration(step4, 5, true);
