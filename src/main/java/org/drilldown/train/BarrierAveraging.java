@@ -156,8 +156,8 @@ final class BarrierAveraging {
     /**
      * The minibatches a worker loads ahead within a round: none when a round fits one (keep-batch's split rounds).
      * DL4J's {@code AsyncDataSetIterator} starts a thread and zeroes a fresh workspace (at least 10 MB, times the
-     * prefetch + 1) for every round; a one-minibatch round has nothing to load ahead, and that set-up kept step 2's
-     * workers waiting ~18 ms a round (docs/performance.md).
+     * prefetch + 1) for every round, and the task waits for it (JFR, docs/performance.md); a one-minibatch round has
+     * nothing to load ahead.
      */
     static int roundPrefetch(Settings settings) {
         return settings.frequency() > 1 ? settings.prefetch() : 0;

@@ -14,8 +14,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A worker's parameters, updater state and loss after a round; across JVMs ({@link WireExchange}) one string for
- * {@code BarrierTaskContext.allGather} (which carries strings): each array's shape and floats, little-endian, Base64. ND4J's own serialization writes and reads one value at a time, which cost
- * step 1 (two 992,800-float arrays a worker) about 0.25 s a round (docs/performance.md).
+ * {@code BarrierTaskContext.allGather} (which carries strings): each array's shape and floats, little-endian,
+ * Base64. ND4J's own serialization writes and reads one value at a time, which cost step 1 (two 992,800-float
+ * arrays a worker) about 0.25 s a round (docs/performance.md).
  */
 record WorkerState(INDArray params, INDArray updater, double score) {
     private static final String SEP = ",";
@@ -86,9 +87,9 @@ record WorkerState(INDArray params, INDArray updater, double score) {
     }
 
     /**
-     * An array's shape and float values for Java serialization, which Spark uses for the barrier stage's closure: the
-     * epoch's starting parameters and updater state. ND4J's own serialization ({@code Nd4j.toByteArray}) writes and
-     * reads one value at a time.
+     * An array's shape and float values for Java serialization, which Spark uses for the barrier stage's closure and
+     * results: the epoch's starting and final parameters and updater state. ND4J's own serialization ({@code
+     * Nd4j.toByteArray}) writes and reads one value at a time.
      */
     static final class Snapshot implements Serializable {
         private static final long serialVersionUID = 1L;
