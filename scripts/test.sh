@@ -8,6 +8,10 @@ scripts/fetch-mnist.sh data/mnist
 if [[ -z "$(fc-list 2>/dev/null)" ]]; then
   apt-get install -y --no-install-recommends fontconfig fonts-dejavu-core
 fi
+# BenchScriptIT runs scripts/bench.sh, which times with GNU time against a PyTorch yardstick.
+if [[ ! -x /usr/bin/time ]] || ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
+  apt-get install -y --no-install-recommends time python3-torch
+fi
 status=0
 mvn -B verify || status=$?
 # The gpu profile (ND4J's CUDA backend) resolves and compiles, into target/gpu so the CPU build stays as it is:
