@@ -10,7 +10,8 @@ if [[ -z "$(fc-list 2>/dev/null)" ]]; then
 fi
 # BenchScriptIT runs scripts/bench.sh, which times with GNU time against a PyTorch yardstick.
 if [[ ! -x /usr/bin/time ]] || ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
-  apt-get install -y --no-install-recommends time python3-torch
+  apt-get install -y --no-install-recommends time python3-torch \
+    || { apt-get update && apt-get install -y --no-install-recommends time python3-torch; }
 fi
 status=0
 mvn -B verify || status=$?
