@@ -78,10 +78,9 @@ final class BatchNormBlockLayer extends BatchNormalization {
             int n = (int) a.size(0);
             int c = (int) a.size(1);
             int hw = (int) (a.size(2) * a.size(3));
-            Batch free = FREE.get()
-                    .getOrDefault(List.of(n, c, hw), new ArrayDeque<>())
-                    .poll();
-            return free != null ? free : new Batch(n, c, hw);
+            ArrayDeque<Batch> free = FREE.get().get(List.of(n, c, hw));
+            Batch b = free == null ? null : free.poll();
+            return b != null ? b : new Batch(n, c, hw);
         }
 
         /** Back to this thread's free Batches, for the next layer of its shape. */
