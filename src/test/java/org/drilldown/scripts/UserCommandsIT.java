@@ -156,6 +156,23 @@ class UserCommandsIT {
                 .doesNotContain("drilldown:", "(0 rows)");
     }
 
+    /**
+     * The README's S3 block, every line as typed, from the repository (where local-s3.sh keeps out/s3 and its
+     * s3.conf): a real S3 server on loopback, a run into its bucket, the query over the bucket, the server stopped.
+     */
+    @Test
+    void theReadmesS3BlockRunsIntoABucketAndQueriesIt() throws Exception {
+        try {
+            Scripts.Result r = docBlock(Scripts.ROOT, "README.md", "s3a://drilldown-test/try", "readme-s3.log");
+            assertThat(r.code()).as(r.output()).isZero();
+            assertThat(r.output()).containsPattern("started http://127\\.0\\.0\\.1:\\d+");
+            assertThat(r.output()).containsPattern("(?m)^\\S+\\s+\\| succeeded\\s*$");
+            assertThat(r.output()).contains("stopped s3");
+        } finally {
+            Scripts.run(Scripts.ROOT, home.resolve("s3-stop.log"), 60, Map.of(), "scripts/local-s3.sh", "stop");
+        }
+    }
+
     /** The README's first taste, both lines as typed: a small run into out/try, then a query of it. */
     @Test
     void theReadmesFirstTasteRunsAsTyped() throws Exception {
@@ -174,6 +191,11 @@ class UserCommandsIT {
 
     /** Runs the bash block of {@code doc} (relative to the repository) that holds {@code marker}, as readmeBlock does. */
     private static Scripts.Result docBlock(String doc, String marker, String log) throws Exception {
+        return docBlock(home, doc, marker, log);
+    }
+
+    /** The same, from {@code cwd}. */
+    private static Scripts.Result docBlock(Path cwd, String doc, String marker, String log) throws Exception {
         String readme = Files.readString(Scripts.ROOT.resolve(doc));
         java.util.regex.Matcher blocks = java.util.regex.Pattern.compile(
                         "```bash\n(.*?)```", java.util.regex.Pattern.DOTALL)
@@ -183,7 +205,7 @@ class UserCommandsIT {
                 String script = "set -euo pipefail\n"
                         + blocks.group(1).replace("scripts/", Scripts.ROOT.resolve("scripts") + "/");
                 Process p = new ProcessBuilder("bash", "-c", script)
-                        .directory(home.toFile())
+                        .directory(cwd.toFile())
                         .redirectErrorStream(true)
                         .redirectOutput(home.resolve(log).toFile())
                         .start();
