@@ -6,6 +6,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.drilldown.model.OneDnnConvolution;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -29,6 +30,7 @@ final class ScorePartition implements FlatMapFunction<Iterator<DataSet>, Score> 
         }
         MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configurationJson));
         net.init(parameters.value(), false);
+        OneDnnConvolution.install(net);
         Score total = Score.EMPTY;
         while (batches.hasNext()) {
             DataSet batch = batches.next();

@@ -9,17 +9,13 @@ import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.drilldown.TestData;
 import org.drilldown.config.ConfigLoader;
 import org.drilldown.config.StepSpec;
-import org.drilldown.data.MnistFiles;
 import org.drilldown.train.NativeHelpers;
-import org.drilldown.train.SingleProcessTrainer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.common.primitives.Pair;
@@ -50,21 +46,13 @@ class BatchNormBlockTest {
         NativeHelpers.configure(true);
         step4 = step4WithDropout(0.2);
         step4NoDropout = step4WithDropout(0);
-        DataSet digits = new SingleProcessTrainer(0.1307, 0.3081)
-                .batches(new MnistFiles(TestData.mnistDir()).train().limit(64), null, 64, null)
-                .get(0);
-        Nd4j.getRandom().setSeed(3);
-        batch = new DataSet(
-                digits.getFeatures()
-                        .add(Nd4j.randn(DataType.FLOAT, digits.getFeatures().shape())
-                                .muli(0.05)),
-                digits.getLabels());
+        batch = DoublePrecision.noisyDigits(64);
     }
 
     @Test
     void fusedBlocksMatchStockLayersInDoublePrecision() {
         MultiLayerNetwork fused = StepModels.network(step4NoDropout, 5);
-        MultiLayerNetwork reference = doublePrecisionStockReference(step4NoDropout);
+        MultiLayerNetwork reference = DoublePrecision.stockReference(step4NoDropout);
         assertThat(fused.getnLayers()).isEqualTo(reference.getnLayers() - 6); // 6 blocks: BatchNorm + ReLU become 1
         assertThat(fused.getLayer(1).getHelper())
                 .as("the fused layer's BatchNorm helper")
@@ -73,22 +61,22 @@ class BatchNormBlockTest {
                 .as("stock BatchNorm with helpers off")
                 .isNull();
         reference.setParams(fused.params().castTo(DataType.DOUBLE));
-        DataSet batch64 = new DataSet(
-                batch.getFeatures().castTo(DataType.DOUBLE), batch.getLabels().castTo(DataType.DOUBLE));
+        DataSet batch64 = DoublePrecision.inDouble(batch);
 
         // Inference: running statistics, no dropout.
-        assertClose(fused.output(batch.getFeatures(), false), reference.output(batch64.getFeatures(), false), 1e-5);
+        DoublePrecision.assertClose(
+                fused.output(batch.getFeatures(), false), reference.output(batch64.getFeatures(), false), 1e-5);
 
         // Training step: batch statistics. The fused blocks write their running statistics during backprop and
         // give them zero gradients; DL4J's layers give their no-op updater the change as a "gradient".
         INDArray paramsBefore = fused.params().dup();
-        computeGradient(fused, batch);
-        computeGradient(reference, batch64);
+        DoublePrecision.computeGradient(fused, batch);
+        DoublePrecision.computeGradient(reference, batch64);
         assertThat(fused.score()).isCloseTo(reference.score(), within(1e-5 * Math.max(1, reference.score())));
         boolean[] runningStatistic = runningStatisticPositions(fused);
         INDArray g = withZeros(reference.gradient().gradient(), runningStatistic);
         assertThat(g.norm2Number().doubleValue()).as("a real gradient").isGreaterThan(1e-3);
-        assertClose(fused.gradient().gradient(), g, 1e-4);
+        DoublePrecision.assertClose(fused.gradient().gradient(), g, 1e-4);
         assertThat(withZeros(fused.gradient().gradient(), negate(runningStatistic))
                         .amaxNumber()
                         .doubleValue())
@@ -106,7 +94,7 @@ class BatchNormBlockTest {
         fused.fit(batch);
         Nd4j.getRandom().setSeed(12);
         reference.fit(batch64);
-        assertClose(fused.params(), reference.params(), 1e-5);
+        DoublePrecision.assertClose(fused.params(), reference.params(), 1e-5);
         for (int i = 0; i < fused.getnLayers(); i++) {
             if (fused.getLayer(i) instanceof BatchNormBlockLayer block) {
                 assertThat(block.helperFailures())
@@ -122,7 +110,7 @@ class BatchNormBlockTest {
     @Test
     void dropoutGradientsAreTheStockLayersGivenTheSameMask() {
         MultiLayerNetwork fused = StepModels.network(step4, 5);
-        MultiLayerNetwork reference = doublePrecisionStockReference(step4NoDropout);
+        MultiLayerNetwork reference = DoublePrecision.stockReference(step4NoDropout);
         reference.setParams(fused.params().castTo(DataType.DOUBLE));
         fused.initGradientsView(); // what fit does before the first backprop
         reference.initGradientsView();
@@ -148,16 +136,16 @@ class BatchNormBlockTest {
         assertThat(1 - kept.sumNumber().doubleValue() / positive)
                 .as("dropped share of ReLU's positives")
                 .isCloseTo(0.2, within(0.005));
-        assertClose(out, y.mul(kept).divi(0.8), 1e-5);
+        DoublePrecision.assertClose(out, y.mul(kept).divi(0.8), 1e-5);
 
         Pair<Gradient, INDArray> stockGrad = stockBatchNorm.backpropGradient(
                 epsilon.castTo(DataType.DOUBLE).mul(kept).divi(0.8), noWorkspaces);
         assertThat(fusedGrad.getSecond().norm2Number().doubleValue())
                 .as("a real gradient")
                 .isGreaterThan(1e-3);
-        assertClose(fusedGrad.getSecond(), stockGrad.getSecond(), 1e-4);
+        DoublePrecision.assertClose(fusedGrad.getSecond(), stockGrad.getSecond(), 1e-4);
         for (String param : List.of("gamma", "beta")) {
-            assertClose(
+            DoublePrecision.assertClose(
                     fusedGrad.getFirst().getGradientFor(param),
                     stockGrad.getFirst().getGradientFor(param),
                     1e-4);
@@ -263,22 +251,6 @@ class BatchNormBlockTest {
                 .get(0);
     }
 
-    private static MultiLayerNetwork doublePrecisionStockReference(StepSpec step) {
-        String old = System.getProperty(NativeHelpers.HELPERS_DISABLE);
-        System.setProperty(NativeHelpers.HELPERS_DISABLE, "true");
-        try {
-            MultiLayerConfiguration conf = StepModels.configuration(step, 5, false);
-            conf.setDataType(DataType.DOUBLE);
-            conf.setTrainingWorkspaceMode(WorkspaceMode.NONE);
-            conf.setInferenceWorkspaceMode(WorkspaceMode.NONE);
-            MultiLayerNetwork net = new MultiLayerNetwork(conf);
-            net.init();
-            return net;
-        } finally {
-            System.setProperty(NativeHelpers.HELPERS_DISABLE, old == null ? "false" : old);
-        }
-    }
-
     @Test
     void oneUpdaterBlockForTheWholeNetwork() {
         // The running statistics share the network's updater, so DL4J applies it once per step, not once per run of
@@ -325,23 +297,5 @@ class BatchNormBlockTest {
             out[i] = !positions[i];
         }
         return out;
-    }
-
-    private static void computeGradient(MultiLayerNetwork net, DataSet data) {
-        Nd4j.getRandom().setSeed(11);
-        net.setInput(data.getFeatures());
-        net.setLabels(data.getLabels());
-        net.computeGradientAndScore();
-    }
-
-    private static void assertClose(INDArray actual, INDArray expected, double relTolerance) {
-        assertThat(relativeDifference(actual, expected))
-                .as("relative L2 difference")
-                .isLessThan(relTolerance);
-    }
-
-    private static double relativeDifference(INDArray actual, INDArray expected) {
-        double scale = Math.max(1e-6, expected.norm2Number().doubleValue());
-        return actual.castTo(expected.dataType()).sub(expected).norm2Number().doubleValue() / scale;
     }
 }

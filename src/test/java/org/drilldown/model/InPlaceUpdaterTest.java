@@ -42,6 +42,7 @@ class InPlaceUpdaterTest {
         MultiLayerNetwork stock =
                 new MultiLayerNetwork(inPlace.getLayerWiseConfigurations().clone());
         stock.init(inPlace.params().dup(), false);
+        OneDnnConvolution.install(stock); // the same convolutions: only the updater differs
         assertThat(inPlace.getUpdater()).isInstanceOf(InPlaceUpdater.class);
         assertThat(stock.getUpdater()).isExactlyInstanceOf(MultiLayerUpdater.class);
         assertThat(step4.weightDecay()).as("weight decay exercised").isPositive();

@@ -1,0 +1,212 @@
+package org.drilldown.model;
+
+import java.lang.reflect.Field;
+import java.util.Arrays;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+
+/**
+ * DL4J's convolution helper on oneDNN called directly (JavaCPP's dnnl preset), with each shape's primitives built
+ * once per thread ({@link ConvolutionPlan}). DL4J's own oneDNN helper goes through libnd4j's {@code conv2d} and
+ * {@code conv2d_bp} ops, which cost 2.1-2.6x as much for the same primitives' work (step 2's 16→24 convolution at
+ * batch 128: 36 against 17 ms forward and backward; docs/performance.md). It extends that helper so DL4J treats it
+ * as its own (a layer without bias gets no bias gradient) and so anything it does not handle (not float, NHWC,
+ * dilation, Same mode) runs there.
+ */
+public final class OneDnnConvolution extends MKLDNNConvHelper {
+    private static final Field HELPER = helperField();
+
+    OneDnnConvolution() {
+        super(DataType.FLOAT);
+    }
+
+    /**
+     * Puts this helper in every convolution layer of {@code net} that has DL4J's oneDNN helper; a layer without one
+     * (helpers off, or a CUDA backend) keeps what it has.
+     */
+    public static MultiLayerNetwork install(MultiLayerNetwork net) {
+        for (Layer layer : net.getLayers()) {
+            if (layer instanceof ConvolutionLayer conv
+                    && conv.getHelper() instanceof MKLDNNConvHelper helper
+                    && !(helper instanceof OneDnnConvolution)) {
+                try {
+                    HELPER.set(conv, new OneDnnConvolution());
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return net;
+    }
+
+    @Override
+    public INDArray preOutput(
+            INDArray input,
+            INDArray weights,
+            INDArray bias,
+            int[] kernel,
+            int[] strides,
+            int[] pad,
+            org.deeplearning4j.nn.conf.layers.ConvolutionLayer.AlgoMode mode,
+            org.deeplearning4j.nn.conf.layers.ConvolutionLayer.FwdAlgo fwdAlgo,
+            ConvolutionMode convolutionMode,
+            int[] dilation,
+            CNN2DFormat format,
+            LayerWorkspaceMgr workspaceMgr) {
+        if (!handles(input, weights, convolutionMode, dilation, format)) {
+            return super.preOutput(
+                    input,
+                    weights,
+                    bias,
+                    kernel,
+                    strides,
+                    pad,
+                    mode,
+                    fwdAlgo,
+                    convolutionMode,
+                    dilation,
+                    format,
+                    workspaceMgr);
+        }
+        ConvolutionShape shape = shape(input, weights, bias != null, strides, pad);
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, shape.output());
+        OneDnnThread thread = OneDnnThread.current();
+        thread.plan(shape)
+                .forward(
+                        thread,
+                        address(dense(input)),
+                        address(dense(weights)),
+                        bias == null ? 0 : address(dense(bias)),
+                        address(out));
+        return out;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(
+            INDArray input,
+            INDArray weights,
+            INDArray bias,
+            INDArray delta,
+            int[] kernel,
+            int[] strides,
+            int[] pad,
+            INDArray biasGradView,
+            INDArray weightGradView,
+            IActivation afn,
+            org.deeplearning4j.nn.conf.layers.ConvolutionLayer.AlgoMode mode,
+            org.deeplearning4j.nn.conf.layers.ConvolutionLayer.BwdFilterAlgo bwdFilterAlgo,
+            org.deeplearning4j.nn.conf.layers.ConvolutionLayer.BwdDataAlgo bwdDataAlgo,
+            ConvolutionMode convolutionMode,
+            int[] dilation,
+            CNN2DFormat format,
+            LayerWorkspaceMgr workspaceMgr) {
+        if (!handles(input, weights, convolutionMode, dilation, format)
+                || !isDense(weightGradView)
+                || (biasGradView != null && !isDense(biasGradView))) {
+            return super.backpropGradient(
+                    input,
+                    weights,
+                    bias,
+                    delta,
+                    kernel,
+                    strides,
+                    pad,
+                    biasGradView,
+                    weightGradView,
+                    afn,
+                    mode,
+                    bwdFilterAlgo,
+                    bwdDataAlgo,
+                    convolutionMode,
+                    dilation,
+                    format,
+                    workspaceMgr);
+        }
+        ConvolutionShape shape = shape(input, weights, biasGradView != null, strides, pad);
+        INDArray inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape());
+        OneDnnThread thread = OneDnnThread.current();
+        thread.plan(shape)
+                .backward(
+                        thread,
+                        address(dense(input)),
+                        address(dense(weights)),
+                        address(dense(delta)),
+                        address(inputGrad),
+                        address(weightGradView),
+                        biasGradView == null ? 0 : address(biasGradView));
+        Gradient gradient = new DefaultGradient();
+        if (biasGradView != null) {
+            gradient.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGradView);
+        }
+        gradient.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGradView);
+        return new Pair<>(gradient, inputGrad);
+    }
+
+    private static boolean handles(
+            INDArray input, INDArray weights, ConvolutionMode convolutionMode, int[] dilation, CNN2DFormat format) {
+        return input.dataType() == DataType.FLOAT
+                && weights.dataType() == DataType.FLOAT
+                && input.rank() == 4
+                && format == CNN2DFormat.NCHW
+                && convolutionMode != ConvolutionMode.Same
+                && Arrays.stream(dilation).allMatch(d -> d == 1);
+    }
+
+    private static ConvolutionShape shape(INDArray input, INDArray weights, boolean bias, int[] strides, int[] pad) {
+        return new ConvolutionShape(
+                input.size(0),
+                input.size(1),
+                input.size(2),
+                input.size(3),
+                weights.size(0),
+                weights.size(2),
+                weights.size(3),
+                strides[0],
+                strides[1],
+                pad[0],
+                pad[1],
+                bias);
+    }
+
+    /** The array itself where its elements lie densely in C order (the plain layout oneDNN is told), else a copy. */
+    private static INDArray dense(INDArray array) {
+        return isDense(array) ? array : array.dup('c');
+    }
+
+    private static boolean isDense(INDArray array) {
+        return array.ordering() == 'c' && Shape.hasDefaultStridesForShape(array) && !array.isEmpty();
+    }
+
+    /** The address of the array's first element (ND4J's buffer pointer already includes the buffer's offset). */
+    private static long address(INDArray array) {
+        return array.data().addressPointer().address()
+                + (array.offset() - array.data().offset()) * array.data().getElementSize();
+    }
+
+    private static Field helperField() {
+        try {
+            Field field = ConvolutionLayer.class.getDeclaredField("helper");
+            field.setAccessible(true);
+            return field;
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException(
+                    "DL4J's ConvolutionLayer has no 'helper' field: OneDnnConvolution needs updating for this DL4J"
+                            + " version (docs/dl4j-couplings.md)",
+                    e);
+        }
+    }
+}
