@@ -14,7 +14,7 @@ import org.bytedeco.javacpp.Pointer;
 
 /**
  * oneDNN's primitives for one {@link ConvolutionShape}, built once: forward (training), backward data and backward
- * weights, with {@code convolution_auto} (oneDNN picks Winograd or direct per shape and pass), and the reorders
+ * weights, Winograd allowed or not by {@link #winograd}, and the reorders
  * between the plain NCHW/OIHW arrays DL4J holds and the blocked layouts the primitives chose. The reordered copies
  * live in the calling thread's {@link OneDnnThread} scratch, only for the call. Not thread safe: one per thread.
  */
@@ -51,7 +51,8 @@ final class ConvolutionPlan {
         memory.desc biasDesc = shape.bias() ? desc(new long[] {shape.outChannels()}, memory.format_tag.x) : null;
         long[] strides = {shape.strideH(), shape.strideW()};
         long[] pads = {shape.padH(), shape.padW()};
-        dnnl.algorithm algorithm = dnnl.algorithm.convolution_auto;
+        dnnl.algorithm algorithm =
+                winograd(shape) ? dnnl.algorithm.convolution_auto : dnnl.algorithm.convolution_direct;
 
         convolution_forward.primitive_desc fpd = new convolution_forward.primitive_desc(
                 shape.bias()
@@ -116,6 +117,18 @@ final class ConvolutionPlan {
 
     ConvolutionShape shape() {
         return shape;
+    }
+
+    /**
+     * Whether oneDNN may pick Winograd ({@code convolution_auto}) rather than only direct kernels: where input times
+     * output channels reach 16 x 24. Winograd's transforms pay off with channels: at batch 128, 64→128 on 26x26
+     * costs 174 against 294 ms forward and backward, 16→24 on 28x28 27 against 31; but 16→16 on 11x11 2.4 against
+     * 2.1, 8→16 on 13x13 4.2 against 2.3, and with one input channel 1→32 on 28x28 26 against 15 (one thread;
+     * docs/performance.md). Fixed per shape, never timed at run time, so a seed gives the same bits on any machine
+     * load.
+     */
+    static boolean winograd(ConvolutionShape shape) {
+        return shape.channels() * shape.outChannels() >= 16 * 24;
     }
 
     /** {@code output = input * weights (+ bias)}; addresses of dense C-order float arrays. */

@@ -17,7 +17,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 
 /**
  * DL4J's convolution helper on oneDNN called directly (JavaCPP's dnnl preset), with each shape's primitives built
@@ -30,8 +29,15 @@ import org.nd4j.linalg.api.shape.Shape;
 public final class OneDnnConvolution extends MKLDNNConvHelper {
     private static final Field HELPER = helperField();
 
+    private int fallbacks;
+
     OneDnnConvolution() {
         super(DataType.FLOAT);
+    }
+
+    /** Calls this helper handed to DL4J's own oneDNN helper (arrays it does not take; none in the steps' models). */
+    int fallbacks() {
+        return fallbacks;
     }
 
     /**
@@ -68,6 +74,7 @@ public final class OneDnnConvolution extends MKLDNNConvHelper {
             CNN2DFormat format,
             LayerWorkspaceMgr workspaceMgr) {
         if (!handles(input, weights, convolutionMode, dilation, format)) {
+            fallbacks++;
             return super.preOutput(
                     input,
                     weights,
@@ -117,6 +124,7 @@ public final class OneDnnConvolution extends MKLDNNConvHelper {
         if (!handles(input, weights, convolutionMode, dilation, format)
                 || !isDense(weightGradView)
                 || (biasGradView != null && !isDense(biasGradView))) {
+            fallbacks++;
             return super.backpropGradient(
                     input,
                     weights,
@@ -187,8 +195,18 @@ public final class OneDnnConvolution extends MKLDNNConvHelper {
         return isDense(array) ? array : array.dup('c');
     }
 
+    /** Elements densely in C order: each dimension's stride the product of the later sizes (any, for a size 1). */
     private static boolean isDense(INDArray array) {
-        return array.ordering() == 'c' && Shape.hasDefaultStridesForShape(array) && !array.isEmpty();
+        long[] shape = array.shape();
+        long[] stride = array.stride();
+        long expected = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (shape[d] != 1 && stride[d] != expected) {
+                return false;
+            }
+            expected *= shape[d];
+        }
+        return !array.isEmpty();
     }
 
     /** The address of the array's first element (ND4J's buffer pointer already includes the buffer's offset). */

@@ -86,6 +86,10 @@ class OneDnnConvolutionTest {
         reference.fit(inDouble);
         DoublePrecision.assertClose(net.params(), reference.params(), 1e-5);
         for (ConvolutionLayer conv : convolutions) {
+            // Every array DL4J hands over is taken as it is: the network's input, 1x1 weights and views included.
+            assertThat(((OneDnnConvolution) conv.getHelper()).fallbacks())
+                    .as("layer %d handed to DL4J's helper", conv.getIndex())
+                    .isZero();
             assertThat(HELPER_FAILURES.getInt(conv))
                     .as("DL4J fell back to its built-in code")
                     .isZero();
