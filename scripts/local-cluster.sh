@@ -28,9 +28,11 @@ live_pid() {
   fi
 }
 
-# Jars a Spark distribution does not have: DL4J, ND4J, their natives, Drilldown's own libraries, and S3A
-# (hadoop-aws and the AWS SDK modules it needs).
-APPLICATION_JARS='^(datavec-|deeplearning4j-|dl4j-|nd4j-|javacpp-|openblas-|picocli-|config-1|xchart-|(guava|jackson|protobuf|resources)-1\.0\.0-M|hadoop-aws-|aws-java-sdk-|jmespath-java-|ion-java-|wildfly-openssl-|jackson-dataformat-cbor-)'
+# Jars a Spark distribution does not have: DL4J, ND4J, their natives, oneDNN's JavaCPP preset (dnnl, opencl),
+# Drilldown's own libraries, and S3A (hadoop-aws and the AWS SDK modules it needs). Every JavaCPP jar must be
+# on the same side: a preset in SPARK_HOME/jars with javacpp shipped by spark-submit fails with
+# NoClassDefFoundError: org/bytedeco/javacpp/Pointer in the executors.
+APPLICATION_JARS='^(datavec-|deeplearning4j-|dl4j-|nd4j-|javacpp-|openblas-|dnnl-|opencl-|picocli-|config-1|xchart-|(guava|jackson|protobuf|resources)-1\.0\.0-M|hadoop-aws-|aws-java-sdk-|jmespath-java-|ion-java-|wildfly-openssl-|jackson-dataformat-cbor-)'
 
 spark_home() {  # SPARK_HOME/jars = the build's jars minus the application's, like a Spark distribution
   local home="$DIR/spark-home"
@@ -40,6 +42,16 @@ spark_home() {  # SPARK_HOME/jars = the build's jars minus the application's, li
     jar="${jar%$'\n'}"
     [[ "$(basename "$jar")" =~ $APPLICATION_JARS ]] || ln -s "$jar" "$home/jars/"
   done < "$ROOT/target/classpath.txt"
+  # A new JavaCPP preset (<library>-<version>-<javacpp version>[-platform].jar) left out of APPLICATION_JARS
+  # stops here, not in a job.
+  local javacpp stray
+  javacpp="$(tr ':' '\n' < "$ROOT/target/classpath.txt" | sed -n 's|.*/javacpp-\([0-9.]*\)\(-[a-z0-9_-]*\)\{0,1\}\.jar$|\1|p' | sort -u)"
+  stray="$(find "$home/jars" \( -name "*-$javacpp.jar" -o -name "*-$javacpp-*.jar" \) -printf '%f ')"
+  if [[ -n "$stray" ]]; then
+    echo "local-cluster: JavaCPP jars $stray would be on the Workers' classpath while javacpp is shipped" \
+      "with the job; add them to APPLICATION_JARS in scripts/local-cluster.sh" >&2
+    return 1
+  fi
   echo "$home"
 }
 
