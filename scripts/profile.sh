@@ -3,17 +3,20 @@
 # each layer's forward and backward CPU time on one minibatch and a whole fit's (drilldown bench --layers).
 # With --onednn, oneDNN also reports every primitive and layout reorder it ran (DNNL_VERBOSE=1), summed here
 # per primitive, implementation and shape, largest first.
-#   scripts/profile.sh --step 2 [--batch 128] [--repeats 40] [--onednn] [--data DIR]
+#   scripts/profile.sh --step 2 [--batch 128] [--repeats 40] [--onednn | --convolutions] [--data DIR]
+# With --convolutions, instead: each convolution timed on its own (random arrays of its shapes, wall time), through
+# libnd4j's ops (DL4J's oneDNN helper) and oneDNN called directly with Winograd allowed and without.
 # Uses the first 2,000 training images (one minibatch is profiled); runs from any directory.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-step=""; batch=(); repeats=40; onednn=""; data=(--data "$ROOT/data/mnist")
+step=""; batch=(); repeats=40; onednn=""; what=--layers; data=(--data "$ROOT/data/mnist")
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --step) step="$2"; shift 2 ;;
     --batch) batch=(--batch "$2"); shift 2 ;;
     --repeats) repeats="$2"; shift 2 ;;
     --onednn) onednn=1; shift ;;
+    --convolutions) what=--convolutions; shift ;;
     --data) data=(--data "$(realpath -m "$2")"); shift 2 ;;
     *) echo "profile: unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
@@ -24,7 +27,8 @@ done
 if [[ "${data[1]}" == "$ROOT/data/mnist" && ! -f "$ROOT/data/mnist/t10k-labels-idx1-ubyte" ]]; then
   "$ROOT/scripts/fetch-mnist.sh" "$ROOT/data/mnist"
 fi
-args=(bench --step "$step" "${batch[@]}" --train-limit 2000 "${data[@]}" --layers "$repeats")
+[[ -z "$onednn" || "$what" == --layers ]] || { echo "profile: --onednn and --convolutions are two runs; pass one" >&2; exit 2; }
+args=(bench --step "$step" "${batch[@]}" --train-limit 2000 "${data[@]}" "$what" "$repeats")
 export OMP_NUM_THREADS=1
 if [[ -z "$onednn" ]]; then
   run_cli "${args[@]}"

@@ -14,6 +14,7 @@ import org.drilldown.config.ConfigLoader;
 import org.drilldown.config.JobConfig;
 import org.drilldown.config.StepSpec;
 import org.drilldown.data.MnistData;
+import org.drilldown.model.ConvolutionTimes;
 import org.drilldown.model.InPlaceUpdater;
 import org.drilldown.model.ParamCount;
 import org.drilldown.model.StepModels;
@@ -72,6 +73,14 @@ final class BenchCommand implements Callable<Integer> {
                     + " repetitions after 20 warm-up ones, and a whole fit's (run with OMP_NUM_THREADS=1)")
     int layerRepeats;
 
+    @Option(
+            names = "--convolutions",
+            paramLabel = "N",
+            description = "instead of epochs: each convolution's forward and backward wall time on random arrays of its"
+                    + " shapes, median of N: libnd4j's ops (DL4J's oneDNN helper) and oneDNN called directly with"
+                    + " Winograd allowed and without")
+    int convolutionRepeats;
+
     @Override
     public Integer call() throws Exception {
         NativeHelpers.configure(onednn);
@@ -84,6 +93,11 @@ final class BenchCommand implements Callable<Integer> {
         MultiLayerNetwork net = StepModels.network(spec, config.seed(), fused);
         if (layerRepeats > 0) {
             printLayerTimes(
+                    net, trainer.batches(mnist.train(), null, batchSize, null).get(0), spec, batchSize);
+            return 0;
+        }
+        if (convolutionRepeats > 0) {
+            printConvolutionTimes(
                     net, trainer.batches(mnist.train(), null, batchSize, null).get(0), spec, batchSize);
             return 0;
         }
@@ -129,6 +143,36 @@ final class BenchCommand implements Callable<Integer> {
             System.out.println(json.writeValueAsString(line));
         }
         return 0;
+    }
+
+    private void printConvolutionTimes(MultiLayerNetwork net, DataSet batch, StepSpec spec, int batchSize) {
+        System.out.printf(
+                Locale.ROOT,
+                "step %s, batch %d, %d native thread(s): wall ms per forward + backward, median of %d%n",
+                spec.key(),
+                batchSize,
+                Nd4j.getEnvironment().maxMasterThreads(),
+                convolutionRepeats);
+        System.out.printf(
+                Locale.ROOT,
+                "%3s  %-22s %9s %9s %9s  %s%n",
+                "#",
+                "convolution",
+                "libnd4j",
+                "winograd",
+                "direct",
+                "Drilldown runs");
+        for (ConvolutionTimes.Row r : ConvolutionTimes.of(net, batch.getFeatures(), convolutionRepeats)) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%3d  %-22s %9.3f %9.3f %9.3f  %s%n",
+                    r.layer(),
+                    r.shape(),
+                    r.libnd4jMs(),
+                    r.winogradMs(),
+                    r.directMs(),
+                    r.winograd() ? "winograd" : "direct");
+        }
     }
 
     private void printLayerTimes(MultiLayerNetwork net, DataSet batch, StepSpec spec, int batchSize) {

@@ -44,6 +44,11 @@ final class ConvolutionPlan {
     private final List<String> implementations;
 
     ConvolutionPlan(ConvolutionShape shape, engine eng) {
+        this(shape, eng, winograd(shape));
+    }
+
+    /** With Winograd allowed or not whatever {@link #winograd} says: for {@link ConvolutionTimes}. */
+    ConvolutionPlan(ConvolutionShape shape, engine eng, boolean winograd) {
         this.shape = shape;
         memory.desc anyInput = desc(shape.input(), memory.format_tag.any);
         memory.desc anyWeights = desc(shape.weights(), memory.format_tag.any);
@@ -149,24 +154,28 @@ final class ConvolutionPlan {
     }
 
     /**
-     * The input's gradient from the output's ({@code delta}), and the weights' (and bias's, where {@code biasGrad}
-     * is not 0) gradients written in place.
+     * The input's gradient from the output's ({@code delta}), unless {@code inputGrad} is 0 (nothing reads it), and
+     * the weights' (and bias's, where {@code biasGrad} is not 0) gradients written in place.
      */
     void backward(
             OneDnnThread thread, long input, long weights, long delta, long inputGrad, long weightGrad, long biasGrad) {
         OneDnnThread.Scratch scratch = thread.scratch(backwardScratch);
         stream s = thread.stream();
-        memory bdDelta = bwdDelta.in(s, delta, scratch);
-        dataArgs.put(dnnl.DNNL_ARG_DIFF_DST, bdDelta);
-        dataArgs.put(dnnl.DNNL_ARG_WEIGHTS, bwdWeights.in(s, weights, scratch));
-        dataArgs.put(dnnl.DNNL_ARG_DIFF_SRC, bwdInputGrad.out(inputGrad, scratch));
-        backwardData.execute(s, dataArgs);
-        bwdInputGrad.finish(s);
+        memory dataDelta = null;
+        if (inputGrad != 0) {
+            dataDelta = bwdDelta.in(s, delta, scratch);
+            dataArgs.put(dnnl.DNNL_ARG_DIFF_DST, dataDelta);
+            dataArgs.put(dnnl.DNNL_ARG_WEIGHTS, bwdWeights.in(s, weights, scratch));
+            dataArgs.put(dnnl.DNNL_ARG_DIFF_SRC, bwdInputGrad.out(inputGrad, scratch));
+            backwardData.execute(s, dataArgs);
+            bwdInputGrad.finish(s);
+        }
 
         weightArgs.put(dnnl.DNNL_ARG_SRC, bwdwInput.in(s, input, scratch));
         // The two backward primitives mostly want the delta in the same layout: reordered once then.
         weightArgs.put(
-                dnnl.DNNL_ARG_DIFF_DST, bwdwDelta.sameLayout(bwdDelta) ? bdDelta : bwdwDelta.in(s, delta, scratch));
+                dnnl.DNNL_ARG_DIFF_DST,
+                dataDelta != null && bwdwDelta.sameLayout(bwdDelta) ? dataDelta : bwdwDelta.in(s, delta, scratch));
         weightArgs.put(dnnl.DNNL_ARG_DIFF_WEIGHTS, bwdwWeightGrad.out(weightGrad, scratch));
         if (bwdwBiasGrad != null) {
             bwdwBiasGrad.set_data_handle(thread.address(biasGrad));

@@ -29,10 +29,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class OneDnnConvolution extends MKLDNNConvHelper {
     private static final Field HELPER = helperField();
 
+    /** False for the network's first layer: DL4J's fit drops the gradient of the network's input. */
+    private final boolean inputGradient;
+
     private int fallbacks;
 
-    OneDnnConvolution() {
+    OneDnnConvolution(boolean inputGradient) {
         super(DataType.FLOAT);
+        this.inputGradient = inputGradient;
     }
 
     /** Calls this helper handed to DL4J's own oneDNN helper (arrays it does not take; none in the steps' models). */
@@ -42,15 +46,20 @@ public final class OneDnnConvolution extends MKLDNNConvHelper {
 
     /**
      * Puts this helper in every convolution layer of {@code net} that has DL4J's oneDNN helper; a layer without one
-     * (helpers off, or a CUDA backend) keeps what it has.
+     * (helpers off, or a CUDA backend) keeps what it has. The first layer's, where it takes the network's input as it
+     * is (no input preprocessor), computes no gradient for that input: {@code MultiLayerNetwork.fit} discards it (it
+     * returns the input's gradient only from {@code backpropGradient} and {@code calculateGradients}, which Drilldown
+     * does not call), and with one input channel oneDNN pads that pass's channels to 16.
      */
     public static MultiLayerNetwork install(MultiLayerNetwork net) {
         for (Layer layer : net.getLayers()) {
             if (layer instanceof ConvolutionLayer conv
                     && conv.getHelper() instanceof MKLDNNConvHelper helper
                     && !(helper instanceof OneDnnConvolution)) {
+                boolean first = layer.getIndex() == 0
+                        && net.getLayerWiseConfigurations().getInputPreProcess(0) == null;
                 try {
-                    HELPER.set(conv, new OneDnnConvolution());
+                    HELPER.set(conv, new OneDnnConvolution(!first));
                 } catch (IllegalAccessException e) {
                     throw new IllegalStateException(e);
                 }
@@ -145,7 +154,9 @@ public final class OneDnnConvolution extends MKLDNNConvHelper {
                     workspaceMgr);
         }
         ConvolutionShape shape = shape(input, weights, biasGradView != null, strides, pad);
-        INDArray inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape());
+        INDArray inputGrad = inputGradient
+                ? workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape())
+                : null;
         OneDnnThread thread = OneDnnThread.current();
         thread.plan(shape)
                 .backward(
@@ -153,7 +164,7 @@ public final class OneDnnConvolution extends MKLDNNConvHelper {
                         address(dense(input)),
                         address(dense(weights)),
                         address(dense(delta)),
-                        address(inputGrad),
+                        inputGrad == null ? 0 : address(inputGrad),
                         address(weightGradView),
                         biasGradView == null ? 0 : address(biasGradView));
         Gradient gradient = new DefaultGradient();

@@ -30,6 +30,11 @@ final class OneDnnThread {
         return plans.computeIfAbsent(shape, s -> new ConvolutionPlan(s, ENGINE));
     }
 
+    /** A plan outside the thread's cache, with Winograd allowed or not: for {@link ConvolutionTimes}. */
+    static ConvolutionPlan plan(ConvolutionShape shape, boolean winograd) {
+        return new ConvolutionPlan(shape, ENGINE, winograd);
+    }
+
     stream stream() {
         return stream;
     }

@@ -127,6 +127,26 @@ class OneDnnConvolutionTest {
                 .isNotBlank());
     }
 
+    /** What scripts/profile.sh --convolutions prints: every convolution of the step, timed three ways. */
+    @Test
+    void convolutionTimesCoverEveryConvolutionOfAStep() {
+        List<ConvolutionTimes.Row> rows = ConvolutionTimes.of(StepModels.network(step("2"), 5), batch.getFeatures(), 1);
+        assertThat(rows)
+                .extracting(ConvolutionTimes.Row::shape)
+                .containsExactly(
+                        "3x3 1→16 on 28x28",
+                        "3x3 16→24 on 28x28",
+                        "1x1 24→8 on 13x13",
+                        "3x3 8→16 on 13x13",
+                        "3x3 16→16 on 11x11",
+                        "3x3 16→16 on 9x9");
+        assertThat(rows)
+                .extracting(ConvolutionTimes.Row::winograd)
+                .containsExactly(false, true, false, false, false, false);
+        assertThat(rows).allSatisfy(r -> assertThat(List.of(r.libnd4jMs(), r.winogradMs(), r.directMs()))
+                .allSatisfy(ms -> assertThat(ms).isPositive()));
+    }
+
     private static List<ConvolutionLayer> convolutions(MultiLayerNetwork net) {
         return java.util.Arrays.stream(net.getLayers())
                 .filter(ConvolutionLayer.class::isInstance)

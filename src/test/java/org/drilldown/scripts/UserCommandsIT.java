@@ -310,7 +310,10 @@ class UserCommandsIT {
                         "- Step 5: target not met against its own bar, ≥ 99.50 % and fewer than 8,000 parameters");
     }
 
-    /** The README's profile command: a row per layer of step 2, a whole fit, and oneDNN's primitives summed. */
+    /**
+     * The README's profile commands: a row per layer of step 2, a whole fit, and oneDNN's primitives summed; then
+     * each convolution timed on its own.
+     */
     @Test
     void profileShowsEveryLayerAndTheOneDnnPrimitives() throws Exception {
         Scripts.Result p = Scripts.run(
@@ -334,6 +337,31 @@ class UserCommandsIT {
         assertThat(p.output()).containsPattern("whole fit \\(updater, workspaces, score\\)\\s+[1-9]\\d*\\.\\d{3}");
         assertThat(p.output()).containsPattern("total convolution\\s+\\d+\\.\\d ms");
         assertThat(p.output()).containsPattern("total reorder\\s+\\d+\\.\\d ms");
+
+        // --convolutions: each of step 2's six convolutions timed three ways, and which way the job runs it.
+        Scripts.Result c = Scripts.run(
+                home,
+                home.resolve("profile-convolutions.log"),
+                300,
+                Map.of(),
+                "scripts/profile.sh",
+                "--step",
+                "2",
+                "--batch",
+                "16",
+                "--repeats",
+                "2",
+                "--convolutions");
+        assertThat(c.code()).as(c.output()).isZero();
+        assertThat(c.output()).contains("step 2, batch 16, 1 native thread(s): wall ms per forward + backward");
+        assertThat(
+                        c.output()
+                                .lines()
+                                .filter(
+                                        l -> l.matches(
+                                                "\\s+\\d+  \\dx\\d \\d+→\\d+ on \\d+x\\d+\\s+(\\d+\\.\\d{3}\\s+){3} (winograd|direct)")))
+                .as(c.output())
+                .hasSize(6);
     }
 
     /**
