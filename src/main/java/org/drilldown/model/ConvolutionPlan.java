@@ -47,7 +47,7 @@ final class ConvolutionPlan {
         this(shape, eng, winograd(shape));
     }
 
-    /** With Winograd allowed or not whatever {@link #winograd} says: for {@link ConvolutionTimes}. */
+    /** With Winograd allowed or not, whatever {@link #winograd} says: for {@link ConvolutionTimes}. */
     ConvolutionPlan(ConvolutionShape shape, engine eng, boolean winograd) {
         this.shape = shape;
         memory.desc anyInput = desc(shape.input(), memory.format_tag.any);
@@ -56,8 +56,7 @@ final class ConvolutionPlan {
         memory.desc biasDesc = shape.bias() ? desc(new long[] {shape.outChannels()}, memory.format_tag.x) : null;
         long[] strides = {shape.strideH(), shape.strideW()};
         long[] pads = {shape.padH(), shape.padW()};
-        dnnl.algorithm algorithm =
-                winograd(shape) ? dnnl.algorithm.convolution_auto : dnnl.algorithm.convolution_direct;
+        dnnl.algorithm algorithm = winograd ? dnnl.algorithm.convolution_auto : dnnl.algorithm.convolution_direct;
 
         convolution_forward.primitive_desc fpd = new convolution_forward.primitive_desc(
                 shape.bias()
@@ -126,9 +125,10 @@ final class ConvolutionPlan {
 
     /**
      * Whether oneDNN may pick Winograd ({@code convolution_auto}) rather than only direct kernels: where input times
-     * output channels reach 16 x 24. Winograd's transforms pay off with channels: at batch 128, 64→128 on 26x26
-     * costs 174 against 294 ms forward and backward, 16→24 on 28x28 27 against 31; but 16→16 on 11x11 2.4 against
-     * 2.1, 8→16 on 13x13 4.2 against 2.3, and with one input channel 1→32 on 28x28 26 against 15 (one thread;
+     * output channels reach 16 x 24. Winograd's transforms pay off with channels: at batch 128, 64→128 on 24x24
+     * costs 113 against 156 ms forward and backward, 32→64 on 26x26 38 against 50; 16→24 on 28x28 is a wash (19
+     * against 17 ms alone, the same whole step-2 fit); with few channels direct wins: 8→16 on 13x13 2.3 against 1.3,
+     * and with one input channel 1→32 on 28x28 18 against 7.7 (one thread, scripts/profile.sh --convolutions;
      * docs/performance.md). Fixed per shape, never timed at run time, so a seed gives the same bits on any machine
      * load.
      */

@@ -19,9 +19,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * --convolutions} prints it.
  */
 public final class ConvolutionTimes {
-    /** One convolution: its shape, wall milliseconds (median) each way, and whether the plan allows Winograd. */
+    /**
+     * One convolution: its shape, wall milliseconds (median) each way, whether the job's plan allows Winograd, and
+     * the oneDNN implementations that plan runs (forward, backward data, backward weights).
+     */
     public record Row(
-            int layer, String shape, double libnd4jMs, double winogradMs, double directMs, boolean winograd) {}
+            int layer,
+            String shape,
+            double libnd4jMs,
+            double winogradMs,
+            double directMs,
+            boolean winograd,
+            List<String> implementations) {}
 
     private ConvolutionTimes() {}
 
@@ -63,7 +72,8 @@ public final class ConvolutionTimes {
                     median(repeats, libnd4j(shape)),
                     median(repeats, plan(shape, true)),
                     median(repeats, plan(shape, false)),
-                    ConvolutionPlan.winograd(shape)));
+                    ConvolutionPlan.winograd(shape),
+                    OneDnnThread.plan(shape, ConvolutionPlan.winograd(shape)).implementations()));
         }
         return rows;
     }

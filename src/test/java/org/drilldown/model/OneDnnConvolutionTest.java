@@ -145,6 +145,16 @@ class OneDnnConvolutionTest {
                 .containsExactly(false, true, false, false, false, false);
         assertThat(rows).allSatisfy(r -> assertThat(List.of(r.libnd4jMs(), r.winogradMs(), r.directMs()))
                 .allSatisfy(ms -> assertThat(ms).isPositive()));
+        assertThat(rows).allSatisfy(r -> assertThat(r.implementations()).hasSize(3));
+    }
+
+    /** A plan without Winograd runs none of oneDNN's Winograd kernels, whatever its shape would allow. */
+    @Test
+    void aPlanWithoutWinogradRunsDirectKernelsOnly() {
+        ConvolutionShape shape = new ConvolutionShape(128, 16, 28, 28, 24, 3, 3, 1, 1, 0, 0, false);
+        assertThat(ConvolutionPlan.winograd(shape)).isTrue();
+        assertThat(OneDnnThread.plan(shape, false).implementations()).hasSize(3).noneSatisfy(name -> assertThat(name)
+                .contains("wino"));
     }
 
     private static List<ConvolutionLayer> convolutions(MultiLayerNetwork net) {

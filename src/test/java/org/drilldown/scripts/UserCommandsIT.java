@@ -359,7 +359,7 @@ class UserCommandsIT {
                                 .lines()
                                 .filter(
                                         l -> l.matches(
-                                                "\\s+\\d+  \\dx\\d \\d+→\\d+ on \\d+x\\d+\\s+(\\d+\\.\\d{3}\\s+){3} (winograd|direct)")))
+                                                "\\s+\\d+  \\dx\\d \\d+→\\d+ on \\d+x\\d+\\s+(\\d+\\.\\d{3}\\s+){3} (winograd|direct): \\S+ / \\S+ / \\S+")))
                 .as(c.output())
                 .hasSize(6);
     }
