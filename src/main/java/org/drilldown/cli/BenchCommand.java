@@ -171,7 +171,7 @@ final class BenchCommand implements Callable<Integer> {
                     r.libnd4jMs(),
                     r.winogradMs(),
                     r.directMs(),
-                    (r.winograd() ? "winograd: " : "direct: ") + String.join(" / ", r.implementations()));
+                    (r.winograd() ? "winograd: " : "direct: ") + r.implementations());
         }
     }
 

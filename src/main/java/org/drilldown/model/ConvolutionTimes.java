@@ -21,7 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class ConvolutionTimes {
     /**
      * One convolution: its shape, wall milliseconds (median) each way, whether the job's plan allows Winograd, and
-     * the oneDNN implementations that plan runs (forward, backward data, backward weights).
+     * the oneDNN implementations that plan runs (forward / backward data / backward weights).
      */
     public record Row(
             int layer,
@@ -30,7 +30,7 @@ public final class ConvolutionTimes {
             double winogradMs,
             double directMs,
             boolean winograd,
-            List<String> implementations) {}
+            String implementations) {}
 
     private ConvolutionTimes() {}
 
@@ -73,7 +73,10 @@ public final class ConvolutionTimes {
                     median(repeats, plan(shape, true)),
                     median(repeats, plan(shape, false)),
                     ConvolutionPlan.winograd(shape),
-                    OneDnnThread.plan(shape, ConvolutionPlan.winograd(shape)).implementations()));
+                    String.join(
+                            " / ",
+                            OneDnnThread.plan(shape, ConvolutionPlan.winograd(shape))
+                                    .implementations())));
         }
         return rows;
     }
