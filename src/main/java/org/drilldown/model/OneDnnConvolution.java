@@ -21,10 +21,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * DL4J's convolution helper on oneDNN called directly (JavaCPP's dnnl preset), with each shape's primitives built
  * once per thread ({@link ConvolutionPlan}). DL4J's own oneDNN helper goes through libnd4j's {@code conv2d} and
- * {@code conv2d_bp} ops, which cost 2.1-2.6x as much for the same primitives' work (step 2's 16→24 convolution at
- * batch 128: 36 against 17 ms forward and backward; docs/performance.md). It extends that helper so DL4J treats it
- * as its own (a layer without bias gets no bias gradient) and so anything it does not handle (not float, NHWC,
- * dilation, Same mode) runs there.
+ * {@code conv2d_bp} ops, which build them on every call: 1.2-2.4x as much per convolution (step 1's 64→128 at batch
+ * 128: 139 against 113 ms forward and backward, one thread; scripts/profile.sh --convolutions, docs/performance.md).
+ * It extends that helper so DL4J treats it as its own (a layer without bias gets no bias gradient) and so anything
+ * it does not handle (not float, NHWC, dilation, Same mode) runs there.
  */
 public final class OneDnnConvolution extends MKLDNNConvHelper {
     private static final Field HELPER = helperField();
