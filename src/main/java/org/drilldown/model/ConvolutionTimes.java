@@ -44,21 +44,11 @@ public final class ConvolutionTimes {
             }
             var conf = (org.deeplearning4j.nn.conf.layers.ConvolutionLayer)
                     layer.conf().getLayer();
-            long[] in = activations.get(layer.getIndex()).shape();
-            long[] w = layer.getParam("W").shape();
-            ConvolutionShape shape = new ConvolutionShape(
-                    in[0],
-                    in[1],
-                    in[2],
-                    in[3],
-                    w[0],
-                    w[2],
-                    w[3],
-                    conf.getStride()[0],
-                    conf.getStride()[1],
-                    conf.getPadding()[0],
-                    conf.getPadding()[1],
-                    false);
+            ConvolutionShape shape = OneDnnConvolution.shape(
+                    activations.get(layer.getIndex()), layer.getParam("W"), false, conf.getStride(), conf.getPadding());
+            ConvolutionPlan winogradPlan = OneDnnThread.plan(shape, true);
+            ConvolutionPlan directPlan = OneDnnThread.plan(shape, false);
+            boolean winograd = ConvolutionPlan.winograd(shape);
             rows.add(new Row(
                     layer.getIndex(),
                     String.format(
@@ -70,31 +60,32 @@ public final class ConvolutionTimes {
                             shape.height(),
                             shape.width()),
                     median(repeats, libnd4j(shape)),
-                    median(repeats, plan(shape, true)),
-                    median(repeats, plan(shape, false)),
-                    ConvolutionPlan.winograd(shape),
-                    String.join(
-                            " / ",
-                            OneDnnThread.plan(shape, ConvolutionPlan.winograd(shape))
-                                    .implementations())));
+                    median(repeats, timed(winogradPlan)),
+                    median(repeats, timed(directPlan)),
+                    winograd,
+                    String.join(" / ", (winograd ? winogradPlan : directPlan).implementations())));
         }
         return rows;
     }
 
-    private static LongSupplier plan(ConvolutionShape shape, boolean winograd) {
-        ConvolutionPlan plan = OneDnnThread.plan(shape, winograd);
-        Operands arrays = new Operands(shape);
+    private static LongSupplier timed(ConvolutionPlan plan) {
+        Operands arrays = new Operands(plan.shape());
         OneDnnThread thread = OneDnnThread.current();
         return () -> {
             long start = System.nanoTime();
-            plan.forward(thread, address(arrays.x), address(arrays.w), 0, address(arrays.y));
+            plan.forward(
+                    thread,
+                    OneDnnConvolution.address(arrays.x),
+                    OneDnnConvolution.address(arrays.w),
+                    0,
+                    OneDnnConvolution.address(arrays.y));
             plan.backward(
                     thread,
-                    address(arrays.x),
-                    address(arrays.w),
-                    address(arrays.dy),
-                    address(arrays.dx),
-                    address(arrays.dw),
+                    OneDnnConvolution.address(arrays.x),
+                    OneDnnConvolution.address(arrays.w),
+                    OneDnnConvolution.address(arrays.dy),
+                    OneDnnConvolution.address(arrays.dx),
+                    OneDnnConvolution.address(arrays.dw),
                     0);
             return System.nanoTime() - start;
         };
@@ -142,10 +133,6 @@ public final class ConvolutionTimes {
         }
         Arrays.sort(ms);
         return ms[repeats / 2];
-    }
-
-    private static long address(INDArray array) {
-        return array.data().addressPointer().address();
     }
 
     /** Random input, weights and output gradient of a shape, and room for the rest. */

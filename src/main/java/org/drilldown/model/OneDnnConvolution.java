@@ -185,7 +185,8 @@ public final class OneDnnConvolution extends MKLDNNConvHelper {
                 && Arrays.stream(dilation).allMatch(d -> d == 1);
     }
 
-    private static ConvolutionShape shape(INDArray input, INDArray weights, boolean bias, int[] strides, int[] pad) {
+    /** The shape of a convolution of {@code input} (NCHW) by {@code weights} (OIHW): for the plans and their timing. */
+    static ConvolutionShape shape(INDArray input, INDArray weights, boolean bias, int[] strides, int[] pad) {
         return new ConvolutionShape(
                 input.size(0),
                 input.size(1),
@@ -221,7 +222,7 @@ public final class OneDnnConvolution extends MKLDNNConvHelper {
     }
 
     /** The address of the array's first element (ND4J's buffer pointer already includes the buffer's offset). */
-    private static long address(INDArray array) {
+    static long address(INDArray array) {
         return array.data().addressPointer().address()
                 + (array.offset() - array.data().offset()) * array.data().getElementSize();
     }

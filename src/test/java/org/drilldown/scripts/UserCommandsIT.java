@@ -316,19 +316,7 @@ class UserCommandsIT {
      */
     @Test
     void profileShowsEveryLayerAndTheOneDnnPrimitives() throws Exception {
-        Scripts.Result p = Scripts.run(
-                home,
-                home.resolve("profile.log"),
-                300,
-                Map.of(),
-                "scripts/profile.sh",
-                "--step",
-                "2",
-                "--batch",
-                "16",
-                "--repeats",
-                "2",
-                "--onednn");
+        Scripts.Result p = profileStep2("--onednn", "profile.log");
         assertThat(p.code()).as(p.output()).isZero();
         assertThat(p.output()).contains("step 2, batch 16, 1 native thread(s)");
         // Step 2: six convolutions, a max pooling, global average pooling, the output layer; each timed.
@@ -339,19 +327,7 @@ class UserCommandsIT {
         assertThat(p.output()).containsPattern("total reorder\\s+\\d+\\.\\d ms");
 
         // --convolutions: each of step 2's six convolutions timed three ways, and which way the job runs it.
-        Scripts.Result c = Scripts.run(
-                home,
-                home.resolve("profile-convolutions.log"),
-                300,
-                Map.of(),
-                "scripts/profile.sh",
-                "--step",
-                "2",
-                "--batch",
-                "16",
-                "--repeats",
-                "2",
-                "--convolutions");
+        Scripts.Result c = profileStep2("--convolutions", "profile-convolutions.log");
         assertThat(c.code()).as(c.output()).isZero();
         assertThat(c.output()).contains("step 2, batch 16, 1 native thread(s): wall ms per forward + backward");
         assertThat(
@@ -362,6 +338,23 @@ class UserCommandsIT {
                                                 "\\s+\\d+  \\dx\\d \\d+→\\d+ on \\d+x\\d+\\s+(\\d+\\.\\d{3}\\s+){3} (winograd|direct): \\S+ / \\S+ / \\S+")))
                 .as(c.output())
                 .hasSize(6);
+    }
+
+    /** scripts/profile.sh on step 2, batch 16, two repeats, with {@code what} (--onednn or --convolutions). */
+    private static Scripts.Result profileStep2(String what, String log) throws Exception {
+        return Scripts.run(
+                home,
+                home.resolve(log),
+                300,
+                Map.of(),
+                "scripts/profile.sh",
+                "--step",
+                "2",
+                "--batch",
+                "16",
+                "--repeats",
+                "2",
+                what);
     }
 
     /**
