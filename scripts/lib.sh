@@ -52,8 +52,12 @@ export GLIBC_TUNABLES="${GLIBC_TUNABLES:-$DEFAULT_MALLOC_TUNABLES}"
 
 # Runs org.drilldown.cli.Main with the given arguments. DRILLDOWN_JAVA_OPTS replaces the default JVM flags:
 # a 6 GiB heap and the throughput collector (ParallelGC: DL4J makes many short-lived objects per op;
-# 5 % faster training than G1 here, docs/performance.md).
-DEFAULT_JAVA_OPTS="-Xmx6g -XX:+UseParallelGC"
+# 5 % faster training than G1 here, docs/performance.md), with a young generation of 150 MiB. ND4J frees an
+# array's native memory only once a GC has found its Java object dead, and DL4J allocates far more native memory
+# than heap (step 1's parameter averaging: ~140 MB/s native against ~20 MB/s of heap); at ParallelGC's own young
+# size (~2 GiB for this heap) a young GC came every ~30 s and step 1 of the main command grew until the kernel
+# killed it at 24 GiB. With -Xmn150m one comes every ~1.5 s and frees it (docs/performance.md#memory).
+DEFAULT_JAVA_OPTS="-Xmx6g -Xmn150m -XX:+UseParallelGC"
 run_cli() {
   build_if_needed
   local commit jar
