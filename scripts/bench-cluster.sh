@@ -31,7 +31,7 @@ job=(--steps "$steps" --epochs "$epochs" --train-limit "$limit" --test-limit 200
 use_local_cluster "$out/cluster.conf"
 
 echo "bench-cluster: local[2] ..." >&2
-OMP_NUM_THREADS=1 DRILLDOWN_COMMIT="$(build_commit)" java -Xmx4g -XX:+UseParallelGC $(cat "$ROOT/target/jvm.options") \
+OMP_NUM_THREADS=1 DRILLDOWN_COMMIT="$(build_commit)" java -Xmx4g -Xmn150m -XX:+UseParallelGC $(cat "$ROOT/target/jvm.options") \
   -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
   -cp "$(jar_copy):$(cat "$ROOT/target/classpath.txt")" org.drilldown.cli.Main run --master "local[2]" "${job[@]}" \
   --run-id local > "$out/local.log" 2>&1 || { echo "bench-cluster: local run failed, see $out/local.log" >&2; exit 1; }

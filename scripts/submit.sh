@@ -38,5 +38,5 @@ if [[ -n "${SPARK_HOME:-}" ]]; then
   exec "$SPARK_HOME/bin/spark-submit" "${submit_args[@]}"
 fi
 # No Spark install: SparkSubmit from the build's jars, in a JVM with the flags the driver needs.
-exec java ${DRILLDOWN_JAVA_OPTS:--Xmx4g -XX:+UseParallelGC} $opts -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
+exec java ${DRILLDOWN_JAVA_OPTS:--Xmx4g -Xmn150m -XX:+UseParallelGC} $opts -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
   -cp "$(cat "$ROOT/target/classpath.txt")" org.apache.spark.deploy.SparkSubmit "${submit_args[@]}"

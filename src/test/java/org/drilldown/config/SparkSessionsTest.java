@@ -17,7 +17,7 @@ class SparkSessionsTest {
                         "spark.executor.memory",
                         "3g"));
         assertThat(settings.get("spark.executor.extraJavaOptions"))
-                .isEqualTo("-XX:+UseParallelGC -Dorg.bytedeco.javacpp.maxPhysicalBytes=0");
+                .isEqualTo("-XX:+UseParallelGC -Xmn150m -Dorg.bytedeco.javacpp.maxPhysicalBytes=0");
         assertThat(settings.get("spark.executor.memory")).isEqualTo("3g");
         assertThat(SparkSessions.merged(Map.of(), Map.of("spark.executor.extraJavaOptions", "-Da=1")))
                 .containsEntry("spark.executor.extraJavaOptions", "-Da=1");
