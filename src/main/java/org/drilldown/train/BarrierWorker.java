@@ -17,7 +17,6 @@ import org.deeplearning4j.spark.api.WorkerConfiguration;
 import org.deeplearning4j.spark.api.worker.ExecuteWorkerPathFlatMap;
 import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import scala.collection.Iterator;
 import scala.collection.JavaConverters;
@@ -25,9 +24,9 @@ import scala.runtime.AbstractFunction1;
 
 /**
  * One worker of an epoch's barrier stage: for every round, DL4J's own parameter-averaging worker fits this worker's
- * minibatch files from the round's starting state (exactly as in one of DL4J's per-round jobs: the network rebuilt
- * from the configuration, parameters and updater state, the same hooks and listeners, the same re-batching and
- * prefetch), then the workers hand each other their states ({@link StateExchange}: in memory within one JVM, through
+ * minibatch files from the round's starting state (as in one of DL4J's per-round jobs: the configuration's counts,
+ * parameters and updater state, the same hooks and listeners, the same re-batching and prefetch; on the network the
+ * task built in its first round, {@link KeptNetworkWorker}), then the workers hand each other their states ({@link StateExchange}: in memory within one JVM, through
  * {@code allGather} across JVMs) and each takes the mean. The workers stay in one Spark stage for the whole epoch;
  * the driver hears from them once, at its end.
  */
@@ -137,6 +136,7 @@ final class BarrierWorker extends AbstractFunction1<Iterator<Integer>, Iterator<
         List<AveragingRound> done = new ArrayList<>();
         List<WorkerTiming> timings = new ArrayList<>();
         StateExchange exchange = StateExchange.choose(ctx);
+        KeptNetworkWorker.Kept kept = new KeptNetworkWorker.Kept();
         long roundStart = System.nanoTime();
         try {
             for (int r = 0; r < rounds.size(); r++) {
@@ -144,7 +144,7 @@ final class BarrierWorker extends AbstractFunction1<Iterator<Integer>, Iterator<
                 // one epoch count per fit call.
                 conf.setIterationCount(iteration);
                 conf.setEpochCount(epoch + rounds.get(r).fit());
-                ParameterAveragingTrainingResult result = fit(rounds.get(r), r, partition, state);
+                ParameterAveragingTrainingResult result = fit(rounds.get(r), r, partition, state, kept);
                 List<WorkerTiming> fitted = TrainingStats.timings(result.getSparkTrainingStats());
                 timings.addAll(fitted);
                 WorkerState mine = result.getParameters() == null
@@ -185,15 +185,14 @@ final class BarrierWorker extends AbstractFunction1<Iterator<Integer>, Iterator<
         return JavaConverters.asScalaIterator(List.of(out).iterator());
     }
 
-    /** One round's fit of this worker's files from {@code start}, by DL4J's own worker, as in its per-round job. */
-    private ParameterAveragingTrainingResult fit(PathRounds.Round round, int r, int partition, WorkerState start) {
-        ParameterAveragingTrainingWorker worker = new ParameterAveragingTrainingWorker(
-                new InTaskBroadcast<>(new NetBroadcastTuple(conf, start.params(), start.updater())),
-                true,
-                workerConf,
-                new ArrayList<>(hooks),
-                listeners,
-                null);
+    /**
+     * One round's fit of this worker's files from {@code start}, by DL4J's own worker as in its per-round job, on the
+     * network {@code kept} from the task's first round.
+     */
+    private ParameterAveragingTrainingResult fit(
+            PathRounds.Round round, int r, int partition, WorkerState start, KeptNetworkWorker.Kept kept) {
+        KeptNetworkWorker worker = new KeptNetworkWorker(
+                new NetBroadcastTuple(conf, start.params(), start.updater()), workerConf, hooks, listeners, kept);
         try {
             return new ExecuteWorkerPathFlatMap<>(worker, loader, hadoop)
                     .call(round.files().get(partition).iterator())

@@ -114,6 +114,42 @@ class Dl4jCanaryTest {
                 .isEqualTo(net.getUpdater().getStateViewArray());
     }
 
+    /**
+     * A barrier stage's worker fits every round after its first on the network it kept: that network starts the
+     * round with the round's parameters and updater state, as DL4J's rebuilt one would, and DL4J's stats helper,
+     * which only DL4J's own getInitialModel creates, is there for every round's timings (KeptNetworkWorker sets its
+     * private field).
+     */
+    @Test
+    void aKeptNetworkStartsEachRoundFromItsStateAndReportsItsTimings() {
+        TrainingStats.useSystemClock(); // as the job does: DL4J's default clock asks a public NTP pool
+        MultiLayerNetwork net = StepModels.network(step("2"), 3);
+        net.fit(batches.get(0)); // an updater with state
+        var workerConf = new org.deeplearning4j.spark.api.WorkerConfiguration(false, 32, 32, 1, 0, true);
+        KeptNetworkWorker.Kept kept = new KeptNetworkWorker.Kept();
+        MultiLayerNetwork first = null;
+        for (int round = 0; round < 2; round++) {
+            var start = new org.deeplearning4j.spark.api.worker.NetBroadcastTuple(
+                    net.getLayerWiseConfigurations(),
+                    net.params(),
+                    net.getUpdater().getStateViewArray());
+            var worker = new KeptNetworkWorker(start, workerConf, EpochFitter.workerHooks(), List.of(), kept);
+            MultiLayerNetwork initial = worker.getInitialModel();
+            first = first == null ? initial : first;
+            assertThat(initial).isSameAs(first);
+            assertThat(initial.params()).isEqualTo(net.params());
+            assertThat(initial.getUpdater().getStateViewArray())
+                    .isEqualTo(net.getUpdater().getStateViewArray());
+            var result = worker.processMinibatchWithStats(batches.get(1 + round), initial, true);
+            assertThat(TrainingStats.timings(result.getSecond()))
+                    .extracting(WorkerTiming::stat)
+                    .contains("ModelInit", "Fit");
+            // The result's arrays are copies: the next round's start must not change them.
+            assertThat(result.getFirst().getParameters()).isNotSameAs(initial.params());
+            net.fit(batches.get(1 + round)); // the next round starts elsewhere
+        }
+    }
+
     private static StepSpec step(String key) {
         return ConfigLoader.load(null, Map.of("drilldown.run-steps", List.of(key)))
                 .steps()
