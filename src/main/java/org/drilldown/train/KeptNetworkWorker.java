@@ -35,7 +35,8 @@ final class KeptNetworkWorker extends ParameterAveragingTrainingWorker {
 
     private final NetBroadcastTuple start;
     private final WorkerConfiguration workerConf;
-    private final Kept kept;
+    // Built inside the task and never serialized (DL4J's workers are Serializable for its own per-round jobs).
+    private final transient Kept kept;
 
     KeptNetworkWorker(
             NetBroadcastTuple start,
