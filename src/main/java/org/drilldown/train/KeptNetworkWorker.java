@@ -26,6 +26,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * its own {@code getInitialModel} creates, so this worker sets that field itself (docs/dl4j-couplings.md).
  */
 final class KeptNetworkWorker extends ParameterAveragingTrainingWorker {
+    private static final long serialVersionUID = 1L;
     private static final Field STATS = statsField();
 
     /** The network a task fits its rounds on; empty until its first round. One per task, on the task's thread. */
