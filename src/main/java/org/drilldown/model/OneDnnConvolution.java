@@ -208,7 +208,7 @@ public final class OneDnnConvolution extends MKLDNNConvHelper {
     }
 
     /** Elements densely in C order: each dimension's stride the product of the later sizes (any, for a size 1). */
-    static boolean isDense(INDArray array) {
+    private static boolean isDense(INDArray array) {
         long[] shape = array.shape();
         long[] stride = array.stride();
         long expected = 1;

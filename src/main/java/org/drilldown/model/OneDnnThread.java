@@ -8,7 +8,7 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 
 /**
- * A thread's oneDNN state for {@link OneDnnConvolution} and {@link OneDnnPooling}: its stream, its plans by shape, and
+ * A thread's oneDNN state for {@link OneDnnConvolution}: its stream, its {@link ConvolutionPlan}s by shape, and
  * one scratch buffer that every plan's reordered copies share (each lives only during its call, so the largest
  * call sets the size, not the sum over layers). DL4J runs a network on one thread at a time, and Spark's parameter
  * averaging workers rebuild theirs every round, so the plans belong to the thread, not to the layer.
@@ -20,7 +20,6 @@ final class OneDnnThread {
 
     private final stream stream = new stream(ENGINE);
     private final Map<ConvolutionShape, ConvolutionPlan> plans = new HashMap<>();
-    private final Map<PoolingShape, PoolingPlan> poolingPlans = new HashMap<>();
     private final Scratch scratch = new Scratch();
 
     static OneDnnThread current() {
@@ -29,10 +28,6 @@ final class OneDnnThread {
 
     ConvolutionPlan plan(ConvolutionShape shape) {
         return plans.computeIfAbsent(shape, s -> new ConvolutionPlan(s, ENGINE));
-    }
-
-    PoolingPlan plan(PoolingShape shape) {
-        return poolingPlans.computeIfAbsent(shape, s -> new PoolingPlan(s, ENGINE));
     }
 
     /** A plan outside the thread's cache, with Winograd allowed or not: for {@link ConvolutionTimes}. */

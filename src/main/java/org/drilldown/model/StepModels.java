@@ -129,7 +129,7 @@ public final class StepModels {
     public static MultiLayerNetwork network(StepSpec step, long seed, boolean fusedBlocks) {
         MultiLayerNetwork net = new MultiLayerNetwork(configuration(step, seed, fusedBlocks));
         net.init();
-        return InPlaceUpdater.install(OneDnnPooling.install(OneDnnConvolution.install(net)));
+        return InPlaceUpdater.install(OneDnnConvolution.install(net));
     }
 
     private static void add(

@@ -10,7 +10,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.drilldown.config.BadInput;
 import org.drilldown.model.OneDnnConvolution;
-import org.drilldown.model.OneDnnPooling;
 import org.drilldown.storage.StorePath;
 
 /**
@@ -75,7 +74,7 @@ public final class Checkpoints {
                     + "; the run cannot be resumed from there");
         }
         try (InputStream in = file.open()) {
-            return OneDnnPooling.install(OneDnnConvolution.install(ModelSerializer.restoreMultiLayerNetwork(in, true)));
+            return OneDnnConvolution.install(ModelSerializer.restoreMultiLayerNetwork(in, true));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read checkpoint " + file, e);
         } catch (IllegalStateException e) {

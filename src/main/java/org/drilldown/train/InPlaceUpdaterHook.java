@@ -3,7 +3,6 @@ package org.drilldown.train;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.drilldown.model.InPlaceUpdater;
 import org.drilldown.model.OneDnnConvolution;
-import org.drilldown.model.OneDnnPooling;
 
 /**
  * Gives each Spark worker's network an {@link InPlaceUpdater} before its first minibatch: DL4J's parameter
@@ -15,6 +14,6 @@ final class InPlaceUpdaterHook extends BeforeEachMinibatch {
 
     @Override
     void prepare(MultiLayerNetwork net) {
-        InPlaceUpdater.install(OneDnnPooling.install(OneDnnConvolution.install(net)));
+        InPlaceUpdater.install(OneDnnConvolution.install(net));
     }
 }

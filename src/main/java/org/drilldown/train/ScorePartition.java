@@ -7,7 +7,6 @@ import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.drilldown.model.OneDnnConvolution;
-import org.drilldown.model.OneDnnPooling;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -31,7 +30,7 @@ final class ScorePartition implements FlatMapFunction<Iterator<DataSet>, Score> 
         }
         MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configurationJson));
         net.init(parameters.value(), false);
-        OneDnnPooling.install(OneDnnConvolution.install(net));
+        OneDnnConvolution.install(net);
         Score total = Score.EMPTY;
         while (batches.hasNext()) {
             DataSet batch = batches.next();
