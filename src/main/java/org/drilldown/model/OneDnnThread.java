@@ -10,8 +10,9 @@ import org.bytedeco.javacpp.Pointer;
 /**
  * A thread's oneDNN state for {@link OneDnnConvolution}: its stream, its {@link ConvolutionPlan}s by shape, and
  * one scratch buffer that every plan's reordered copies share (each lives only during its call, so the largest
- * call sets the size, not the sum over layers). DL4J runs a network on one thread at a time, and Spark's parameter
- * averaging workers rebuild theirs every round, so the plans belong to the thread, not to the layer.
+ * call sets the size, not the sum over layers). DL4J runs a network on one thread at a time, and a Spark worker's
+ * network lasts a round (DL4J's job a round) or an epoch's barrier task, so the plans belong to the thread, not to the
+ * layer.
  */
 final class OneDnnThread {
     private static final long ALIGNMENT = 64;
