@@ -26,8 +26,8 @@ import scala.runtime.AbstractFunction1;
  * One worker of an epoch's barrier stage: for every round, DL4J's own parameter-averaging worker fits this worker's
  * minibatch files from the round's starting state (as in one of DL4J's per-round jobs: the configuration's counts,
  * parameters and updater state, the same hooks and listeners, the same re-batching and prefetch; on the network the
- * task built in its first round, {@link KeptNetworkWorker}), then the workers hand each other their states ({@link StateExchange}: in memory within one JVM, through
- * {@code allGather} across JVMs) and each takes the mean. The workers stay in one Spark stage for the whole epoch;
+ * task built in its first round, {@link KeptNetworkWorker}), then the workers hand each other their states
+ * ({@link StateExchange}: in memory within one JVM, through {@code allGather} across JVMs) and each takes the mean. The workers stay in one Spark stage for the whole epoch;
  * the driver hears from them once, at its end.
  */
 final class BarrierWorker extends AbstractFunction1<Iterator<Integer>, Iterator<BarrierWorker.Result>>
